@@ -1,0 +1,61 @@
+//! Reading event logs: files or stdin, line by line, with times in RFC 3339 or epoch ms.
+
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+
+/// Opens `path` for line reading (`-` or none is stdin); gzip input is detected by its magic bytes.
+pub fn open(path: Option<&Path>) -> Result<Box<dyn BufRead>, String> {
+    let raw: Box<dyn Read> = match path {
+        None => Box::new(io::stdin()),
+        Some(p) if p == Path::new("-") => Box::new(io::stdin()),
+        Some(p) => Box::new(
+            std::fs::File::open(p).map_err(|e| format!("cannot open {}: {e}", p.display()))?,
+        ),
+    };
+    let mut reader = BufReader::with_capacity(1 << 16, raw);
+    let head = reader
+        .fill_buf()
+        .map_err(|e| format!("cannot read input: {e}"))?;
+    if head.starts_with(&[0x1f, 0x8b]) {
+        Ok(Box::new(BufReader::with_capacity(
+            1 << 16,
+            flate2::bufread::MultiGzDecoder::new(reader),
+        )))
+    } else {
+        Ok(Box::new(reader))
+    }
+}
+
+/// Parses a time: epoch milliseconds (number or digits) or RFC 3339 / `YYYY-MM-DD HH:MM:SS UTC`.
+pub fn parse_time(value: &serde_json::Value) -> Result<u64, String> {
+    match value {
+        serde_json::Value::Number(n) => match n.as_f64() {
+            Some(ms) if ms.is_finite() && ms >= 0.0 => Ok(ms as u64),
+            _ => Err(format!(
+                "time {n} is not a non-negative number of milliseconds"
+            )),
+        },
+        serde_json::Value::String(s) => parse_time_text(s),
+        other => Err(format!(
+            "time must be RFC 3339 text or epoch milliseconds, not {other}"
+        )),
+    }
+}
+
+/// Parses a time given as text.
+pub fn parse_time_text(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return s
+            .parse::<u64>()
+            .map_err(|_| format!("time {s:?} is out of range"));
+    }
+    let parsed = chrono::DateTime::parse_from_rfc3339(s)
+        .map(|d| d.timestamp_millis())
+        .or_else(|_| {
+            chrono::NaiveDateTime::parse_from_str(s.trim_end_matches(" UTC"), "%Y-%m-%d %H:%M:%S")
+                .map(|d| d.and_utc().timestamp_millis())
+        })
+        .map_err(|_| format!("time {s:?} is neither RFC 3339 nor epoch milliseconds"))?;
+    u64::try_from(parsed).map_err(|_| format!("time {s:?} is before 1970"))
+}

@@ -1,0 +1,61 @@
+//! The native `shopper-intent` command: replays a store's event history through the same core
+//! that runs in the browser.
+
+mod input;
+mod score;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Purchase-intent scoring for a store's event history.
+#[derive(Parser, Debug)]
+#[command(name = "shopper-intent", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Score each visitor of a JSON Lines event log; one JSON line per visitor.
+    Score(score::Args),
+    /// Print the default model as a full, editable config.
+    Config,
+}
+
+/// Runs the command line; the exit code is non-zero only on a usage error, `--strict`, or no input.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Score(args) => score::run(args),
+        Command::Config => print_default_config(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("shopper-intent: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_default_config() -> Result<ExitCode, String> {
+    let config = crate::core::Model::default().to_config();
+    let text = serde_json::to_string_pretty(&config).map_err(|e| e.to_string())?;
+    println!("{text}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Loads and validates a config file; the defaults without one.
+pub(crate) fn load_model(path: Option<&std::path::Path>) -> Result<crate::core::Model, String> {
+    let Some(path) = path else {
+        return Ok(crate::core::Model::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
+    let config: crate::core::Config =
+        serde_json::from_str(&text).map_err(|e| format!("config {}: {e}", path.display()))?;
+    config
+        .compile()
+        .map_err(|e| format!("config {}: {e}", path.display()))
+}

@@ -1,0 +1,203 @@
+//! `shopper-intent score`: each visitor's state at its last event, or at `--at`.
+
+use super::input;
+use crate::core::{Event, Model, Profile};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `score`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A model config (JSON); the default model without it.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Score everyone at this time (RFC 3339 or epoch ms); events after it are left out.
+    #[arg(long)]
+    at: Option<String>,
+    /// Exit non-zero when any line is bad.
+    #[arg(long)]
+    strict: bool,
+    /// JSON Lines of `{"visitor", "time", "event", ...GA4 params}`; `-` or nothing for stdin.
+    file: Option<PathBuf>,
+}
+
+/// One visitor's line of output.
+#[derive(Serialize)]
+struct Line<'a> {
+    visitor: &'a str,
+    score: f64,
+    stage: &'static str,
+    intent: &'static str,
+    suppressed: bool,
+    suppression: Vec<&'static str>,
+    value: f64,
+    high_value: bool,
+    visits: u32,
+    signals: Vec<SignalOut>,
+    recent_purchases: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SignalOut {
+    rule: &'static str,
+    points: f64,
+    time: u64,
+}
+
+/// Counts for the closing summary.
+#[derive(Default)]
+struct Tally {
+    lines: u64,
+    scored: u64,
+    unknown: u64,
+    bad: u64,
+    late: u64,
+    after_at: u64,
+}
+
+/// A parsed input line: visitor, time and the event (None when unknown).
+pub(crate) struct Parsed {
+    pub visitor: String,
+    pub time_ms: u64,
+    pub event: Option<Event>,
+}
+
+/// Parses one JSON line of the canonical log.
+pub(crate) fn parse_line(text: &str) -> Result<Parsed, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let obj = value.as_object().ok_or("not a JSON object")?;
+    let visitor = match obj.get("visitor") {
+        Some(serde_json::Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        Some(_) => return Err("`visitor` must be a non-empty string or a number".into()),
+        None => return Err("`visitor` is missing".into()),
+    };
+    let time_ms = input::parse_time(obj.get("time").ok_or("`time` is missing")?)?;
+    let name = obj
+        .get("event")
+        .and_then(|e| e.as_str())
+        .ok_or("`event` is missing or not a string")?;
+    let event = Event::decode(name, time_ms, &&value).map_err(|e| e.to_string())?;
+    Ok(Parsed {
+        visitor,
+        time_ms,
+        event,
+    })
+}
+
+/// Runs `score`.
+pub fn run(args: Args) -> Result<ExitCode, String> {
+    let model = super::load_model(args.config.as_deref())?;
+    let at = args.at.as_deref().map(input::parse_time_text).transpose()?;
+    let reader = input::open(args.file.as_deref())?;
+
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut visitors: Vec<Profile> = Vec::new();
+    let mut tally = Tally::default();
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    for (n, line) in reader.lines().enumerate() {
+        let line_no = n + 1;
+        let line = line.map_err(|e| format!("line {line_no}: cannot read: {e}"))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        tally.lines += 1;
+        let parsed = match parse_line(&line) {
+            Ok(p) => p,
+            Err(why) => {
+                tally.bad += 1;
+                let _ = writeln!(err, "line {line_no}: {why}; skipped");
+                continue;
+            }
+        };
+        if at.is_some_and(|at| parsed.time_ms > at) {
+            tally.after_at += 1;
+            continue;
+        }
+        let slot = *index.entry(parsed.visitor.clone()).or_insert_with(|| {
+            visitors.push(Profile::new(parsed.visitor.clone()));
+            visitors.len() - 1
+        });
+        let profile = &mut visitors[slot];
+        match parsed.event {
+            None => {
+                profile.count_unknown();
+                tally.unknown += 1;
+            }
+            Some(event) => match profile.track(&model, &event) {
+                Ok(_) => tally.scored += 1,
+                Err(e) => {
+                    tally.late += 1;
+                    let _ = writeln!(err, "line {line_no}: {e}; skipped");
+                }
+            },
+        }
+    }
+
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for profile in &visitors {
+        let line = output(&model, profile, at);
+        serde_json::to_writer(&mut out, &line).map_err(|e| e.to_string())?;
+        writeln!(out).map_err(|e| e.to_string())?;
+    }
+    out.flush().map_err(|e| e.to_string())?;
+
+    let _ = writeln!(
+        err,
+        "read {} lines: {} events scored for {} visitors; {} unknown events ignored; {} bad lines and {} out-of-order events skipped{}",
+        tally.lines,
+        tally.scored,
+        visitors.len(),
+        tally.unknown,
+        tally.bad,
+        tally.late,
+        if tally.after_at > 0 { format!("; {} events after --at left out", tally.after_at) } else { String::new() }
+    );
+    if tally.scored == 0 && tally.unknown == 0 {
+        let _ = writeln!(err, "shopper-intent: no event could be read");
+        return Ok(ExitCode::from(1));
+    }
+    if args.strict && (tally.bad > 0 || tally.late > 0) {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn output<'a>(model: &Model, profile: &'a Profile, at: Option<u64>) -> Line<'a> {
+    let t = at.unwrap_or_else(|| profile.last_event_ms());
+    let s = profile.snapshot(model, t);
+    Line {
+        visitor: &profile.visitor_id,
+        score: s.score,
+        stage: s.stage.name(),
+        intent: s.intent.name(),
+        suppressed: s.suppressed(),
+        suppression: s.suppression.reasons().collect(),
+        value: round2(s.value),
+        high_value: s.high_value,
+        visits: s.visits,
+        signals: profile
+            .signals()
+            .iter()
+            .map(|g| SignalOut {
+                rule: g.rule.name(),
+                points: g.points,
+                time: g.time_ms,
+            })
+            .collect(),
+        recent_purchases: profile
+            .recent_purchases(model, t)
+            .map(|p| p.item.as_str())
+            .collect(),
+    }
+}

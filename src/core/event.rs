@@ -1,0 +1,442 @@
+//! Canonical events: GA4's e-commerce vocabulary plus the extra events of the scoring model,
+//! and their validation. Parameters may sit at the top level or inside `ecommerce`.
+
+use super::error::{Error, Problem};
+use std::string::String;
+use std::vec::Vec;
+
+/// GA4 allows at most 200 items per event.
+pub const MAX_ITEMS: usize = 200;
+/// Longest item id, name or category we keep, in characters.
+pub const MAX_TEXT: usize = 500;
+/// Longest `page_location` or `page_referrer`, in characters.
+pub const MAX_URL: usize = 8192;
+
+macro_rules! event_kinds {
+    ($($variant:ident = $name:literal),* $(,)?) => {
+        /// Every event the model understands, named as GA4 and `SCORING.md` name them.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum EventKind { $($variant),* }
+
+        impl EventKind {
+            /// All kinds, in declaration order.
+            pub const ALL: &'static [EventKind] = &[$(EventKind::$variant),*];
+
+            /// The kind with this GA4 or model name; `None` for an unknown event.
+            pub fn from_name(name: &str) -> Option<EventKind> {
+                match name { $($name => Some(EventKind::$variant),)* _ => None }
+            }
+
+            /// The canonical name.
+            pub fn name(self) -> &'static str {
+                match self { $(EventKind::$variant => $name),* }
+            }
+        }
+    };
+}
+
+event_kinds! {
+    PageView = "page_view",
+    ViewItemList = "view_item_list",
+    SelectItem = "select_item",
+    ViewItem = "view_item",
+    AddToWishlist = "add_to_wishlist",
+    AddToCart = "add_to_cart",
+    RemoveFromCart = "remove_from_cart",
+    ViewCart = "view_cart",
+    BeginCheckout = "begin_checkout",
+    AddShippingInfo = "add_shipping_info",
+    AddPaymentInfo = "add_payment_info",
+    Purchase = "purchase",
+    Refund = "refund",
+    Search = "search",
+    SignUp = "sign_up",
+    Login = "login",
+    GenerateLead = "generate_lead",
+    ViewShippingPolicy = "view_shipping_policy",
+    ViewReturnsPolicy = "view_returns_policy",
+    ViewFaq = "view_faq",
+    ViewSizeGuide = "view_size_guide",
+    ViewPricing = "view_pricing",
+    SelectVariant = "select_variant",
+    ApplyCoupon = "apply_coupon",
+    QuizComplete = "quiz_complete",
+    ReviewEngagement = "review_engagement",
+    EmailOpen = "email_open",
+    EmailSubscribe = "email_subscribe",
+    EmailUnsubscribe = "email_unsubscribe",
+    EmailBounce = "email_bounce",
+    SpamComplaint = "spam_complaint",
+    SmsOptIn = "sms_opt_in",
+    SmsOptOut = "sms_opt_out",
+    OptOut = "opt_out",
+    SocialFollow = "social_follow",
+}
+
+impl EventKind {
+    /// Events from the store's email or SMS platform: they neither start nor extend a visit.
+    pub fn is_off_site(self) -> bool {
+        use EventKind::*;
+        matches!(
+            self,
+            EmailOpen
+                | EmailSubscribe
+                | EmailUnsubscribe
+                | EmailBounce
+                | SpamComplaint
+                | SmsOptIn
+                | SmsOptOut
+                | OptOut
+                | SocialFollow
+        )
+    }
+
+    /// Events whose rules key on an item, so at least one item with an id is required.
+    fn needs_item(self) -> bool {
+        use EventKind::*;
+        matches!(
+            self,
+            ViewItem | AddToWishlist | AddToCart | RemoveFromCart | SelectVariant
+        )
+    }
+}
+
+/// One product line of an event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Item {
+    /// `item_id`, falling back to `item_name`.
+    pub id: String,
+    /// `item_name`, when given.
+    pub name: Option<String>,
+    /// `item_category`, when given.
+    pub category: Option<String>,
+    /// Unit price; `None` when absent.
+    pub price: Option<f64>,
+    /// Quantity, 1 when absent.
+    pub quantity: f64,
+}
+
+/// A validated event at a point in time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// What happened.
+    pub kind: EventKind,
+    /// When, in ms since the Unix epoch.
+    pub time_ms: u64,
+    /// The items, in order (at most [`MAX_ITEMS`]).
+    pub items: Vec<Item>,
+    /// Full URL of the page, when given.
+    pub page_location: Option<String>,
+    /// Referrer of the page, when given.
+    pub page_referrer: Option<String>,
+    /// Event-level `value`.
+    pub value: Option<f64>,
+    /// A non-empty `coupon` at event level or on any item.
+    pub coupon: bool,
+}
+
+impl Event {
+    /// An event with no parameters.
+    pub fn new(kind: EventKind, time_ms: u64) -> Event {
+        Event {
+            kind,
+            time_ms,
+            items: Vec::new(),
+            page_location: None,
+            page_referrer: None,
+            value: None,
+            coupon: false,
+        }
+    }
+
+    /// Decodes and validates the parameters of event `name`.
+    ///
+    /// `Ok(None)` means the name is not one the model knows: the caller ignores and counts it.
+    pub fn decode<P: Params>(name: &str, time_ms: u64, params: &P) -> Result<Option<Event>, Error> {
+        let Some(kind) = EventKind::from_name(name) else {
+            return Ok(None);
+        };
+        let ev = kind.name();
+        let ecommerce = params
+            .get("ecommerce")
+            .filter(|e| matches!(e.value(), Value::Map));
+        // A parameter inside `ecommerce` wins over one at the top level, as GTM pushes nest them.
+        let param = |key: &'static str| {
+            ecommerce
+                .as_ref()
+                .and_then(|e| e.get(key))
+                .or_else(|| params.get(key))
+        };
+
+        let mut event = Event::new(kind, time_ms);
+        event.page_location = text(
+            ev,
+            &params.get("page_location"),
+            "page_location",
+            None,
+            MAX_URL,
+        )?;
+        event.page_referrer = text(
+            ev,
+            &params.get("page_referrer"),
+            "page_referrer",
+            None,
+            MAX_URL,
+        )?;
+        event.value = number(ev, &param("value"), "value", None)?;
+        event.coupon =
+            text(ev, &param("coupon"), "coupon", None, MAX_TEXT)?.is_some_and(|c| !c.is_empty());
+
+        if let Some(items) = param("items") {
+            let count = match items.value() {
+                Value::List(n) => n,
+                Value::Missing | Value::Null => 0,
+                other => return Err(wrong_type(ev, "items", None, "an array", &other)),
+            };
+            if count > MAX_ITEMS {
+                return Err(Error::event(
+                    ev,
+                    Problem::TooManyItems {
+                        count,
+                        max: MAX_ITEMS,
+                    },
+                ));
+            }
+            event.items.reserve(count);
+            for i in 0..count {
+                let Some(raw) = items.at(i) else { continue };
+                match raw.value() {
+                    Value::Map => {}
+                    other => return Err(wrong_type(ev, "item", Some(i), "an object", &other)),
+                }
+                event.items.push(item(ev, &raw, i, &mut event.coupon)?);
+            }
+        }
+        if kind.needs_item() && event.items.is_empty() {
+            return Err(Error::event(
+                ev,
+                Problem::Missing {
+                    field: "items",
+                    item: None,
+                },
+            ));
+        }
+        Ok(Some(event))
+    }
+
+    /// The first item's id, the item of the event for per-item rules.
+    pub fn item_id(&self) -> Option<&str> {
+        self.items.first().map(|i| i.id.as_str())
+    }
+}
+
+fn item<P: Params>(ev: &'static str, raw: &P, i: usize, coupon: &mut bool) -> Result<Item, Error> {
+    let id = id_text(ev, &raw.get("item_id"), "item_id", i)?;
+    let name = text(ev, &raw.get("item_name"), "item_name", Some(i), MAX_TEXT)?;
+    let Some(id) = id.or_else(|| name.clone()).filter(|s| !s.is_empty()) else {
+        return Err(Error::event(
+            ev,
+            Problem::Missing {
+                field: "item_id",
+                item: Some(i),
+            },
+        ));
+    };
+    let category = text(
+        ev,
+        &raw.get("item_category"),
+        "item_category",
+        Some(i),
+        MAX_TEXT,
+    )?;
+    let price = number(ev, &raw.get("price"), "price", Some(i))?;
+    let quantity = number(ev, &raw.get("quantity"), "quantity", Some(i))?.unwrap_or(1.0);
+    if text(ev, &raw.get("coupon"), "coupon", Some(i), MAX_TEXT)?.is_some_and(|c| !c.is_empty()) {
+        *coupon = true;
+    }
+    Ok(Item {
+        id,
+        name,
+        category,
+        price,
+        quantity,
+    })
+}
+
+/// A parameter value as the decoder sees it, whatever the source (JSON or a JS object).
+#[derive(Debug, PartialEq)]
+pub enum Value {
+    /// Absent or `undefined`.
+    Missing,
+    /// `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// A string of acceptable length.
+    Text(String),
+    /// A string too long to copy; carries its length in characters.
+    LongText(usize),
+    /// An array of this length.
+    List(usize),
+    /// An object.
+    Map,
+    /// Anything else (a function, a symbol…).
+    Other,
+}
+
+impl Value {
+    fn type_name(&self) -> &'static str {
+        match self {
+            Value::Missing => "missing",
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::Text(_) | Value::LongText(_) => "a string",
+            Value::List(_) => "an array",
+            Value::Map => "an object",
+            Value::Other => "an unsupported value",
+        }
+    }
+}
+
+/// A source of event parameters: a JSON value natively, a JS object in the browser.
+pub trait Params: Sized {
+    /// The property `key` of an object; `None` when absent or when this is not an object.
+    fn get(&self, key: &'static str) -> Option<Self>;
+    /// This value; strings longer than `MAX_URL` may be reported as [`Value::LongText`].
+    fn value(&self) -> Value;
+    /// Element `index` of an array.
+    fn at(&self, index: usize) -> Option<Self>;
+}
+
+fn wrong_type(
+    ev: &'static str,
+    field: &'static str,
+    item: Option<usize>,
+    expected: &'static str,
+    found: &Value,
+) -> Error {
+    Error::event(
+        ev,
+        Problem::WrongType {
+            field,
+            item,
+            expected,
+            found: found.type_name(),
+        },
+    )
+}
+
+fn text<P: Params>(
+    ev: &'static str,
+    raw: &Option<P>,
+    field: &'static str,
+    item: Option<usize>,
+    max: usize,
+) -> Result<Option<String>, Error> {
+    let Some(raw) = raw else { return Ok(None) };
+    match raw.value() {
+        Value::Missing | Value::Null => Ok(None),
+        Value::Text(s) => {
+            let len = s.chars().count();
+            if len > max {
+                return Err(Error::event(
+                    ev,
+                    Problem::TooLong {
+                        field,
+                        item,
+                        len,
+                        max,
+                    },
+                ));
+            }
+            Ok(Some(s))
+        }
+        Value::LongText(len) => Err(Error::event(
+            ev,
+            Problem::TooLong {
+                field,
+                item,
+                len,
+                max,
+            },
+        )),
+        other => Err(wrong_type(ev, field, item, "a string", &other)),
+    }
+}
+
+/// Item ids are often numeric (Shopify variant ids); numbers are accepted as text.
+fn id_text<P: Params>(
+    ev: &'static str,
+    raw: &Option<P>,
+    field: &'static str,
+    i: usize,
+) -> Result<Option<String>, Error> {
+    if let Some(Value::Number(n)) = raw.as_ref().map(Params::value) {
+        if n.is_finite() && n.fract() == 0.0 && n.abs() < 9.0e15 {
+            return Ok(Some(std::format!("{}", n as i64)));
+        }
+        return Err(Error::event(
+            ev,
+            Problem::WrongType {
+                field,
+                item: Some(i),
+                expected: "a string or an integer",
+                found: "a fractional or non-finite number",
+            },
+        ));
+    }
+    text(ev, raw, field, Some(i), MAX_TEXT)
+}
+
+/// Prices and quantities often arrive as strings (`"11.99"`); those are coerced.
+fn number<P: Params>(
+    ev: &'static str,
+    raw: &Option<P>,
+    field: &'static str,
+    item: Option<usize>,
+) -> Result<Option<f64>, Error> {
+    let Some(raw) = raw else { return Ok(None) };
+    let n = match raw.value() {
+        Value::Missing | Value::Null => return Ok(None),
+        Value::Number(n) => n,
+        Value::Text(s) => match s.trim().parse::<f64>() {
+            Ok(n) => n,
+            Err(_) => return Err(wrong_type(ev, field, item, "a number", &Value::Text(s))),
+        },
+        other => return Err(wrong_type(ev, field, item, "a number", &other)),
+    };
+    if !n.is_finite() {
+        return Err(Error::event(ev, Problem::NotFinite { field, item }));
+    }
+    if n < 0.0 {
+        return Err(Error::event(ev, Problem::Negative { field, item }));
+    }
+    Ok(Some(n))
+}
+
+/// Natively, params come from JSON (the CLI and the test vectors).
+#[cfg(not(target_arch = "wasm32"))]
+impl Params for &serde_json::Value {
+    fn get(&self, key: &'static str) -> Option<Self> {
+        self.as_object()?.get(key)
+    }
+    fn value(&self) -> Value {
+        match self {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => n.as_f64().map_or(Value::Other, Value::Number),
+            serde_json::Value::String(s) if s.len() > MAX_URL * 4 => {
+                Value::LongText(s.chars().count())
+            }
+            serde_json::Value::String(s) => Value::Text(s.clone()),
+            serde_json::Value::Array(a) => Value::List(a.len()),
+            serde_json::Value::Object(_) => Value::Map,
+        }
+    }
+    fn at(&self, index: usize) -> Option<Self> {
+        self.as_array()?.get(index)
+    }
+}

@@ -1,0 +1,14 @@
+//! The pure, deterministic core: no browser APIs, no clock, no I/O. Time is always a parameter.
+
+pub mod error;
+pub mod event;
+pub mod model;
+pub mod score;
+pub mod state;
+pub mod visit;
+
+pub use error::Error;
+pub use event::{Event, EventKind, Item, Params, Value};
+pub use model::{Config, Model, RuleId};
+pub use score::{Intent, Snapshot, Stage, Suppression};
+pub use state::{Profile, Signal};

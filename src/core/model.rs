@@ -1,0 +1,681 @@
+//! The scoring model as data. [`Config`] is what a store writes (JSON, every field optional,
+//! omitted fields keep `SCORING.md`'s defaults); [`Model`] is the validated, resolved form the
+//! engine runs on.
+
+use super::error::Error;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::format;
+use std::string::{String, ToString};
+use std::vec::Vec;
+
+/// One day in milliseconds.
+pub const DAY_MS: f64 = 86_400_000.0;
+const MIN_MS: f64 = 60_000.0;
+
+/// The scoring rules, in a fixed order (the index is used in stored state).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleId {
+    /// First event of every visit.
+    SiteVisit,
+    /// First event of a visit that starts soon after the previous one ended.
+    ReturnVisit,
+    /// A `view_item`.
+    ProductView,
+    /// The n-th view of the same item within a window.
+    RepeatProductView,
+    /// An `add_to_cart`.
+    AddToCart,
+    /// A `begin_checkout`.
+    BeginCheckout,
+    /// An `add_to_wishlist`.
+    WishlistAdd,
+    /// A visit from email that contains a `view_item`.
+    EmailClickThrough,
+    /// A `quiz_complete`.
+    QuizComplete,
+    /// An `email_open`.
+    EmailOpen,
+    /// An `sms_opt_in`.
+    SmsOptIn,
+    /// A `social_follow`.
+    SocialFollow,
+    /// A `review_engagement`.
+    ReviewEngagement,
+    /// An `email_unsubscribe`.
+    EmailUnsubscribe,
+    /// An `email_bounce`.
+    EmailBounce,
+    /// Condition: no on-site event for a while.
+    NoSiteVisit30d,
+    /// Condition: no email opened for a while.
+    NoEmailOpens30d,
+}
+
+/// Number of event rules (the condition rules follow them in [`RuleId`]).
+pub const EVENT_RULES: usize = 15;
+
+impl RuleId {
+    /// Every rule, in index order.
+    pub const ALL: [RuleId; 17] = [
+        RuleId::SiteVisit,
+        RuleId::ReturnVisit,
+        RuleId::ProductView,
+        RuleId::RepeatProductView,
+        RuleId::AddToCart,
+        RuleId::BeginCheckout,
+        RuleId::WishlistAdd,
+        RuleId::EmailClickThrough,
+        RuleId::QuizComplete,
+        RuleId::EmailOpen,
+        RuleId::SmsOptIn,
+        RuleId::SocialFollow,
+        RuleId::ReviewEngagement,
+        RuleId::EmailUnsubscribe,
+        RuleId::EmailBounce,
+        RuleId::NoSiteVisit30d,
+        RuleId::NoEmailOpens30d,
+    ];
+
+    /// The rule's name in configs and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            RuleId::SiteVisit => "site_visit",
+            RuleId::ReturnVisit => "return_visit",
+            RuleId::ProductView => "product_view",
+            RuleId::RepeatProductView => "repeat_product_view",
+            RuleId::AddToCart => "add_to_cart",
+            RuleId::BeginCheckout => "begin_checkout",
+            RuleId::WishlistAdd => "wishlist_add",
+            RuleId::EmailClickThrough => "email_click_through",
+            RuleId::QuizComplete => "quiz_complete",
+            RuleId::EmailOpen => "email_open",
+            RuleId::SmsOptIn => "sms_opt_in",
+            RuleId::SocialFollow => "social_follow",
+            RuleId::ReviewEngagement => "review_engagement",
+            RuleId::EmailUnsubscribe => "email_unsubscribe",
+            RuleId::EmailBounce => "email_bounce",
+            RuleId::NoSiteVisit30d => "no_site_visit_30d",
+            RuleId::NoEmailOpens30d => "no_email_opens_30d",
+        }
+    }
+
+    /// The rule with this name.
+    pub fn from_name(name: &str) -> Option<RuleId> {
+        RuleId::ALL.into_iter().find(|r| r.name() == name)
+    }
+}
+
+/// What a rule's `max` counts over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Per {
+    /// No limit.
+    None,
+    /// Per visit.
+    Visit,
+    /// Per item per visit.
+    ItemVisit,
+    /// Per visitor, ever.
+    Ever,
+    /// Per rolling window of `days`.
+    Days,
+    /// Per item per rolling window of `days`.
+    ItemDays,
+}
+
+/// A scoring rule as a store may override it; omitted fields keep the rule's default.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RuleConfig {
+    /// Points added when the rule fires (negative for disengagement).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points: Option<f64>,
+    /// What the limit counts over.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per: Option<Per>,
+    /// How many times it may fire per `per`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<u32>,
+    /// The window for `per: "days"` and `per: "item_days"`; for conditions, the inactivity span.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: Option<f64>,
+    /// `repeat_product_view` only: the view count that fires it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub views: Option<u32>,
+    /// `return_visit` only: the longest gap since the previous visit that still counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within_days: Option<f64>,
+}
+
+/// Stage thresholds (score at or above).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StagesConfig {
+    /// Sales qualified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sql: Option<f64>,
+    /// Marketing qualified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mql: Option<f64>,
+    /// Warm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warm: Option<f64>,
+}
+
+/// The store's model. Every field is optional; see `SCORING.md` for the defaults.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Inactivity, in minutes, that ends a visit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_timeout_min: Option<f64>,
+    /// Half-life of event points, in days; 0 turns decay off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decay_half_life_days: Option<f64>,
+    /// How far back the intent tier looks, in days.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent_window_days: Option<f64>,
+    /// How many `view_item` within `rapid_views_min` minutes make high intent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rapid_views: Option<u32>,
+    /// The window of `rapid_views`, in minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rapid_views_min: Option<f64>,
+    /// In how many different visits one item must be viewed to make mid intent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeat_item_visits: Option<u32>,
+    /// How many `email_bounce` within `bounce_window_days` suppress.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bounces_to_suppress: Option<u32>,
+    /// The window of `bounces_to_suppress`, in days.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bounce_window_days: Option<f64>,
+    /// How long purchased items stay excluded from promotional nudges, in days.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recent_purchase_days: Option<f64>,
+    /// How far back the cart and viewed prices count for `value`, in days.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_window_days: Option<f64>,
+    /// `value` at or above this is high value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub high_value_threshold: Option<f64>,
+    /// Stage thresholds.
+    pub stages: StagesConfig,
+    /// Event and condition rules by name.
+    pub rules: BTreeMap<String, RuleConfig>,
+    /// Page types by name: path substrings (case-insensitive); a pattern starting with `=` is an exact path.
+    pub page_types: BTreeMap<String, Vec<String>>,
+    /// `utm_medium` values (case-insensitive) that mark a visit from email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_mediums: Option<Vec<String>>,
+    /// Query parameters of email platforms that mark a visit from email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_click_ids: Option<Vec<String>>,
+}
+
+/// A resolved rule.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rule {
+    /// Points per firing.
+    pub points: f64,
+    /// What `max` counts over.
+    pub per: Per,
+    /// Firings allowed per `per`.
+    pub max: u32,
+    /// Window for `Days`/`ItemDays`, and the span of condition rules, in ms.
+    pub window_ms: u64,
+}
+
+/// The validated model the engine runs on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    /// Rules, indexed by `RuleId as usize`.
+    pub rules: [Rule; 17],
+    /// Visit timeout, ms.
+    pub session_timeout_ms: u64,
+    /// Half-life of points, ms; 0 = no decay.
+    pub half_life_ms: f64,
+    /// Intent window, ms.
+    pub intent_window_ms: u64,
+    /// `view_item` count for rapid-view high intent.
+    pub rapid_views: u32,
+    /// Its window, ms.
+    pub rapid_views_ms: u64,
+    /// Distinct visits viewing one item for mid intent.
+    pub repeat_item_visits: u32,
+    /// Views of one item that fire `repeat_product_view`.
+    pub repeat_views: u32,
+    /// Longest gap for `return_visit`, ms.
+    pub return_within_ms: u64,
+    /// Bounces that suppress.
+    pub bounces_to_suppress: u32,
+    /// Their window, ms.
+    pub bounce_window_ms: u64,
+    /// Recent-purchase exclusion, ms.
+    pub recent_purchase_ms: u64,
+    /// Value window, ms.
+    pub value_window_ms: u64,
+    /// High-value threshold.
+    pub high_value_threshold: f64,
+    /// Stage thresholds: sql, mql, warm.
+    pub stages: [f64; 3],
+    /// Page types in match order: name and patterns (lowercase).
+    pub page_types: Vec<(String, Vec<String>)>,
+    /// Lowercase `utm_medium` values meaning email.
+    pub email_mediums: Vec<String>,
+    /// Email platform click ids.
+    pub email_click_ids: Vec<String>,
+}
+
+/// Default page types, in match order. Checkout steps come before `checkout`, which they contain.
+const PAGE_TYPES: &[(&str, &[&str])] = &[
+    ("product", &["/products/", "/product/", "/p/"]),
+    ("collection", &["/collections/", "/category/", "/c/"]),
+    ("cart", &["/cart"]),
+    (
+        "checkout_shipping",
+        &["/checkout/shipping", "/shipping_method"],
+    ),
+    (
+        "checkout_payment",
+        &["/checkout/payment", "/payment_method"],
+    ),
+    ("checkout", &["/checkout", "/checkouts/"]),
+    (
+        "shipping",
+        &["/policies/shipping-policy", "/shipping", "/delivery"],
+    ),
+    (
+        "returns",
+        &["/policies/refund-policy", "/returns", "/refund"],
+    ),
+    ("faq", &["/faq", "/help", "/pages/faq"]),
+    ("size_guide", &["/size-guide", "/size-chart"]),
+    ("pricing", &["/pricing"]),
+    ("blog", &["/blogs/", "/blog/"]),
+    ("home", &["=/"]),
+];
+
+fn default_rule(id: RuleId) -> Rule {
+    let r = |points: f64, per: Per, max: u32, days: f64| Rule {
+        points,
+        per,
+        max,
+        window_ms: (days * DAY_MS) as u64,
+    };
+    match id {
+        RuleId::SiteVisit => r(2.0, Per::Visit, 1, 0.0),
+        RuleId::ReturnVisit => r(5.0, Per::Visit, 1, 0.0),
+        RuleId::ProductView => r(2.0, Per::Visit, 5, 0.0),
+        RuleId::RepeatProductView => r(5.0, Per::ItemDays, 1, 7.0),
+        RuleId::AddToCart => r(15.0, Per::ItemVisit, 1, 0.0),
+        RuleId::BeginCheckout => r(25.0, Per::Visit, 1, 0.0),
+        RuleId::WishlistAdd => r(8.0, Per::ItemVisit, 1, 0.0),
+        RuleId::EmailClickThrough => r(5.0, Per::Visit, 1, 0.0),
+        RuleId::QuizComplete => r(10.0, Per::Visit, 1, 0.0),
+        RuleId::EmailOpen => r(1.0, Per::None, 0, 0.0),
+        RuleId::SmsOptIn => r(5.0, Per::Ever, 1, 0.0),
+        RuleId::SocialFollow => r(2.0, Per::Ever, 1, 0.0),
+        RuleId::ReviewEngagement => r(3.0, Per::Visit, 1, 0.0),
+        RuleId::EmailUnsubscribe => r(-25.0, Per::Ever, 1, 0.0),
+        RuleId::EmailBounce => r(-20.0, Per::Days, 1, 30.0),
+        RuleId::NoSiteVisit30d => r(-15.0, Per::None, 0, 30.0),
+        RuleId::NoEmailOpens30d => r(-10.0, Per::None, 0, 30.0),
+    }
+}
+
+/// Upper bound of `max` for window limits: their firing times are kept in state.
+const MAX_WINDOW_FIRES: u32 = 16;
+
+impl Default for Model {
+    fn default() -> Model {
+        Config::default()
+            .compile()
+            .unwrap_or_else(|_| unreachable!("the default config is valid"))
+    }
+}
+
+impl Config {
+    /// Validates the config and resolves it over the defaults.
+    pub fn compile(&self) -> Result<Model, Error> {
+        let mut rules = RuleId::ALL.map(default_rule);
+        let mut repeat_views = 3;
+        let mut return_within_days = 7.0;
+        for (name, rc) in &self.rules {
+            let Some(id) = RuleId::from_name(name) else {
+                return Err(Error::config(
+                    format!("rules.{name}"),
+                    unknown_rule_reason(),
+                ));
+            };
+            let field = |f: &str| format!("rules.{name}.{f}");
+            let rule = &mut rules[id as usize];
+            let condition = id as usize >= EVENT_RULES;
+            if let Some(p) = rc.points {
+                rule.points = finite(&field("points"), p)?;
+            }
+            if let Some(per) = rc.per {
+                if condition {
+                    return Err(Error::config(
+                        field("per"),
+                        "condition rules hold while true and take no limit",
+                    ));
+                }
+                rule.per = per;
+            }
+            if let Some(max) = rc.max {
+                if condition {
+                    return Err(Error::config(
+                        field("max"),
+                        "condition rules hold while true and take no limit",
+                    ));
+                }
+                rule.max = max;
+            }
+            if let Some(days) = rc.days {
+                rule.window_ms = days_ms(&field("days"), days, false)?;
+            }
+            if let Some(v) = rc.views {
+                if id != RuleId::RepeatProductView {
+                    return Err(Error::config(
+                        field("views"),
+                        "only repeat_product_view takes `views`",
+                    ));
+                }
+                if v < 2 {
+                    return Err(Error::config(field("views"), "must be at least 2"));
+                }
+                repeat_views = v;
+            }
+            if let Some(w) = rc.within_days {
+                if id != RuleId::ReturnVisit {
+                    return Err(Error::config(
+                        field("within_days"),
+                        "only return_visit takes `within_days`",
+                    ));
+                }
+                return_within_days = positive(&field("within_days"), w)?;
+            }
+            if rule.per != Per::None && rule.max == 0 {
+                return Err(Error::config(
+                    field("max"),
+                    "must be at least 1 when `per` is set (use \"per\": \"none\" for no limit)",
+                ));
+            }
+            if matches!(rule.per, Per::Days | Per::ItemDays) {
+                if rule.window_ms == 0 {
+                    return Err(Error::config(
+                        field("days"),
+                        "a `per: days` limit needs a window of more than 0 days",
+                    ));
+                }
+                if rule.max > MAX_WINDOW_FIRES {
+                    return Err(Error::config(
+                        field("max"),
+                        format!("a window limit allows at most {MAX_WINDOW_FIRES}"),
+                    ));
+                }
+            }
+        }
+
+        let sql = self.stages.sql.unwrap_or(61.0);
+        let mql = self.stages.mql.unwrap_or(41.0);
+        let warm = self.stages.warm.unwrap_or(21.0);
+        finite("stages.sql", sql)?;
+        finite("stages.mql", mql)?;
+        finite("stages.warm", warm)?;
+        if !(sql > mql && mql > warm) {
+            return Err(Error::config("stages", format!("thresholds must rise from warm to mql to sql; got warm {warm}, mql {mql}, sql {sql}")));
+        }
+
+        let mut page_types: Vec<(String, Vec<String>)> = PAGE_TYPES
+            .iter()
+            .map(|(n, p)| (n.to_string(), p.iter().map(|s| s.to_string()).collect()))
+            .collect();
+        for (name, patterns) in &self.page_types {
+            if name.is_empty() {
+                return Err(Error::config("page_types", "a page type needs a name"));
+            }
+            if patterns.iter().any(|p| p.is_empty() || p == "=") {
+                return Err(Error::config(
+                    format!("page_types.{name}"),
+                    "patterns must not be empty",
+                ));
+            }
+            let lower = patterns.iter().map(|p| p.to_lowercase()).collect();
+            match page_types.iter_mut().find(|(n, _)| n == name) {
+                Some(entry) => entry.1 = lower,
+                None => page_types.push((name.clone(), lower)),
+            }
+        }
+
+        let count = |field: &str, v: Option<u32>, default: u32, min: u32| match v {
+            Some(n) if n < min => Err(Error::config(field, format!("must be at least {min}"))),
+            Some(n) => Ok(n),
+            None => Ok(default),
+        };
+        let opt_days =
+            |field: &str, v: Option<f64>, default: f64| days_ms(field, v.unwrap_or(default), false);
+        let half_life = self.decay_half_life_days.unwrap_or(14.0);
+        days_ms("decay_half_life_days", half_life, true)?;
+
+        Ok(Model {
+            rules,
+            session_timeout_ms: minutes_ms(
+                "session_timeout_min",
+                self.session_timeout_min.unwrap_or(30.0),
+            )?,
+            half_life_ms: half_life * DAY_MS,
+            intent_window_ms: opt_days("intent_window_days", self.intent_window_days, 7.0)?,
+            rapid_views: count("rapid_views", self.rapid_views, 3, 1)?.min(32),
+            rapid_views_ms: minutes_ms("rapid_views_min", self.rapid_views_min.unwrap_or(10.0))?,
+            repeat_item_visits: count("repeat_item_visits", self.repeat_item_visits, 2, 2)?,
+            repeat_views: repeat_views.min(32),
+            return_within_ms: (return_within_days * DAY_MS) as u64,
+            bounces_to_suppress: count("bounces_to_suppress", self.bounces_to_suppress, 2, 1)?
+                .min(MAX_WINDOW_FIRES),
+            bounce_window_ms: opt_days("bounce_window_days", self.bounce_window_days, 30.0)?,
+            recent_purchase_ms: opt_days("recent_purchase_days", self.recent_purchase_days, 14.0)?,
+            value_window_ms: opt_days("value_window_days", self.value_window_days, 7.0)?,
+            high_value_threshold: finite(
+                "high_value_threshold",
+                self.high_value_threshold.unwrap_or(200.0),
+            )?,
+            stages: [sql, mql, warm],
+            page_types,
+            email_mediums: lowercase(
+                self.email_mediums.as_deref(),
+                &["email", "e-mail", "newsletter"],
+            ),
+            email_click_ids: lowercase(
+                self.email_click_ids.as_deref(),
+                &["_kx", "mc_cid", "mc_eid"],
+            ),
+        })
+    }
+}
+
+fn unknown_rule_reason() -> String {
+    let names: Vec<&str> = RuleId::ALL.iter().map(|r| r.name()).collect();
+    format!("unknown rule; the rules are {}", names.join(", "))
+}
+
+fn lowercase(given: Option<&[String]>, default: &[&str]) -> Vec<String> {
+    match given {
+        Some(v) => v.iter().map(|s| s.to_lowercase()).collect(),
+        None => default.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+fn finite(field: &str, v: f64) -> Result<f64, Error> {
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(Error::config(field, "must be a finite number"))
+    }
+}
+
+fn positive(field: &str, v: f64) -> Result<f64, Error> {
+    if v.is_finite() && v > 0.0 {
+        Ok(v)
+    } else {
+        Err(Error::config(
+            field,
+            format!("must be a number above 0, not {v}"),
+        ))
+    }
+}
+
+fn days_ms(field: &str, days: f64, zero_ok: bool) -> Result<u64, Error> {
+    if !days.is_finite() || days < 0.0 || (!zero_ok && days == 0.0) || days > 3650.0 {
+        let range = if zero_ok {
+            "from 0 to 3650"
+        } else {
+            "above 0 and at most 3650"
+        };
+        return Err(Error::config(
+            field,
+            format!("must be a number of days {range}, not {days}"),
+        ));
+    }
+    Ok((days * DAY_MS) as u64)
+}
+
+fn minutes_ms(field: &str, min: f64) -> Result<u64, Error> {
+    Ok((positive(field, min)? * MIN_MS) as u64)
+}
+
+impl Model {
+    /// The resolved rule.
+    pub fn rule(&self, id: RuleId) -> &Rule {
+        &self.rules[id as usize]
+    }
+
+    /// The page type of a URL's path, by the first matching pattern; its index in `page_types`.
+    pub fn page_type(&self, url: &str) -> Option<u8> {
+        let path = super::visit::path_of(url).to_lowercase();
+        self.page_types
+            .iter()
+            .position(|(_, patterns)| {
+                patterns.iter().any(|p| match p.strip_prefix('=') {
+                    Some(exact) => path == exact,
+                    None => path.contains(p.as_str()),
+                })
+            })
+            .map(|i| i as u8)
+    }
+
+    /// The name of page type `index`.
+    pub fn page_type_name(&self, index: u8) -> &str {
+        self.page_types
+            .get(index as usize)
+            .map_or("", |(n, _)| n.as_str())
+    }
+
+    /// The full, explicit config this model came from, for writing out and editing.
+    pub fn to_config(&self) -> Config {
+        let rules = RuleId::ALL
+            .iter()
+            .map(|&id| {
+                let r = self.rule(id);
+                let condition = id as usize >= EVENT_RULES;
+                let windowed = condition || matches!(r.per, Per::Days | Per::ItemDays);
+                let rc = RuleConfig {
+                    points: Some(r.points),
+                    per: (!condition).then_some(r.per),
+                    max: (!condition && r.per != Per::None).then_some(r.max),
+                    days: windowed.then_some(r.window_ms as f64 / DAY_MS),
+                    views: (id == RuleId::RepeatProductView).then_some(self.repeat_views),
+                    within_days: (id == RuleId::ReturnVisit)
+                        .then_some(self.return_within_ms as f64 / DAY_MS),
+                };
+                (id.name().to_string(), rc)
+            })
+            .collect();
+        let days = |ms: u64| Some(ms as f64 / DAY_MS);
+        Config {
+            session_timeout_min: Some(self.session_timeout_ms as f64 / MIN_MS),
+            decay_half_life_days: Some(self.half_life_ms / DAY_MS),
+            intent_window_days: days(self.intent_window_ms),
+            rapid_views: Some(self.rapid_views),
+            rapid_views_min: Some(self.rapid_views_ms as f64 / MIN_MS),
+            repeat_item_visits: Some(self.repeat_item_visits),
+            bounces_to_suppress: Some(self.bounces_to_suppress),
+            bounce_window_days: days(self.bounce_window_ms),
+            recent_purchase_days: days(self.recent_purchase_ms),
+            value_window_days: days(self.value_window_ms),
+            high_value_threshold: Some(self.high_value_threshold),
+            stages: StagesConfig {
+                sql: Some(self.stages[0]),
+                mql: Some(self.stages[1]),
+                warm: Some(self.stages[2]),
+            },
+            rules,
+            page_types: self.page_types.iter().cloned().collect(),
+            email_mediums: Some(self.email_mediums.clone()),
+            email_click_ids: Some(self.email_click_ids.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_follow_scoring_md() {
+        let m = Model::default();
+        assert_eq!(m.rule(RuleId::ProductView).points, 2.0);
+        assert_eq!(m.rule(RuleId::ProductView).max, 5);
+        assert_eq!(m.rule(RuleId::EmailBounce).per, Per::Days);
+        assert_eq!(m.rule(RuleId::EmailBounce).window_ms, 30 * 86_400_000);
+        assert_eq!(m.stages, [61.0, 41.0, 21.0]);
+        assert_eq!(m.session_timeout_ms, 30 * 60_000);
+    }
+
+    #[test]
+    fn page_types_match_paths_case_insensitively_and_in_order() {
+        let m = Model::default();
+        let name = |u: &str| m.page_type(u).map(|i| m.page_type_name(i).to_string());
+        assert_eq!(
+            name("https://s.example/Products/linen?utm_medium=email").as_deref(),
+            Some("product")
+        );
+        assert_eq!(name("https://s.example/").as_deref(), Some("home"));
+        assert_eq!(
+            name("https://s.example/checkout/shipping/").as_deref(),
+            Some("checkout_shipping")
+        );
+        assert_eq!(
+            name("https://s.example/policies/shipping-policy").as_deref(),
+            Some("shipping")
+        );
+        assert_eq!(name("https://s.example/about"), None);
+    }
+
+    #[test]
+    fn partial_rule_override_keeps_other_defaults() {
+        let c = Config {
+            rules: [(
+                "product_view".into(),
+                RuleConfig {
+                    points: Some(3.0),
+                    ..Default::default()
+                },
+            )]
+            .into(),
+            ..Default::default()
+        };
+        let m = c.compile().unwrap();
+        assert_eq!(m.rule(RuleId::ProductView).points, 3.0);
+        assert_eq!(m.rule(RuleId::ProductView).max, 5);
+    }
+
+    #[test]
+    fn explicit_config_round_trips() {
+        let m = Model::default();
+        assert_eq!(m.to_config().compile().unwrap(), m);
+    }
+}

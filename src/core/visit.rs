@@ -1,0 +1,310 @@
+//! Visits and where they came from: landing page, acquisition channel, email click-through.
+//!
+//! URL handling is deliberately minimal (no IDNA, no normalisation): we only need the path,
+//! the query or fragment parameters and the host, and the `url` crate would triple the wasm.
+
+use super::model::Model;
+use serde::{Deserialize, Serialize};
+use std::string::String;
+
+/// How a visit reached the store, from its landing URL and referrer (EVENTS.md §3).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// No campaign, no click id, no external referrer.
+    #[default]
+    Direct,
+    /// An email link (`utm_medium=email` or an email platform's click id).
+    Email,
+    /// An SMS link.
+    Sms,
+    /// A search ad click.
+    PaidSearch,
+    /// A social ad click.
+    PaidSocial,
+    /// An unpaid search result.
+    Organic,
+    /// A link on another site (organic social included).
+    Referral,
+}
+
+impl Channel {
+    /// Every channel.
+    pub const ALL: [Channel; 7] = [
+        Channel::Direct,
+        Channel::Email,
+        Channel::Sms,
+        Channel::PaidSearch,
+        Channel::PaidSocial,
+        Channel::Organic,
+        Channel::Referral,
+    ];
+
+    /// The channel's name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Direct => "direct",
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+            Channel::PaidSearch => "paid_search",
+            Channel::PaidSocial => "paid_social",
+            Channel::Organic => "organic",
+            Channel::Referral => "referral",
+        }
+    }
+}
+
+const SEARCH_CLICK_IDS: &[&str] = &[
+    "gclid",
+    "gbraid",
+    "wbraid",
+    "dclid",
+    "msclkid",
+    "gad_source",
+];
+const SOCIAL_CLICK_IDS: &[&str] = &["fbclid", "ttclid", "twclid", "li_fat_id", "epik", "sccid"];
+const SOCIAL_SOURCES: &[&str] = &[
+    "facebook",
+    "fb",
+    "instagram",
+    "ig",
+    "meta",
+    "tiktok",
+    "pinterest",
+    "snapchat",
+    "linkedin",
+    "twitter",
+    "x",
+    "reddit",
+    "youtube",
+];
+const SEARCH_ENGINES: &[&str] = &[
+    "google.",
+    "bing.",
+    "duckduckgo.",
+    "yahoo.",
+    "baidu.",
+    "yandex.",
+    "ecosia.",
+    "startpage.",
+    "search.brave.",
+    "qwant.",
+];
+const SOCIAL_SITES: &[&str] = &[
+    "facebook.",
+    "instagram.",
+    "t.co",
+    "twitter.",
+    "x.com",
+    "tiktok.",
+    "pinterest.",
+    "linkedin.",
+    "reddit.",
+    "youtube.",
+];
+
+/// The path of a URL, absolute or relative, without query or fragment; `/` when empty.
+pub fn path_of(url: &str) -> &str {
+    let rest = match url.find("://") {
+        Some(i) => {
+            let after = &url[i + 3..];
+            match after.find(['/', '?', '#']) {
+                Some(j) => &after[j..],
+                None => "",
+            }
+        }
+        None => url,
+    };
+    let end = rest.find(['?', '#']).unwrap_or(rest.len());
+    let path = &rest[..end];
+    if path.is_empty() {
+        "/"
+    } else {
+        path
+    }
+}
+
+/// The lowercase host of an absolute URL, without port or credentials.
+pub fn host_of(url: &str) -> Option<String> {
+    let after = &url[url.find("://")? + 3..];
+    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    let authority = &after[..end];
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let host = host.split(':').next().unwrap_or(host);
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// The value of a query or fragment parameter (campaign builders also put UTMs in the fragment).
+pub fn param<'a>(url: &'a str, name: &str) -> Option<&'a str> {
+    let start = url.find(['?', '#'])?;
+    url[start + 1..]
+        .split(['&', '?', '#'])
+        .filter_map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            k.eq_ignore_ascii_case(name).then_some(v)
+        })
+        .next()
+}
+
+fn has_param(url: &str, names: &[impl AsRef<str>]) -> bool {
+    names.iter().any(|n| param(url, n.as_ref()).is_some())
+}
+
+/// True when the landing URL marks a visit from email (SCORING.md, "Visits").
+pub fn is_from_email(model: &Model, landing: &str) -> bool {
+    let medium = param(landing, "utm_medium").map(decode_lower);
+    medium.is_some_and(|m| model.email_mediums.iter().any(|e| *e == m))
+        || has_param(landing, &model.email_click_ids)
+}
+
+/// Campaign values are compared lowercased, with `+` and `%20` as spaces and `%2D` as `-`.
+fn decode_lower(v: &str) -> String {
+    v.replace('+', " ")
+        .replace("%20", " ")
+        .replace("%2D", "-")
+        .replace("%2d", "-")
+        .to_ascii_lowercase()
+}
+
+/// The channel of a visit from its landing URL and the page referrer.
+pub fn channel(model: &Model, landing: &str, referrer: Option<&str>) -> Channel {
+    if is_from_email(model, landing) {
+        return Channel::Email;
+    }
+    let medium = param(landing, "utm_medium")
+        .map(decode_lower)
+        .unwrap_or_default();
+    let source = param(landing, "utm_source")
+        .map(decode_lower)
+        .unwrap_or_default();
+    let social_source = SOCIAL_SOURCES.contains(&source.as_str());
+    if medium == "sms" || medium == "text" {
+        return Channel::Sms;
+    }
+    if has_param(landing, SOCIAL_CLICK_IDS)
+        || matches!(
+            medium.as_str(),
+            "paid_social" | "paidsocial" | "social_paid" | "social-paid"
+        )
+    {
+        return Channel::PaidSocial;
+    }
+    let paid_medium = matches!(
+        medium.as_str(),
+        "cpc" | "ppc" | "paid" | "paidsearch" | "paid_search" | "paid-search" | "cpm" | "display"
+    );
+    if paid_medium {
+        return if social_source {
+            Channel::PaidSocial
+        } else {
+            Channel::PaidSearch
+        };
+    }
+    if has_param(landing, SEARCH_CLICK_IDS) {
+        return Channel::PaidSearch;
+    }
+    if medium == "organic" {
+        return Channel::Organic;
+    }
+    if !medium.is_empty() {
+        return Channel::Referral;
+    }
+    let own = host_of(landing);
+    match referrer.and_then(host_of) {
+        Some(r) if Some(&r) == own.as_ref() => Channel::Direct,
+        Some(r)
+            if SEARCH_ENGINES.iter().any(|s| r.contains(s))
+                && !SOCIAL_SITES.iter().any(|s| r.contains(s)) =>
+        {
+            Channel::Organic
+        }
+        Some(_) => Channel::Referral,
+        None => Channel::Direct,
+    }
+}
+
+/// The landing path kept in state: the path only, since queries can carry personal data.
+pub fn landing_path(url: &str) -> String {
+    let p = path_of(url);
+    let mut end = p.len().min(200);
+    while !p.is_char_boundary(end) {
+        end -= 1;
+    }
+    p[..end].into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_hosts_and_params() {
+        assert_eq!(
+            path_of("https://shop.example/products/a?x=1#y"),
+            "/products/a"
+        );
+        assert_eq!(path_of("https://shop.example"), "/");
+        assert_eq!(path_of("/cart?x"), "/cart");
+        assert_eq!(
+            host_of("https://u:p@Shop.Example:8080/x").as_deref(),
+            Some("shop.example")
+        );
+        assert_eq!(
+            param("https://s/x?a=1&UTM_Medium=Email", "utm_medium"),
+            Some("Email")
+        );
+        assert_eq!(
+            param("https://s/x#utm_medium=email", "utm_medium"),
+            Some("email")
+        );
+        assert_eq!(param("https://s/x?a=1", "b"), None);
+    }
+
+    #[test]
+    fn channels() {
+        let m = Model::default();
+        let c = |l: &str, r: Option<&str>| channel(&m, l, r);
+        assert_eq!(
+            c("https://s.example/p?utm_medium=EMAIL", None),
+            Channel::Email
+        );
+        assert_eq!(c("https://s.example/p?_kx=abc.def", None), Channel::Email);
+        assert_eq!(
+            c("https://s.example/p?mc_cid=1&mc_eid=2", None),
+            Channel::Email
+        );
+        assert_eq!(c("https://s.example/p?utm_medium=sms", None), Channel::Sms);
+        assert_eq!(c("https://s.example/p?gclid=x", None), Channel::PaidSearch);
+        assert_eq!(c("https://s.example/p?fbclid=x", None), Channel::PaidSocial);
+        assert_eq!(
+            c(
+                "https://s.example/p?utm_medium=cpc&utm_source=facebook",
+                None
+            ),
+            Channel::PaidSocial
+        );
+        assert_eq!(
+            c("https://s.example/p", Some("https://www.google.com/")),
+            Channel::Organic
+        );
+        assert_eq!(
+            c("https://s.example/p", Some("https://blog.other.org/post")),
+            Channel::Referral
+        );
+        assert_eq!(
+            c("https://s.example/p", Some("https://s.example/")),
+            Channel::Direct
+        );
+        assert_eq!(c("https://s.example/p", None), Channel::Direct);
+    }
+
+    #[test]
+    fn landing_drops_query() {
+        assert_eq!(
+            landing_path("https://s.example/products/a?email=a@b.c"),
+            "/products/a"
+        );
+    }
+}
