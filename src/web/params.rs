@@ -1,0 +1,46 @@
+//! Event parameters read straight from JS objects, without serde: the `track()` hot path.
+
+use crate::core::event::{Params, Value, MAX_URL};
+use js_sys::{Array, JsString, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+impl Params for JsValue {
+    fn get(&self, key: &'static str) -> Option<JsValue> {
+        if !self.is_object() {
+            return None;
+        }
+        let v = Reflect::get(self, &JsValue::from_str(key)).ok()?;
+        (!v.is_undefined()).then_some(v)
+    }
+
+    fn value(&self) -> Value {
+        if self.is_undefined() {
+            Value::Missing
+        } else if self.is_null() {
+            Value::Null
+        } else if let Some(n) = self.as_f64() {
+            Value::Number(n)
+        } else if let Some(b) = self.as_bool() {
+            Value::Bool(b)
+        } else if let Some(s) = self.dyn_ref::<JsString>() {
+            // Measure before copying: a hostile 1 MB string is refused without crossing into wasm.
+            let len = s.length() as usize;
+            if len > MAX_URL {
+                Value::LongText(len)
+            } else {
+                Value::Text(String::from(s))
+            }
+        } else if Array::is_array(self) {
+            Value::List(self.unchecked_ref::<Array>().length() as usize)
+        } else if self.is_object() && !self.is_function() {
+            Value::Map
+        } else {
+            Value::Other
+        }
+    }
+
+    fn at(&self, index: usize) -> Option<JsValue> {
+        let v = self.dyn_ref::<Array>()?.get(index as u32);
+        (!v.is_undefined()).then_some(v)
+    }
+}
