@@ -1,6 +1,7 @@
 //! The native `shopper-intent` command: replays a store's event history through the same core
 //! that runs in the browser.
 
+pub mod ab_stats;
 mod input;
 mod score;
 
@@ -53,8 +54,10 @@ pub(crate) fn load_model(path: Option<&std::path::Path>) -> Result<crate::core::
     };
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
-    let config: crate::core::Config =
-        serde_json::from_str(&text).map_err(|e| format!("config {}: {e}", path.display()))?;
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("config {}: not JSON: {e}", path.display()))?;
+    let config =
+        crate::core::Config::read(&json).map_err(|e| format!("config {}: {e}", path.display()))?;
     config
         .compile()
         .map_err(|e| format!("config {}: {e}", path.display()))

@@ -161,7 +161,7 @@ impl Event {
             .get("ecommerce")
             .filter(|e| matches!(e.value(), Value::Map));
         // A parameter inside `ecommerce` wins over one at the top level, as GTM pushes nest them.
-        let param = |key: &'static str| {
+        let param = |key: &str| {
             ecommerce
                 .as_ref()
                 .and_then(|e| e.get(key))
@@ -287,7 +287,7 @@ pub enum Value {
 }
 
 impl Value {
-    fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             Value::Missing => "missing",
             Value::Null => "null",
@@ -304,11 +304,17 @@ impl Value {
 /// A source of event parameters: a JSON value natively, a JS object in the browser.
 pub trait Params: Sized {
     /// The property `key` of an object; `None` when absent or when this is not an object.
-    fn get(&self, key: &'static str) -> Option<Self>;
+    fn get(&self, key: &str) -> Option<Self>;
     /// This value; strings longer than `MAX_URL` may be reported as [`Value::LongText`].
     fn value(&self) -> Value;
     /// Element `index` of an array.
     fn at(&self, index: usize) -> Option<Self>;
+    /// The keys of an object, in order; empty when this is not an object.
+    fn keys(&self) -> Vec<String>;
+    /// Coerces numeric text such as `"11.99"`; `None` when it is not a number.
+    fn parse_number(text: &str) -> Option<f64> {
+        text.trim().parse::<f64>().ok()
+    }
 }
 
 fn wrong_type(
@@ -402,9 +408,9 @@ fn number<P: Params>(
     let n = match raw.value() {
         Value::Missing | Value::Null => return Ok(None),
         Value::Number(n) => n,
-        Value::Text(s) => match s.trim().parse::<f64>() {
-            Ok(n) => n,
-            Err(_) => return Err(wrong_type(ev, field, item, "a number", &Value::Text(s))),
+        Value::Text(s) => match P::parse_number(&s) {
+            Some(n) => n,
+            None => return Err(wrong_type(ev, field, item, "a number", &Value::Text(s))),
         },
         other => return Err(wrong_type(ev, field, item, "a number", &other)),
     };
@@ -420,7 +426,7 @@ fn number<P: Params>(
 /// Natively, params come from JSON (the CLI and the test vectors).
 #[cfg(not(target_arch = "wasm32"))]
 impl Params for &serde_json::Value {
-    fn get(&self, key: &'static str) -> Option<Self> {
+    fn get(&self, key: &str) -> Option<Self> {
         self.as_object()?.get(key)
     }
     fn value(&self) -> Value {
@@ -438,5 +444,9 @@ impl Params for &serde_json::Value {
     }
     fn at(&self, index: usize) -> Option<Self> {
         self.as_array()?.get(index)
+    }
+    fn keys(&self) -> Vec<String> {
+        self.as_object()
+            .map_or_else(Vec::new, |o| o.keys().cloned().collect())
     }
 }

@@ -1,7 +1,9 @@
 //! The pure, deterministic core: no browser APIs, no clock, no I/O. Time is always a parameter.
 
+pub mod config;
 pub mod error;
 pub mod event;
+pub mod experiment;
 pub mod model;
 pub mod score;
 pub mod state;

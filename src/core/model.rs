@@ -3,7 +3,7 @@
 //! engine runs on.
 
 use super::error::Error;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::format;
 use std::string::{String, ToString};
@@ -14,7 +14,9 @@ pub const DAY_MS: f64 = 86_400_000.0;
 const MIN_MS: f64 = 60_000.0;
 
 /// The scoring rules, in a fixed order (the index is used in stored state).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleId {
     /// First event of every visit.
@@ -108,7 +110,7 @@ impl RuleId {
 }
 
 /// What a rule's `max` counts over.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Per {
     /// No limit.
@@ -126,8 +128,7 @@ pub enum Per {
 }
 
 /// A scoring rule as a store may override it; omitted fields keep the rule's default.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct RuleConfig {
     /// Points added when the rule fires (negative for disengagement).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -150,8 +151,7 @@ pub struct RuleConfig {
 }
 
 /// Stage thresholds (score at or above).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct StagesConfig {
     /// Sales qualified.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -165,8 +165,7 @@ pub struct StagesConfig {
 }
 
 /// The store's model. Every field is optional; see `SCORING.md` for the defaults.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Config {
     /// Inactivity, in minutes, that ends a visit.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -427,7 +426,10 @@ impl Config {
         finite("stages.mql", mql)?;
         finite("stages.warm", warm)?;
         if !(sql > mql && mql > warm) {
-            return Err(Error::config("stages", format!("thresholds must rise from warm to mql to sql; got warm {warm}, mql {mql}, sql {sql}")));
+            return Err(Error::config(
+                "stages",
+                "thresholds must rise from warm to mql to sql",
+            ));
         }
 
         let mut page_types: Vec<(String, Vec<String>)> = PAGE_TYPES
@@ -444,7 +446,7 @@ impl Config {
                     "patterns must not be empty",
                 ));
             }
-            let lower = patterns.iter().map(|p| p.to_lowercase()).collect();
+            let lower = patterns.iter().map(|p| p.to_ascii_lowercase()).collect();
             match page_types.iter_mut().find(|(n, _)| n == name) {
                 Some(entry) => entry.1 = lower,
                 None => page_types.push((name.clone(), lower)),
@@ -504,7 +506,7 @@ fn unknown_rule_reason() -> String {
 
 fn lowercase(given: Option<&[String]>, default: &[&str]) -> Vec<String> {
     match given {
-        Some(v) => v.iter().map(|s| s.to_lowercase()).collect(),
+        Some(v) => v.iter().map(|s| s.to_ascii_lowercase()).collect(),
         None => default.iter().map(|s| s.to_string()).collect(),
     }
 }
@@ -521,10 +523,7 @@ fn positive(field: &str, v: f64) -> Result<f64, Error> {
     if v.is_finite() && v > 0.0 {
         Ok(v)
     } else {
-        Err(Error::config(
-            field,
-            format!("must be a number above 0, not {v}"),
-        ))
+        Err(Error::config(field, "must be a number above 0"))
     }
 }
 
@@ -537,7 +536,7 @@ fn days_ms(field: &str, days: f64, zero_ok: bool) -> Result<u64, Error> {
         };
         return Err(Error::config(
             field,
-            format!("must be a number of days {range}, not {days}"),
+            ["must be a number of days ", range].concat(),
         ));
     }
     Ok((days * DAY_MS) as u64)
@@ -555,7 +554,7 @@ impl Model {
 
     /// The page type of a URL's path, by the first matching pattern; its index in `page_types`.
     pub fn page_type(&self, url: &str) -> Option<u8> {
-        let path = super::visit::path_of(url).to_lowercase();
+        let path = super::visit::path_of(url).to_ascii_lowercase();
         self.page_types
             .iter()
             .position(|(_, patterns)| {

@@ -17,20 +17,26 @@ impl Scorer {
     /// Validates `config` (a plain object; `undefined` for the defaults). Throws with the bad field.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<Scorer, JsError> {
-        let config: Config = if config.is_undefined() || config.is_null() {
+        let config = if config.is_undefined() || config.is_null() {
             Config::default()
         } else {
-            serde_wasm_bindgen::from_value(config).map_err(|e| JsError::new(&format!("config: {e}")))?
+            Config::read(config).map_err(|e| JsError::new(&e.to_string()))?
         };
         let model = config.compile().map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(Scorer { model, profile: Profile::new("") })
+        Ok(Scorer {
+            model,
+            profile: Profile::new(""),
+        })
     }
 
     /// Tracks a GA4-style event at `time_ms`; returns the signals fired, or -1 if it was refused.
     pub fn track(&mut self, name: &str, params: JsValue, time_ms: f64) -> i32 {
         let t = (time_ms.max(0.0) as u64).max(self.profile.last_site_ms.unwrap_or(0));
         match Event::decode(name, t, &params) {
-            Ok(Some(event)) => self.profile.track(&self.model, &event).map_or(-1, |n| n as i32),
+            Ok(Some(event)) => self
+                .profile
+                .track(&self.model, &event)
+                .map_or(-1, |n| n as i32),
             Ok(None) => {
                 self.profile.count_unknown();
                 0

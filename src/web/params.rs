@@ -5,7 +5,7 @@ use js_sys::{Array, JsString, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 impl Params for JsValue {
-    fn get(&self, key: &'static str) -> Option<JsValue> {
+    fn get(&self, key: &str) -> Option<JsValue> {
         if !self.is_object() {
             return None;
         }
@@ -37,6 +37,20 @@ impl Params for JsValue {
         } else {
             Value::Other
         }
+    }
+
+    /// JS's own `Number()`, which keeps Rust's float parser out of the wasm.
+    fn parse_number(text: &str) -> Option<f64> {
+        let n = js_sys::Number::new(&JsValue::from_str(text)).value_of();
+        (!text.trim().is_empty() && !n.is_nan()).then_some(n)
+    }
+
+    fn keys(&self) -> Vec<String> {
+        if !self.is_object() {
+            return Vec::new();
+        }
+        let keys: js_sys::Array = js_sys::Object::keys(self.unchecked_ref::<js_sys::Object>());
+        keys.iter().filter_map(|k| k.as_string()).collect()
     }
 
     fn at(&self, index: usize) -> Option<JsValue> {

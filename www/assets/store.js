@@ -320,11 +320,8 @@
     function paint() {
       var hex = colourHex(p, colour.value);
       media.forEach(function (m) { m.style.color = hex; });
-      var label = $('#colour-name');
-      if (label) label.textContent = colour.value;
-      $all('.swatch[data-colour]').forEach(function (s) {
-        s.setAttribute('aria-pressed', String(s.getAttribute('data-colour') === colour.value));
-      });
+      var dot = $('#colour-dot');
+      if (dot) dot.style.background = hex;
     }
     paint();
 
@@ -336,13 +333,6 @@
     }
     size.addEventListener('change', onVariant);
     colour.addEventListener('change', onVariant);
-    $all('.swatch[data-colour]').forEach(function (s) {
-      s.addEventListener('click', function () {
-        if (colour.value === s.getAttribute('data-colour')) return;
-        colour.value = s.getAttribute('data-colour');
-        onVariant();
-      });
-    });
 
     $('#product-form').addEventListener('submit', function (e) {
       e.preventDefault();

@@ -1,0 +1,78 @@
+# shopper-intent: `make help` lists the targets. Tools install themselves (scripts/install-deps.sh).
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.NOTPARALLEL:
+.PHONY: help install-deps lint fmt-check clippy test test-native test-wasm size-check e2e build demo bench clean
+
+# cargo and wasm-bindgen live in ~/.cargo/bin, which CI's PATH may lack.
+export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
+
+WASM     := target/wasm32-unknown-unknown/release/shopper_intent.wasm
+WASM_OPT := tests/node_modules/.bin/wasm-opt
+PORT     ?= 8080
+
+# Browser tests: wasm-bindgen-test-runner (the runner in .cargo/config.toml) starts chromedriver,
+# which starts Debian's Chromium with the flags in scripts/webdriver.json (headless, no sandbox as
+# root, no background networking on this closed network). Tests run in the browser, not Node.
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export WASM_BINDGEN_TEST_WEBDRIVER_JSON ?= $(CURDIR)/scripts/webdriver.json
+export WASM_BINDGEN_USE_BROWSER ?= 1
+export WASM_BINDGEN_TEST_TIMEOUT ?= 60
+
+help: ## list the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-13s %s\n", $$1, $$2 }'
+
+install-deps: ## install the wasm target, chromium, wasm-bindgen-cli, tests/node_modules (skips what is there)
+	@bash scripts/install-deps.sh
+
+lint: fmt-check clippy ## rustfmt check + clippy (native and wasm32), warnings are errors
+
+fmt-check:
+	cargo fmt --check
+
+clippy:
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings
+
+test: install-deps lint test-native test-wasm size-check e2e ## everything CI runs, in order, stops at the first failure
+
+test-native:
+	cargo test
+
+test-wasm:
+	cargo test --target wasm32-unknown-unknown
+
+size-check: build ## fail if pkg/ (loader + glue + wasm) gzips to more than tests/size-budget bytes
+	@bash scripts/sizes.sh tests/size-budget
+
+e2e: ## node --test tests/e2e/*.test.mjs (after a build)
+	@if compgen -G 'tests/e2e/*.test.mjs' >/dev/null; then cd tests && node --test e2e/*.test.mjs; \
+	else echo "e2e: no tests/e2e/*.test.mjs yet, skipped"; fi
+
+build: ## release wasm -> pkg/ (wasm-bindgen, wasm-opt -Oz, loader) and print sizes
+	@bash scripts/install-deps.sh rust bindgen npm
+	cargo build --lib --release --target wasm32-unknown-unknown
+	wasm-bindgen --target web --out-dir pkg --out-name shopper_intent $(WASM)
+	@# wasm-opt takes its feature set from the module's target_features section (written by rustc).
+	$(WASM_OPT) -Oz --strip-debug --strip-producers --strip-target-features pkg/shopper_intent_bg.wasm -o pkg/shopper_intent_bg.wasm
+	@if [ -f src/web/loader.js ]; then cp src/web/loader.js pkg/shopper-intent.js; else rm -f pkg/shopper-intent.js; fi
+	@bash scripts/sizes.sh
+
+demo: build ## build, then serve the demo store (www/) at http://127.0.0.1:8080 (PORT=... to change)
+	@echo
+	@echo "Demo store: http://127.0.0.1:$(PORT)/   (Ctrl-C stops it)"
+	@echo "Try this:"
+	@echo "  1. open one product 3 times"
+	@echo "  2. add it to the cart and start checkout"
+	@echo "  3. come back after 30 min (or add ?intent-debug to any URL to watch the panel)"
+	@echo
+	PORT=$(PORT) node www/serve.mjs
+
+bench: ## cargo bench, then tests/bench/run.mjs if present
+	cargo bench
+	@if [ -f tests/bench/run.mjs ]; then $(MAKE) --no-print-directory build && node tests/bench/run.mjs; fi
+
+clean: ## remove target/ and pkg/ outputs (keeps tests/node_modules)
+	cargo clean
+	find pkg -mindepth 1 ! -name .gitkeep -delete
