@@ -155,7 +155,7 @@ fn has_param(url: &str, names: &[impl AsRef<str>]) -> bool {
 /// True when the landing URL marks a visit from email (SCORING.md, "Visits").
 pub fn is_from_email(model: &Model, landing: &str) -> bool {
     let medium = param(landing, "utm_medium").map(decode_lower);
-    medium.is_some_and(|m| model.email_mediums.iter().any(|e| *e == m))
+    medium.is_some_and(|m| model.email_mediums.contains(&m))
         || has_param(landing, &model.email_click_ids)
 }
 
