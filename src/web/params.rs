@@ -41,7 +41,7 @@ impl Params for JsValue {
 
     /// JS's own `Number()`, which keeps Rust's float parser out of the wasm.
     fn parse_number(text: &str) -> Option<f64> {
-        let n = js_sys::Number::new(&JsValue::from_str(text)).value_of();
+        let n = js_sys::Number::from(JsValue::from_str(text)).value_of();
         (!text.trim().is_empty() && !n.is_nan()).then_some(n)
     }
 
