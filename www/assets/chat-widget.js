@@ -30,7 +30,7 @@
     '.nwc-close:hover{background:#f0ece4}',
     '.nwc-panel{position:absolute;right:0;bottom:70px;width:340px;max-width:calc(100vw - 40px);height:440px;max-height:calc(100vh - 110px);background:#fff;border-radius:16px;box-shadow:0 14px 40px rgba(20,30,25,.25);display:flex;flex-direction:column;overflow:hidden;animation:nwc-in .2s ease-out}',
     '.nwc-head{background:#2f4a3a;color:#fff;padding:16px 44px 16px 16px;position:relative}',
-    '.nwc-head h2{margin:0;font-size:16px;font-weight:600}',
+    '.nwc-head h2{margin:0;font-family:inherit;font-size:16px;font-weight:600;letter-spacing:0;line-height:1.3}',
     '.nwc-head p{margin:2px 0 0;font-size:12px;opacity:.8}',
     '.nwc-head .nwc-close{color:#fff;top:12px;right:10px}',
     '.nwc-head .nwc-close:hover{background:rgba(255,255,255,.15)}',

@@ -35,8 +35,8 @@
       banner.append(text, close);
       document.body.appendChild(banner);
     }
+    banner.hidden = false;
     banner.dataset.action = action; // picks the icon in store.css
     banner.querySelector('.nudge-text').textContent = message;
-    banner.hidden = false;
   }
 })();
