@@ -1,4 +1,5 @@
 //! GrowthBook's shared SDK test cases, run natively against `experiment`.
+#![cfg(not(target_arch = "wasm32"))]
 
 #[path = "support/growthbook_cases.rs"]
 mod growthbook_cases;

@@ -79,6 +79,7 @@ struct Field(&'static str, Option<usize>);
 impl fmt::Display for Field {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.1 {
+            Some(i) if self.0.is_empty() => write!(f, "items[{i}]"),
             Some(i) => write!(f, "items[{i}].{}", self.0),
             None => f.write_str(self.0),
         }

@@ -207,7 +207,7 @@ impl Event {
                 let Some(raw) = items.at(i) else { continue };
                 match raw.value() {
                     Value::Map => {}
-                    other => return Err(wrong_type(ev, "item", Some(i), "an object", &other)),
+                    other => return Err(wrong_type(ev, "", Some(i), "an object", &other)),
                 }
                 event.items.push(item(ev, &raw, i, &mut event.coupon)?);
             }

@@ -41,8 +41,10 @@ impl Params for JsValue {
 
     /// JS's own `Number()`, which keeps Rust's float parser out of the wasm.
     fn parse_number(text: &str) -> Option<f64> {
+        // Like Rust's parser: "NaN" is a number (then refused as not finite), "abc" is not.
         let n = js_sys::Number::from(JsValue::from_str(text)).value_of();
-        (!text.trim().is_empty() && !n.is_nan()).then_some(n)
+        let is_number = !n.is_nan() || text.trim() == "NaN";
+        (!text.trim().is_empty() && is_number).then_some(n)
     }
 
     fn keys(&self) -> Vec<String> {
