@@ -167,3 +167,10 @@ fn every_default_can_be_overridden_and_page_types_extended() {
     assert_eq!(model.page_type("https://s.example/pages/faq"), None);
     assert_eq!(model.email_click_ids, ["_ke"]);
 }
+
+#[test]
+fn the_printed_default_config_reads_back_to_the_default_model() {
+    let text = serde_json::to_string_pretty(&Model::default().to_config()).unwrap();
+    let value: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(Config::read(&value).unwrap().compile().unwrap(), Model::default());
+}
