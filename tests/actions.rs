@@ -7,7 +7,7 @@
 use serde_json::{json, Value};
 use shopper_intent::core::actions::{
     self, arms, conversions, decide, dismiss, idle_after_ms, next_deadline, record,
-    wants_exit_intent, Action, Context, Decision, Trigger, DEFAULT_EXPERIMENT,
+    wants_exit_intent, Context, Decision, Kind, Trigger, DEFAULT_EXPERIMENT,
 };
 use shopper_intent::core::experiment::Experiment;
 use shopper_intent::core::{Config, Event, Model, Profile, Stage};
@@ -178,7 +178,7 @@ fn proactive_chat_fires_for_a_returning_sql_visitor_after_10_s_on_a_product_page
     s.now = entered + 10 * SEC;
     let d = s.decide().expect("fires at 10 s");
     assert_eq!(d.rule, "proactive_chat");
-    assert_eq!(d.action, Action::Chat);
+    assert_eq!(d.kind, Kind::Chat);
     assert_eq!(
         d.message,
         "I noticed you've been looking at Linen Shirt. Can I help with any questions?"
@@ -257,8 +257,8 @@ fn reassurance_fires_on_high_intent_product_pages_shipping_first_then_returns() 
     s.wait(5 * SEC);
     let d = s.decide().expect("fires");
     assert_eq!(
-        (d.rule, d.action, d.promotional),
-        ("shipping_reassurance", Action::Banner, false)
+        (d.rule, d.kind, d.promotional),
+        ("shipping_reassurance", Kind::Banner, false)
     );
     assert_eq!(d.reason, "high intent, on a product page, 5 s on the page");
     s.nudge();
@@ -316,7 +316,7 @@ fn size_help_fires_after_a_size_guide_view() {
     s.page("/pages/size-guide");
     s.wait(5 * SEC);
     let d = s.decide().expect("fires");
-    assert_eq!((d.rule, d.action), ("size_help", Action::Chat));
+    assert_eq!((d.rule, d.kind), ("size_help", Kind::Chat));
     assert_eq!(d.reason, "viewed size_guide this visit, 5 s on the page");
 }
 
@@ -460,7 +460,7 @@ fn comparison_help_fires_on_mid_intent_only() {
     assert_eq!(s.peek(), None, "low intent");
     s.event("add_to_wishlist", json!({"items": [item("A")]}));
     let d = s.decide().expect("mid intent");
-    assert_eq!((d.rule, d.action), ("comparison_help", Action::Chat));
+    assert_eq!((d.rule, d.kind), ("comparison_help", Kind::Chat));
     assert_eq!(d.reason, "mid intent, 5 s on the page");
 
     let mut s = Shopper::new(only(&["comparison_help"]));
@@ -879,7 +879,7 @@ fn idle_and_exit_intent_rules_fire_only_on_their_trigger() {
     );
     rules.insert(
         "idle_help".into(),
-        json!({"trigger": "idle", "idle_s": 30, "action": "chat",
+        json!({"trigger": "idle", "idle_s": 30, "kind": "chat", "action": "proactive_chat",
                "message": "Still there? Ask us anything.", "when": {"page_types": ["product"]}}),
     );
     let m = model(json!({
@@ -902,11 +902,15 @@ fn idle_and_exit_intent_rules_fire_only_on_their_trigger() {
             .map(|d| d.rule),
         None
     );
+    let d = s
+        .decide_on(Trigger::Idle { idle_ms: 30 * SEC })
+        .expect("idle 30 s");
+    // A custom rule making a known move: the store's code sees the move, reports the rule.
     assert_eq!(
-        s.decide_on(Trigger::Idle { idle_ms: 30 * SEC })
-            .map(|d| d.rule),
-        Some("idle_help")
+        (d.rule, d.action, d.kind),
+        ("idle_help", "proactive_chat", Kind::Chat)
     );
+    assert_eq!(d.reason, "idle 30 s, on a product page");
     let d = s.decide_on(Trigger::ExitIntent).expect("exit intent");
     assert_eq!(d.rule, "exit_offer");
     assert_eq!(d.reason, "exit intent, items in the cart");
@@ -958,8 +962,8 @@ fn config_errors_name_the_field() {
         "config field `actions.rules.size_help.experiment`: names no experiment; add it under `experiments`, or use \"\" for none"
     );
     assert_eq!(
-        error(rule(json!({"action": "popup"}))),
-        "config field `actions.rules.size_help.action`: must be one of chat, banner"
+        error(rule(json!({"kind": "popup"}))),
+        "config field `actions.rules.size_help.kind`: must be one of chat, banner"
     );
     assert_eq!(
         error(rule(json!({"max_per_day": 9}))),
@@ -1013,7 +1017,7 @@ fn the_default_rules_in_priority_order() {
         .actions
         .rules
         .iter()
-        .map(|r| (r.name.as_str(), r.priority, r.action.name(), r.promotional))
+        .map(|r| (r.name.as_str(), r.priority, r.kind.name(), r.promotional))
         .collect();
     assert_eq!(
         table,

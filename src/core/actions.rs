@@ -37,7 +37,6 @@ use super::model::{Model, DAY_MS};
 use super::score::{key_of, Intent, Snapshot, Stage};
 use super::state::{flag, CheckoutStep, Profile};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::string::{String, ToString};
 use std::vec::Vec;
 
@@ -123,9 +122,13 @@ pub struct RuleConfig {
     /// `false` turns the rule off.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// How it is delivered: `"chat"` (a chat invitation) or `"banner"`.
+    /// The move it makes, which the store's code switches on (e.g. `"proactive_chat"`);
+    /// the rule's name when absent. Several rules may make the same move.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
+    /// How a generic renderer shows it: `"chat"` (a chat invitation) or `"banner"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// The text; `{product}` is replaced by the visitor's most viewed item.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -173,13 +176,16 @@ pub struct ActionsConfig {
     /// Days after its last exposure that a purchase still converts an experiment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attribution_days: Option<f64>,
-    /// Rules by name: the defaults, overridden or added to.
-    pub rules: BTreeMap<String, RuleConfig>,
+    /// Rules by name: the defaults, overridden or added to. (A list rather than a map: a
+    /// `BTreeMap` of these costs kilobytes of wasm; it is written out as a JSON object.)
+    #[serde(serialize_with = "named_map")]
+    pub rules: Vec<(String, RuleConfig)>,
 }
 
 const RULE_FIELDS: &[&str] = &[
     "enabled",
     "action",
+    "kind",
     "message",
     "promotional",
     "priority",
@@ -219,14 +225,14 @@ impl ActionsConfig {
             enabled: f.flag("enabled")?,
             max_per_visit: f.count("max_per_visit")?,
             attribution_days: f.number("attribution_days")?,
-            rules: BTreeMap::new(),
+            rules: Vec::new(),
         };
         if let Some(rules) = f.object("rules", None)? {
             for name in rules.keys() {
                 let Some(r) = rules.object(&name, Some(RULE_FIELDS))? else {
                     continue;
                 };
-                config.rules.insert(name, read_rule(&r)?);
+                config.rules.push((name, read_rule(&r)?));
             }
         }
         Ok(config)
@@ -256,6 +262,7 @@ fn read_rule<P: Params>(r: &Fields<P>) -> Result<RuleConfig, Error> {
     Ok(RuleConfig {
         enabled: r.flag("enabled")?,
         action: r.text("action")?,
+        kind: r.text("kind")?,
         message: r.text("message")?,
         promotional: r.flag("promotional")?,
         priority: r.count("priority")?,
@@ -295,6 +302,14 @@ fn read_conditions<P: Params>(c: &Fields<P>) -> Result<ConditionsConfig, Error> 
     })
 }
 
+/// Writes `(name, value)` pairs as a JSON object.
+pub(crate) fn named_map<S: serde::Serializer, V: Serialize>(
+    pairs: &[(String, V)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(pairs.iter().map(|(k, v)| (k, v)))
+}
+
 // ---------------------------------------------------------------------------------------------
 // The default rules: the seeds' moves.
 
@@ -314,7 +329,7 @@ const CHECKOUT_PAGES: &[&str] = &["cart", "checkout", "checkout_shipping", "chec
 
 /// A default rule: everything explicit but `when`.
 fn rule(
-    action: &str,
+    kind: &str,
     promotional: bool,
     priority: u32,
     max_per_visitor: u32,
@@ -323,7 +338,8 @@ fn rule(
 ) -> RuleConfig {
     RuleConfig {
         enabled: Some(true),
-        action: Some(action.into()),
+        action: None,
+        kind: Some(kind.into()),
         message: Some(message.into()),
         promotional: Some(promotional),
         priority: Some(priority),
@@ -351,7 +367,7 @@ fn abandoned_at(step: &str) -> Vec<ConditionsConfig> {
 /// The default rules by name, each in the [`DEFAULT_EXPERIMENT`] holdout. See the table in the
 /// README; the messages are neutral on purpose (they make no offer a store has not made):
 /// stores should write their own.
-pub fn default_rules() -> BTreeMap<String, RuleConfig> {
+pub fn default_rules() -> Vec<(String, RuleConfig)> {
     let sql_back = |extra: ConditionsConfig| ConditionsConfig {
         stage: Some(Levels::AtLeast("sql".into())),
         page_types: names(&["product", "cart"]),
@@ -375,8 +391,8 @@ pub fn default_rules() -> BTreeMap<String, RuleConfig> {
             }),
         ]
     };
-    let mut rules = BTreeMap::new();
-    rules.insert(
+    std::vec![
+    (
         "proactive_chat".into(),
         rule(
             "chat",
@@ -395,8 +411,8 @@ pub fn default_rules() -> BTreeMap<String, RuleConfig> {
                 }),
             ],
         ),
-    );
-    rules.insert(
+    ),
+    (
         "free_shipping_offer".into(),
         rule(
             "banner",
@@ -406,8 +422,8 @@ pub fn default_rules() -> BTreeMap<String, RuleConfig> {
             "Welcome back! Ask us about free shipping on your order today.",
             abandoned_at("shipping"),
         ),
-    );
-    rules.insert(
+    ),
+    (
         "payment_options".into(),
         rule(
             "banner",
@@ -417,8 +433,8 @@ pub fn default_rules() -> BTreeMap<String, RuleConfig> {
             "Welcome back! Questions about paying? We can walk you through the payment options.",
             abandoned_at("payment"),
         ),
-    );
-    rules.insert(
+    ),
+    (
         "guest_checkout".into(),
         rule(
             "banner",
@@ -428,8 +444,8 @@ pub fn default_rules() -> BTreeMap<String, RuleConfig> {
             "Welcome back! No account needed: you can check out as a guest.",
             abandoned_at("account"),
         ),
-    );
-    rules.insert(
+    ),
+    (
         "cart_reminder".into(),
         rule(
             "banner",
@@ -445,8 +461,8 @@ pub fn default_rules() -> BTreeMap<String, RuleConfig> {
                 ..ConditionsConfig::default()
             }],
         ),
-    );
-    rules.insert(
+    ),
+    (
         "size_help".into(),
         rule(
             "chat",
@@ -467,8 +483,8 @@ pub fn default_rules() -> BTreeMap<String, RuleConfig> {
                 },
             ],
         ),
-    );
-    rules.insert(
+    ),
+    (
         "shipping_reassurance".into(),
         rule(
             "banner",
@@ -478,8 +494,8 @@ pub fn default_rules() -> BTreeMap<String, RuleConfig> {
             "Wondering about delivery? Our shipping page lists the costs and delivery times.",
             reassurance(),
         ),
-    );
-    rules.insert(
+    ),
+    (
         "returns_reassurance".into(),
         rule(
             "banner",
@@ -489,8 +505,8 @@ pub fn default_rules() -> BTreeMap<String, RuleConfig> {
             "Not sure yet? Our returns policy explains how to send items back.",
             reassurance(),
         ),
-    );
-    rules.insert(
+    ),
+    (
         "comparison_help".into(),
         rule(
             "chat",
@@ -504,8 +520,8 @@ pub fn default_rules() -> BTreeMap<String, RuleConfig> {
                 ..ConditionsConfig::default()
             }],
         ),
-    );
-    rules
+    ),
+    ]
 }
 
 /// The default experiments: one shared holdout, [`DEFAULT_EXPERIMENT`].
@@ -525,21 +541,21 @@ pub fn default_experiment(key: &str) -> Experiment {
 // ---------------------------------------------------------------------------------------------
 // Compiled rules.
 
-/// How a nudge is delivered.
+/// How a generic renderer shows a nudge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
+pub enum Kind {
     /// A chat invitation (a chat widget, or the built-in bubble).
     Chat,
     /// An informational banner.
     Banner,
 }
 
-impl Action {
-    /// The action's name, as in configs and events.
+impl Kind {
+    /// The kind's name, as in configs and events.
     pub fn name(self) -> &'static str {
         match self {
-            Action::Chat => "chat",
-            Action::Banner => "banner",
+            Kind::Chat => "chat",
+            Kind::Banner => "banner",
         }
     }
 }
@@ -595,8 +611,10 @@ pub struct Rule {
     pub key: u32,
     /// Off when false.
     pub enabled: bool,
-    /// Delivery.
-    pub action: Action,
+    /// The move it makes (the rule's name unless configured).
+    pub action: String,
+    /// How a generic renderer shows it.
+    pub kind: Kind,
     /// Message template.
     pub message: String,
     /// Promotional (never for suppressed visitors, never about recent purchases).
@@ -773,6 +791,7 @@ fn merge(base: &RuleConfig, over: &RuleConfig) -> RuleConfig {
     RuleConfig {
         enabled: over.enabled.or(base.enabled),
         action: over.action.clone().or_else(|| base.action.clone()),
+        kind: over.kind.clone().or_else(|| base.kind.clone()),
         message: over.message.clone().or_else(|| base.message.clone()),
         promotional: over.promotional.or(base.promotional),
         priority: over.priority.or(base.priority),
@@ -795,10 +814,15 @@ fn compile_rule(
 ) -> Result<Rule, Error> {
     let path = ["actions.rules.", name].concat();
     let field = |f: &str| [path.as_str(), ".", f].concat();
-    let action = match c.action.as_deref().unwrap_or("banner") {
-        "chat" => Action::Chat,
-        "banner" => Action::Banner,
-        _ => return Err(Error::config(field("action"), one_of(&["chat", "banner"]))),
+    let kind = match c.kind.as_deref().unwrap_or("banner") {
+        "chat" => Kind::Chat,
+        "banner" => Kind::Banner,
+        _ => return Err(Error::config(field("kind"), one_of(&["chat", "banner"]))),
+    };
+    let action = match c.action.as_deref() {
+        None => name.to_string(),
+        Some(a) if !a.is_empty() => a.to_string(),
+        Some(_) => return Err(Error::config(field("action"), "must not be empty")),
     };
     let message = match c.message.as_deref() {
         Some(m) if !m.trim().is_empty() => m.to_string(),
@@ -878,6 +902,7 @@ fn compile_rule(
         key: fnv32a(name),
         enabled: c.enabled.unwrap_or(true),
         action,
+        kind,
         message,
         promotional: c.promotional.unwrap_or(false),
         priority: c.priority.unwrap_or(50),
@@ -906,21 +931,23 @@ impl ActionsConfig {
             if name.is_empty() {
                 return Err(Error::config("actions.rules", "a rule needs a name"));
             }
-            let merged = match configs.get(name) {
-                Some(base) => merge(base, over),
-                None => over.clone(),
-            };
-            configs.insert(name.clone(), merged);
+            match configs.iter_mut().find(|(n, _)| n == name) {
+                Some((_, base)) => *base = merge(base, over),
+                None => configs.push((name.clone(), over.clone())),
+            }
         }
         if configs.len() > MAX_RULE_MEMOS {
             return Err(Error::config("actions.rules", "allows at most 32 rules"));
         }
-        let mut rules = configs
-            .iter()
-            .map(|(name, c)| compile_rule(name, c, experiments, page_types))
-            .collect::<Result<Vec<_>, _>>()?;
-        // Stable: ties keep name order.
-        rules.sort_by_key(|r| std::cmp::Reverse(r.priority));
+        // Highest priority first, ties by name; insertion keeps `sort`'s kilobytes out of the wasm.
+        let mut rules: Vec<Rule> = Vec::with_capacity(configs.len());
+        for (name, c) in &configs {
+            let rule = compile_rule(name, c, experiments, page_types)?;
+            let at = rules.partition_point(|r| {
+                r.priority > rule.priority || (r.priority == rule.priority && r.name < rule.name)
+            });
+            rules.insert(at, rule);
+        }
         let attribution_days = self.attribution_days.unwrap_or(7.0);
         if !attribution_days.is_finite() || attribution_days <= 0.0 || attribution_days > 365.0 {
             return Err(Error::config(
@@ -1009,7 +1036,8 @@ impl Actions {
                 };
                 let config = RuleConfig {
                     enabled: Some(r.enabled),
-                    action: Some(r.action.name().into()),
+                    action: Some(r.action.clone()),
+                    kind: Some(r.kind.name().into()),
                     message: Some(r.message.clone()),
                     promotional: Some(r.promotional),
                     priority: Some(r.priority),
@@ -1148,8 +1176,10 @@ pub struct Exposure<'m> {
 /// The nudge to show now, or in a control arm, the nudge that would have been shown.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Decision<'m> {
-    /// Delivery.
-    pub action: Action,
+    /// The move, which the store's code switches on (by default the rule's name).
+    pub action: &'m str,
+    /// How a generic renderer shows it.
+    pub kind: Kind,
     /// The rule's name.
     pub rule: &'m str,
     /// The rule's index in [`Actions::rules`].
@@ -1490,7 +1520,8 @@ pub fn decide<'m>(profile: &Profile, model: &'m Model, ctx: &Context) -> Option<
             })
         });
         return Some(Decision {
-            action: rule.action,
+            action: &rule.action,
+            kind: rule.kind,
             rule: &rule.name,
             rule_index: index,
             experiment: assignment.map(|(exp, _)| exp.key.as_str()),

@@ -283,7 +283,7 @@ impl Config {
                     continue;
                 };
                 let exp = Experiment::read(value, &path, &key, default_experiment(&key))?;
-                config.experiments.insert(key, exp);
+                config.experiments.push(exp);
             }
         }
         if let Some(pages) = f.object("page_types", None)? {

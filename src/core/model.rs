@@ -216,8 +216,9 @@ pub struct Config {
     pub email_click_ids: Option<Vec<String>>,
     /// On-page nudges: the default rules, overridden or added to.
     pub actions: ActionsConfig,
-    /// Experiments by key: the default holdout, overridden or added to.
-    pub experiments: BTreeMap<String, Experiment>,
+    /// Experiments (written out keyed by their `key`): the default holdout, overridden or added to.
+    #[serde(serialize_with = "experiments_map")]
+    pub experiments: Vec<Experiment>,
 }
 
 /// A resolved rule.
@@ -474,15 +475,11 @@ impl Config {
         days_ms("decay_half_life_days", half_life, true)?;
 
         let mut experiments = actions::default_experiments();
-        for (key, exp) in &self.experiments {
-            let exp = Experiment {
-                key: key.clone(),
-                ..exp.clone()
-            };
-            exp.check(&format!("experiments.{key}"))?;
-            match experiments.iter_mut().find(|e| e.key == *key) {
-                Some(slot) => *slot = exp,
-                None => experiments.push(exp),
+        for exp in &self.experiments {
+            exp.check(&["experiments.", &exp.key].concat())?;
+            match experiments.iter_mut().find(|e| e.key == exp.key) {
+                Some(slot) => *slot = exp.clone(),
+                None => experiments.push(exp.clone()),
             }
         }
         let actions = self.actions.compile(&experiments, &page_types)?;
@@ -523,6 +520,14 @@ impl Config {
             experiments,
         })
     }
+}
+
+/// Writes experiments as a JSON object keyed by `key`.
+fn experiments_map<S: serde::Serializer>(
+    experiments: &[Experiment],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(experiments.iter().map(|e| (&e.key, e)))
 }
 
 fn unknown_rule_reason() -> String {
@@ -642,11 +647,7 @@ impl Model {
             email_mediums: Some(self.email_mediums.clone()),
             email_click_ids: Some(self.email_click_ids.clone()),
             actions: self.actions.to_config(&self.experiments, &self.page_types),
-            experiments: self
-                .experiments
-                .iter()
-                .map(|e| (e.key.clone(), e.clone()))
-                .collect(),
+            experiments: self.experiments.clone(),
         }
     }
 }
