@@ -12,7 +12,7 @@ use std::string::String;
 use std::vec::Vec;
 
 /// Format version of [`Profile::encode`]. Bump it, and add a migration, when the layout changes.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 /// Items remembered (least recently seen are forgotten first).
 pub const MAX_ITEMS: usize = 24;
 /// Cart lines remembered.
@@ -213,6 +213,9 @@ pub struct Profile {
     pub signals_fired: u32,
     /// Unknown events seen (ignored).
     pub unknown_events: u32,
+    /// Nudge caps, cooldowns, the active nudge and experiment exposures. Last, so that a
+    /// version 1 profile migrates by appending an empty one.
+    pub nudges: super::actions::Memory,
 }
 
 impl Profile {
@@ -257,6 +260,16 @@ impl Profile {
         match bytes.split_first() {
             Some((&VERSION, body)) => postcard::from_bytes(body)
                 .map_err(|_| Error(Kind::State("corrupt; its fields do not decode"))),
+            // Version 1 had no `nudges`: postcard writes fields in order, so appending an
+            // empty `Memory` makes it a version 2 body.
+            Some((1, body)) => {
+                let mut body = body.to_vec();
+                if let Ok(empty) = postcard::to_allocvec(&super::actions::Memory::default()) {
+                    body.extend_from_slice(&empty);
+                }
+                postcard::from_bytes(&body)
+                    .map_err(|_| Error(Kind::State("corrupt; its fields do not decode")))
+            }
             Some((v, _)) if *v > VERSION => Err(Error(Kind::State(
                 "written by a newer version of this library",
             ))),
@@ -265,5 +278,29 @@ impl Profile {
             ))),
             None => Err(Error(Kind::State("empty"))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_1_profiles_migrate_with_empty_nudge_memory() {
+        let mut profile = Profile::new("v-1");
+        profile.visit.index = 3;
+        profile.conversions = 2;
+        let engine = base64::engine::general_purpose::STANDARD_NO_PAD;
+        let mut bytes = engine.decode(profile.encode()).expect("base64");
+        // A version 1 body is the version 2 body without the trailing empty `Memory`.
+        let empty =
+            postcard::to_allocvec(&super::super::actions::Memory::default()).expect("encodes");
+        assert!(bytes.ends_with(&empty));
+        bytes.truncate(bytes.len() - empty.len());
+        bytes[0] = 1;
+        assert_eq!(Profile::decode(&engine.encode(&bytes)), Ok(profile));
+        // Version 0 is not migrated.
+        bytes[0] = 0;
+        assert!(Profile::decode(&engine.encode(&bytes)).is_err());
     }
 }

@@ -1,6 +1,8 @@
 //! The browser adapter: the only code that uses wasm-bindgen, web-sys and js-sys.
 
 mod params;
+pub mod render;
+pub mod triggers;
 
 use crate::core::{Config, Event, Model, Profile};
 use wasm_bindgen::prelude::*;
