@@ -2,8 +2,17 @@
 //! that runs in the browser.
 
 pub mod ab_stats;
+pub mod calibrate;
+pub mod channels;
+pub mod evaluate;
+pub mod history;
 mod input;
+pub mod metrics;
+pub mod read;
+mod report_html;
 mod score;
+mod table;
+mod uci;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -22,6 +31,12 @@ enum Command {
     Score(score::Args),
     /// Print the default model as a full, editable config.
     Config,
+    /// Score each visitor of a history before the outcome; AUC, conversion by stage, thresholds.
+    Evaluate(evaluate::Args),
+    /// Fit the points and stage thresholds to a history; write the new config.
+    Calibrate(calibrate::Args),
+    /// Leads by first-touch acquisition channel: score at day 14, SQL rate, conversion.
+    Channels(channels::Args),
 }
 
 /// Runs the command line; the exit code is non-zero only on a usage error, `--strict`, or no input.
@@ -30,6 +45,9 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Score(args) => score::run(args),
         Command::Config => print_default_config(),
+        Command::Evaluate(args) => evaluate::run(args),
+        Command::Calibrate(args) => calibrate::run(args),
+        Command::Channels(args) => channels::run(args),
     };
     match result {
         Ok(code) => code,
