@@ -268,6 +268,19 @@ impl Reader {
                 if is_header(format, row) || row.iter().all(|f| f.is_empty()) {
                     continue;
                 }
+                let expected = match format {
+                    Format::Rees46 => 9,
+                    Format::Taobao => 5,
+                    _ => 18,
+                };
+                if row.len() != expected {
+                    let message = format!(
+                        "the row has {} columns; {} rows have {expected}",
+                        row.len(),
+                        format.name()
+                    );
+                    return Some(Err(row_error(line, None, message)));
+                }
                 let result = match format {
                     Format::Rees46 => rees46_row(row, full, &mut self.visitor),
                     Format::Taobao => taobao_row_event(row, full, &mut self.visitor),
