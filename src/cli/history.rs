@@ -65,23 +65,32 @@ pub enum Cutoff {
 impl Cutoff {
     /// A sentence for reports.
     pub fn describe(&self) -> String {
-        let days = |ms: u64| ms as f64 / DAY_MS;
         match *self {
             Cutoff::FirstPurchase { horizon_ms: 0 } => "buyers at the moment before their first purchase (its own earlier add_to_cart counts, the purchase does not); others at their last event".into(),
             Cutoff::FirstPurchase { horizon_ms } => format!(
-                "buyers {} days before their first purchase, others {} days before their last event; visitors not yet seen then are left out",
-                days(horizon_ms), days(horizon_ms)
+                "buyers {0} before their first purchase, others {0} before their last event; visitors not yet seen then are left out",
+                span(horizon_ms)
             ),
             Cutoff::Fixed { at_ms, label_ms } => format!(
-                "everyone seen by {} scored then; bought = a purchase in the next {} days",
+                "everyone seen by {} scored then; bought = a purchase in the next {}",
                 super::input::format_time(at_ms),
-                days(label_ms)
+                span(label_ms)
             ),
             Cutoff::SinceFirstSeen { after_ms } => format!(
-                "each visitor {} days after their first event; bought = any purchase",
-                days(after_ms)
+                "each visitor {} after their first event; bought = any purchase",
+                span(after_ms)
             ),
         }
+    }
+}
+
+/// A span for reports, in the largest whole unit: `7 days`, `36 h`, `90 min`, `45 s`.
+fn span(ms: u64) -> String {
+    match ms {
+        m if m % 86_400_000 == 0 => format!("{} days", m / 86_400_000),
+        m if m % 3_600_000 == 0 => format!("{} h", m / 3_600_000),
+        m if m % 60_000 == 0 => format!("{} min", m / 60_000),
+        m => format!("{:.3} s", m as f64 / 1000.0),
     }
 }
 
