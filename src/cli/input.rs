@@ -59,3 +59,14 @@ pub fn parse_time_text(s: &str) -> Result<u64, String> {
         .map_err(|_| format!("time {s:?} is neither RFC 3339 nor epoch milliseconds"))?;
     u64::try_from(parsed).map_err(|_| format!("time {s:?} is before 1970"))
 }
+
+/// A time for reports: `YYYY-MM-DD HH:MM:SS UTC`.
+pub fn format_time(ms: u64) -> String {
+    i64::try_from(ms)
+        .ok()
+        .and_then(chrono::DateTime::from_timestamp_millis)
+        .map_or_else(
+            || format!("{ms} ms"),
+            |d| d.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        )
+}

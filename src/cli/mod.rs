@@ -3,8 +3,17 @@
 
 pub mod ab_report;
 pub mod ab_stats;
+pub mod calibrate;
+pub mod channels;
+pub mod evaluate;
+pub mod history;
 mod input;
+pub mod metrics;
+pub mod read;
+mod report_html;
 mod score;
+mod table;
+mod uci;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -25,6 +34,12 @@ enum Command {
     Config,
     /// Lift per experiment from the exposures and conversions pushed to the dataLayer.
     AbReport(ab_report::Args),
+    /// Score each visitor of a history before the outcome; AUC, conversion by stage, thresholds.
+    Evaluate(evaluate::Args),
+    /// Fit the points and stage thresholds to a history; write the new config.
+    Calibrate(calibrate::Args),
+    /// Leads by first-touch acquisition channel: score at day 14, SQL rate, conversion.
+    Channels(channels::Args),
 }
 
 /// Runs the command line; the exit code is non-zero only on a usage error, `--strict`, or no input.
@@ -34,6 +49,9 @@ pub fn main() -> ExitCode {
         Command::Score(args) => score::run(args),
         Command::Config => print_default_config(),
         Command::AbReport(args) => ab_report::run(args),
+        Command::Evaluate(args) => evaluate::run(args),
+        Command::Calibrate(args) => calibrate::run(args),
+        Command::Channels(args) => channels::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,236 @@
+//! `shopper-intent evaluate`: is the score worth what it predicts? Each visitor is scored at a
+//! cut-off before the outcome (see [`super::history`]) and the scores are compared with who bought.
+
+use super::history::{Cutoff, History, Outcome, Source};
+use super::metrics::{self, Cut, Group};
+use super::read::Format;
+use super::table;
+use crate::core::{Intent, Model, Stage};
+use serde::Serialize;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `evaluate`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    source: Source,
+    /// Print the report as JSON instead of tables.
+    #[arg(long)]
+    json: bool,
+    /// Also write a self-contained HTML report with SVG charts to this file.
+    #[arg(long)]
+    html: Option<PathBuf>,
+}
+
+/// What fraction of buyers (and of the others) the model puts at or above a stage threshold.
+#[derive(Clone, Debug, Serialize)]
+pub struct Threshold {
+    /// The stage.
+    pub stage: &'static str,
+    /// Its score threshold.
+    pub score: f64,
+    /// Share of buyers at or above it.
+    pub buyers_at_or_above: f64,
+    /// Share of non-buyers at or above it.
+    pub others_at_or_above: f64,
+    /// Share of buyers among those at or above it.
+    pub precision: f64,
+}
+
+/// The whole evaluation.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// The input file.
+    pub file: String,
+    /// Its format.
+    pub format: Format,
+    /// Where visitors were scored.
+    pub cutoff: String,
+    /// Visitors scored.
+    pub visitors: u64,
+    /// Of whom bought.
+    pub buyers: u64,
+    /// `buyers / visitors`.
+    pub base_rate: Option<f64>,
+    /// ROC AUC of the score for "bought".
+    pub roc_auc: Option<f64>,
+    /// Average precision of the score for "bought".
+    pub pr_auc: Option<f64>,
+    /// Conversion by stage.
+    pub by_stage: Vec<Group>,
+    /// Conversion by intent tier.
+    pub by_intent: Vec<Group>,
+    /// Buyers at or above each stage threshold.
+    pub thresholds: Vec<Threshold>,
+    /// The threshold with the largest TPR − FPR (Youden's J).
+    pub best_threshold: Option<Cut>,
+    /// UCI only: the AUC of `PageValues` alone, which leaks the outcome; the model does not use it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_values_auc: Option<f64>,
+    /// What the replay read.
+    pub totals: super::history::Totals,
+}
+
+/// Builds the report of a replayed history.
+pub fn report(file: &str, model: &Model, cutoff: Cutoff, history: &History) -> Report {
+    let outcomes = &history.outcomes;
+    let scored = scored(outcomes);
+    let buyers = outcomes.iter().filter(|o| o.bought).count() as u64;
+    let visitors = outcomes.len() as u64;
+    let stages = [Stage::Sql, Stage::Mql, Stage::Warm];
+    Report {
+        file: file.to_string(),
+        format: history.format,
+        cutoff: cutoff.describe(),
+        visitors,
+        buyers,
+        base_rate: (visitors > 0).then(|| buyers as f64 / visitors as f64),
+        roc_auc: metrics::roc_auc(&scored),
+        pr_auc: metrics::pr_auc(&scored),
+        by_stage: metrics::groups(
+            Stage::ALL.iter().rev().map(|s| s.name()),
+            outcomes.iter().map(|o| (o.snapshot.stage.name(), o.bought)),
+        ),
+        by_intent: metrics::groups(
+            Intent::ALL.iter().rev().map(|s| s.name()),
+            outcomes
+                .iter()
+                .map(|o| (o.snapshot.intent.name(), o.bought)),
+        ),
+        thresholds: stages
+            .iter()
+            .zip(model.stages)
+            .map(|(stage, score)| {
+                let c = metrics::at_or_above(&scored, score);
+                Threshold {
+                    stage: stage.name(),
+                    score,
+                    buyers_at_or_above: c.tpr,
+                    others_at_or_above: c.fpr,
+                    precision: c.precision,
+                }
+            })
+            .collect(),
+        best_threshold: metrics::best_cut(&scored),
+        page_values_auc: None,
+        totals: history.totals.clone(),
+    }
+}
+
+/// `(score, bought)` of each outcome.
+pub fn scored(outcomes: &[Outcome]) -> Vec<(f64, bool)> {
+    outcomes
+        .iter()
+        .map(|o| (o.snapshot.score, o.bought))
+        .collect()
+}
+
+/// The report as terminal tables.
+pub fn render(r: &Report) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{} ({}): {} visitors scored, {} bought ({}); cut-off: {}\n",
+        r.file,
+        r.format.name(),
+        r.visitors,
+        r.buyers,
+        table::percent(r.base_rate),
+        r.cutoff
+    ));
+    out.push_str(&format!(
+        "ROC AUC {}   PR AUC {} (a random score: 0.500 and {})\n",
+        table::auc(r.roc_auc),
+        table::auc(r.pr_auc),
+        table::auc(r.base_rate)
+    ));
+    if let Some(pv) = r.page_values_auc {
+        out.push_str(&format!(
+            "(PageValues alone would score ROC AUC {pv:.3}; it is computed from the transactions, so the model does not use it)\n"
+        ));
+    }
+    for (title, groups) in [("stage", &r.by_stage), ("intent", &r.by_intent)] {
+        out.push('\n');
+        let rows: Vec<Vec<String>> = groups
+            .iter()
+            .map(|g| {
+                vec![
+                    g.name.clone(),
+                    g.visitors.to_string(),
+                    g.buyers.to_string(),
+                    table::percent(g.conversion),
+                    table::ratio(g.lift),
+                ]
+            })
+            .collect();
+        out.push_str(&table::render(
+            &[title, "visitors", "bought", "conversion", "lift"],
+            &rows,
+        ));
+    }
+    out.push('\n');
+    let mut rows: Vec<Vec<String>> = r
+        .thresholds
+        .iter()
+        .map(|t| {
+            vec![
+                format!("{} (>= {})", t.stage, t.score),
+                table::percent(Some(t.buyers_at_or_above)),
+                table::percent(Some(t.others_at_or_above)),
+                table::percent(Some(t.precision)),
+            ]
+        })
+        .collect();
+    if let Some(b) = r.best_threshold {
+        rows.push(vec![
+            format!("best split (>= {}, J {:.3})", b.threshold, b.j()),
+            table::percent(Some(b.tpr)),
+            table::percent(Some(b.fpr)),
+            table::percent(Some(b.precision)),
+        ]);
+    }
+    out.push_str(&table::render(
+        &[
+            "threshold",
+            "buyers at or above",
+            "others at or above",
+            "precision",
+        ],
+        &rows,
+    ));
+    let t = &r.totals;
+    out.push_str(&format!(
+        "\nread {} events of {} visitors ({} unknown, {} bad rows skipped); {} replayed; {} visitors not yet seen at their cut-off left out; {} visitors' events sorted (at most {} held at once); {} refused as out of order\n",
+        t.events, t.visitors, t.unknown, t.bad_rows, t.replayed, t.left_out, t.reordered_visitors, t.peak_held_events, t.out_of_order
+    ));
+    out
+}
+
+/// Runs `evaluate`.
+pub fn run(args: Args) -> Result<ExitCode, String> {
+    let cutoff = args.source.cutoff()?;
+    let (model, history) = args.source.replay(cutoff)?;
+    let file = args.source.file.display().to_string();
+    let mut report = report(&file, &model, cutoff, &history);
+    if history.format == Format::Uci {
+        report.page_values_auc = super::uci::page_values_auc(&args.source.file)?;
+    }
+    if let Some(path) = &args.html {
+        let page = super::report_html::page(&report, &history.outcomes);
+        std::fs::write(path, page).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+        );
+    } else {
+        print!("{}", render(&report));
+    }
+    if report.visitors == 0 {
+        eprintln!("shopper-intent: no visitor could be scored");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}

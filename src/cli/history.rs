@@ -1,0 +1,502 @@
+//! Replaying a store's history through the core, visitor by visitor, up to a cut-off before the
+//! outcome: what a live scorer would have said then, and whether the visitor went on to buy.
+//!
+//! Two passes over the file:
+//! 1. an outline pass (visitor, time, kind; no event is built) finds each visitor's first and
+//!    last event, first purchase, number of events, and whether their events are in time order;
+//! 2. a full pass feeds each visitor's events to the core up to the visitor's cut-off, takes the
+//!    snapshot there, and drops the profile as soon as the visitor's last event has gone by.
+//!
+//! Memory is one small record per visitor, plus a profile for each visitor whose history is still
+//! being read. The core refuses out-of-order on-site events, and some logs (Taobao's original
+//! UserBehavior.csv) are not sorted within a user: the events of such a visitor are held until
+//! their last one is read, then sorted by time (stable, so ties keep file order) and replayed.
+//! That costs memory only for those visitors' events, and only while they are open; the totals
+//! report how many visitors needed it and the most events held at once.
+//!
+//! Leakage: a buyer's cut-off is the time of their first purchase, and the replay stops AT the
+//! purchase event, so events logged before it (its own add_to_cart seconds earlier, which a live
+//! scorer would have seen) count, and the purchase and everything after it do not.
+
+use super::read::{Detail, Format, Reader, RowError};
+use crate::core::model::DAY_MS;
+use crate::core::visit::Channel;
+use crate::core::{Event, EventKind, Model, Profile, RuleId, Snapshot, Stage};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Visitors are looked up twice per event (once per pass), so the index is keyed by a 128-bit
+/// hash of the id (two seeded foldhash runs) held inline, not by the id's heap string: that
+/// spares a cache miss per lookup on logs of many interleaved visitors. Two ids colliding in 128
+/// bits is not a practical concern (about 10⁻²⁶ for a million visitors).
+type VisitorIndex = HashMap<u128, u32, foldhash::fast::RandomState>;
+
+fn visitor_key(id: &str) -> u128 {
+    use std::hash::BuildHasher;
+    let a = foldhash::fast::FixedState::with_seed(0x5eed_0001).hash_one(id);
+    let b = foldhash::fast::FixedState::with_seed(0x5eed_0002).hash_one(id);
+    (u128::from(a) << 64) | u128::from(b)
+}
+
+/// Where each visitor is scored, and what counts as buying.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Cutoff {
+    /// Buyers `horizon_ms` before their first purchase; the others `horizon_ms` before their
+    /// last event. Bought = any purchase.
+    FirstPurchase {
+        /// 0 = the moment before the purchase.
+        horizon_ms: u64,
+    },
+    /// Everyone at `at_ms`; bought = a purchase in (`at_ms`, `at_ms + label_ms`].
+    Fixed {
+        /// The scoring time.
+        at_ms: u64,
+        /// The labelling window after it.
+        label_ms: u64,
+    },
+    /// `after_ms` after each visitor's first event (the article's "score at day 14");
+    /// bought = any purchase.
+    SinceFirstSeen {
+        /// Time after the first event.
+        after_ms: u64,
+    },
+}
+
+impl Cutoff {
+    /// A sentence for reports.
+    pub fn describe(&self) -> String {
+        match *self {
+            Cutoff::FirstPurchase { horizon_ms: 0 } => "buyers at the moment before their first purchase (its own earlier add_to_cart counts, the purchase does not); others at their last event".into(),
+            Cutoff::FirstPurchase { horizon_ms } => format!(
+                "buyers {0} before their first purchase, others {0} before their last event; visitors not yet seen then are left out",
+                span(horizon_ms)
+            ),
+            Cutoff::Fixed { at_ms, label_ms } => format!(
+                "everyone seen by {} scored then; bought = a purchase in the next {}",
+                super::input::format_time(at_ms),
+                span(label_ms)
+            ),
+            Cutoff::SinceFirstSeen { after_ms } => format!(
+                "each visitor {} after their first event; bought = any purchase",
+                span(after_ms)
+            ),
+        }
+    }
+}
+
+/// A span for reports, in the largest whole unit: `7 days`, `36 h`, `90 min`, `45 s`.
+fn span(ms: u64) -> String {
+    match ms {
+        m if m % 86_400_000 == 0 => format!("{} days", m / 86_400_000),
+        m if m % 3_600_000 == 0 => format!("{} h", m / 3_600_000),
+        m if m % 60_000 == 0 => format!("{} min", m / 60_000),
+        m => format!("{:.3} s", m as f64 / 1000.0),
+    }
+}
+
+/// One visitor at the cut-off.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// The visitor id.
+    pub visitor: String,
+    /// The label.
+    pub bought: bool,
+    /// The core's verdict at the cut-off.
+    pub snapshot: Snapshot,
+    /// Per rule (index = `RuleId as usize`): signals fired before the cut-off, each decayed to it
+    /// as the score decays its points (so score = Σ points × signals); conditions: 1 when held.
+    pub signals: [f64; 17],
+    /// First-touch channel: that of the first visit, when it had a `page_location`.
+    pub channel: Option<Channel>,
+    /// Reached the SQL stage before the cut-off and before any purchase.
+    pub reached_sql: bool,
+}
+
+/// What the replay read and did.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Totals {
+    /// Events read (known and unknown).
+    pub events: u64,
+    /// Events whose name the model does not know (ignored).
+    pub unknown: u64,
+    /// Rows skipped as unreadable.
+    pub bad_rows: u64,
+    /// Events the core refused as out of order (0 once sorted).
+    pub out_of_order: u64,
+    /// Visitors in the file.
+    pub visitors: u64,
+    /// Visitors with no event before their cut-off (not scoreable; left out).
+    pub left_out: u64,
+    /// Visitors whose events were not in time order (held and sorted).
+    pub reordered_visitors: u64,
+    /// Most events held at once for sorting.
+    pub peak_held_events: u64,
+    /// Events replayed through the core.
+    pub replayed: u64,
+}
+
+/// The outcome of a replay.
+pub struct History {
+    /// The format read.
+    pub format: Format,
+    /// Scored visitors, in order of first appearance.
+    pub outcomes: Vec<Outcome>,
+    /// Counts.
+    pub totals: Totals,
+}
+
+/// What pass 1 learns of a visitor.
+struct Scan {
+    first_ms: u64,
+    last_ms: u64,
+    first_purchase_ms: Option<u64>,
+    /// A purchase inside the fixed-time label window.
+    labelled: bool,
+    events: u32,
+    ordered: bool,
+}
+
+/// A visitor being replayed.
+struct Live {
+    profile: Profile,
+    /// Decayed signal counts per event rule: (value, at_ms).
+    signals: [(f64, u64); crate::core::model::EVENT_RULES],
+    channel: Option<Channel>,
+    reached_sql: bool,
+    purchased: bool,
+    held: Vec<Event>,
+    seen: u32,
+    done: bool,
+}
+
+/// The cut-off of one visitor.
+struct Plan {
+    until_ms: u64,
+    at_ms: u64,
+    stop_at_purchase: bool,
+    bought: bool,
+    scoreable: bool,
+}
+
+fn plan(cutoff: Cutoff, s: &Scan) -> Plan {
+    match cutoff {
+        Cutoff::FirstPurchase { horizon_ms } => {
+            let end = s.first_purchase_ms.unwrap_or(s.last_ms);
+            let at = end.checked_sub(horizon_ms);
+            Plan {
+                until_ms: at.unwrap_or(0),
+                at_ms: at.unwrap_or(0),
+                stop_at_purchase: true,
+                bought: s.first_purchase_ms.is_some(),
+                // With no horizon a buyer whose first event is the purchase is scored (at 0 points).
+                scoreable: at.is_some_and(|at| s.first_ms <= at),
+            }
+        }
+        Cutoff::Fixed { at_ms, .. } => Plan {
+            until_ms: at_ms,
+            at_ms,
+            stop_at_purchase: false,
+            bought: s.labelled,
+            scoreable: s.first_ms <= at_ms,
+        },
+        Cutoff::SinceFirstSeen { after_ms } => Plan {
+            until_ms: s.first_ms.saturating_add(after_ms),
+            at_ms: s.first_ms.saturating_add(after_ms),
+            stop_at_purchase: false,
+            bought: s.first_purchase_ms.is_some(),
+            scoreable: true,
+        },
+    }
+}
+
+/// Replays `path` through `model` up to each visitor's cut-off. `warn` hears each bad row once.
+pub fn replay(
+    path: &Path,
+    format: Option<Format>,
+    model: &Model,
+    cutoff: Cutoff,
+    warn: &mut dyn FnMut(&RowError),
+) -> Result<History, String> {
+    if path == Path::new("-") {
+        return Err("history replay reads its input twice; give a file, not stdin".into());
+    }
+    let mut totals = Totals::default();
+
+    // Pass 1: outline.
+    let mut reader = Reader::open(Some(path), format, Detail::Outline)?;
+    let format = reader.format();
+    let mut index = VisitorIndex::default();
+    let mut ids: Vec<String> = Vec::new();
+    let mut scans: Vec<Scan> = Vec::new();
+    while let Some(row) = reader.next() {
+        let r = match row {
+            Ok(r) => r,
+            Err(e) => {
+                totals.bad_rows += 1;
+                warn(&e);
+                continue;
+            }
+        };
+        totals.events += 1;
+        let t = r.time_ms;
+        let key = visitor_key(r.visitor);
+        let slot = match index.get(&key) {
+            Some(&i) => i as usize,
+            None => {
+                index.insert(key, scans.len() as u32);
+                ids.push(r.visitor.to_string());
+                scans.push(Scan {
+                    first_ms: t,
+                    last_ms: t,
+                    first_purchase_ms: None,
+                    labelled: false,
+                    events: 0,
+                    ordered: true,
+                });
+                scans.len() - 1
+            }
+        };
+        let s = &mut scans[slot];
+        if t < s.last_ms {
+            s.ordered = false;
+        }
+        s.first_ms = s.first_ms.min(t);
+        s.last_ms = s.last_ms.max(t);
+        s.events += 1;
+        if r.kind == Some(EventKind::Purchase) {
+            s.first_purchase_ms = Some(s.first_purchase_ms.map_or(t, |p| p.min(t)));
+            if let Cutoff::Fixed { at_ms, label_ms } = cutoff {
+                s.labelled |= t > at_ms && t - at_ms <= label_ms;
+            }
+        }
+        if r.kind.is_none() {
+            totals.unknown += 1;
+        }
+    }
+    totals.visitors = scans.len() as u64;
+    totals.reordered_visitors = scans.iter().filter(|s| !s.ordered).count() as u64;
+
+    // Pass 2: replay. Visitors keep their pass-1 index; outcomes are put back in that order.
+    let mut reader = Reader::open(Some(path), Some(format), Detail::Full)?;
+    let mut live: Vec<Option<Box<Live>>> = (0..scans.len()).map(|_| None).collect();
+    let mut outcomes: Vec<Option<Outcome>> = (0..scans.len()).map(|_| None).collect();
+    let mut held_now = 0u64;
+    let track_sql = matches!(cutoff, Cutoff::SinceFirstSeen { .. });
+    while let Some(row) = reader.next() {
+        let Ok(r) = row else { continue };
+        let Some(&slot) = index.get(&visitor_key(r.visitor)) else {
+            continue;
+        };
+        let scan = &scans[slot as usize];
+        let p = plan(cutoff, scan);
+        let l = live[slot as usize].get_or_insert_with(|| {
+            Box::new(Live {
+                profile: Profile::new(std::mem::take(&mut ids[slot as usize])),
+                signals: [(0.0, 0); crate::core::model::EVENT_RULES],
+                channel: None,
+                reached_sql: false,
+                purchased: false,
+                held: Vec::new(),
+                seen: 0,
+                done: false,
+            })
+        });
+        l.seen += 1;
+        match (r.event, scan.ordered) {
+            (Some(event), true) => step(model, &p, l, event, track_sql, &mut totals),
+            (Some(event), false) => {
+                l.held.push(event);
+                held_now += 1;
+                totals.peak_held_events = totals.peak_held_events.max(held_now);
+            }
+            (None, _) => {
+                if !l.done {
+                    l.profile.count_unknown();
+                }
+            }
+        }
+        if l.seen >= scan.events {
+            if let Some(l) = live[slot as usize].take() {
+                held_now -= l.held.len() as u64;
+                outcomes[slot as usize] = finish(model, &p, *l, track_sql, &mut totals);
+            }
+        }
+    }
+    // Visitors whose count fell short (a row that read in pass 1 failed in pass 2).
+    for (slot, l) in live.into_iter().enumerate() {
+        if let Some(l) = l {
+            let p = plan(cutoff, &scans[slot]);
+            outcomes[slot] = finish(model, &p, *l, track_sql, &mut totals);
+        }
+    }
+    let outcomes: Vec<Outcome> = outcomes.into_iter().flatten().collect();
+    totals.left_out = totals.visitors - outcomes.len() as u64;
+    Ok(History {
+        format,
+        outcomes,
+        totals,
+    })
+}
+
+/// Feeds one event, unless the visitor's cut-off has passed.
+fn step(model: &Model, p: &Plan, l: &mut Live, event: Event, track_sql: bool, totals: &mut Totals) {
+    if l.done {
+        return;
+    }
+    let purchase = event.kind == EventKind::Purchase;
+    if event.time_ms > p.until_ms || (purchase && p.stop_at_purchase) {
+        l.done = true;
+        return;
+    }
+    let t = event.time_ms;
+    match l.profile.track(model, &event) {
+        Ok(fired) => {
+            totals.replayed += 1;
+            let signals = l.profile.signals();
+            let new = &signals[signals.len().saturating_sub(fired as usize)..];
+            for s in new {
+                let (value, at) = &mut l.signals[s.rule as usize];
+                *value = decay(model, *value, t.saturating_sub(*at)) + 1.0;
+                *at = t;
+            }
+        }
+        Err(_) => {
+            totals.out_of_order += 1;
+            return;
+        }
+    }
+    if l.channel.is_none() && l.profile.visit.index == 1 && l.profile.visit.landing.is_some() {
+        l.channel = Some(l.profile.visit.channel);
+    }
+    l.purchased |= purchase;
+    if track_sql && !l.purchased && !l.reached_sql {
+        l.reached_sql = l.profile.snapshot(model, t).stage == Stage::Sql;
+    }
+}
+
+fn decay(model: &Model, value: f64, elapsed_ms: u64) -> f64 {
+    if model.half_life_ms <= 0.0 || elapsed_ms == 0 {
+        value
+    } else {
+        value * 0.5f64.powf(elapsed_ms as f64 / model.half_life_ms)
+    }
+}
+
+/// Replays held events (sorted), then takes the snapshot at the cut-off.
+fn finish(
+    model: &Model,
+    p: &Plan,
+    mut l: Live,
+    track_sql: bool,
+    totals: &mut Totals,
+) -> Option<Outcome> {
+    if !l.held.is_empty() {
+        let mut held = std::mem::take(&mut l.held);
+        held.sort_by_key(|e| e.time_ms);
+        for event in held {
+            step(model, p, &mut l, event, track_sql, totals);
+        }
+    }
+    if !p.scoreable {
+        return None;
+    }
+    let at = p.at_ms;
+    let mut signals = [0.0; 17];
+    for (i, &(value, t)) in l.signals.iter().enumerate() {
+        signals[i] = decay(model, value, at.saturating_sub(t));
+    }
+    for rule in [RuleId::NoSiteVisit30d, RuleId::NoEmailOpens30d] {
+        signals[rule as usize] =
+            f64::from(u8::from(l.profile.condition(model, rule, at).is_some()));
+    }
+    Some(Outcome {
+        snapshot: l.profile.snapshot(model, at),
+        visitor: std::mem::take(&mut l.profile.visitor_id),
+        bought: p.bought,
+        signals,
+        channel: l.channel,
+        reached_sql: l.reached_sql,
+    })
+}
+
+/// The input and cut-off options shared by `evaluate`, `calibrate` and `channels`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Source {
+    /// A model config (JSON); the default model without it.
+    #[arg(long)]
+    pub config: Option<std::path::PathBuf>,
+    /// The log's layout; guessed from its first line when omitted.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Score buyers this long before their first purchase (others before their last event),
+    /// e.g. `7d`, `12h`, `30m`; 0 (the default) is the moment before the purchase.
+    #[arg(long, conflicts_with = "at")]
+    pub horizon: Option<String>,
+    /// Score everyone at this time (RFC 3339 or epoch ms) and label "buys in the next
+    /// --label-days days": the fair test on long histories.
+    #[arg(long, requires = "label_days")]
+    pub at: Option<String>,
+    /// The labelling window after --at, in days.
+    #[arg(long, requires = "at")]
+    pub label_days: Option<f64>,
+    /// The event log (gzip is detected).
+    pub file: std::path::PathBuf,
+}
+
+impl Source {
+    /// The cut-off these options ask for.
+    pub fn cutoff(&self) -> Result<Cutoff, String> {
+        if let (Some(at), Some(days)) = (&self.at, self.label_days) {
+            if !(days.is_finite() && days > 0.0) {
+                return Err("--label-days must be a number of days above 0".into());
+            }
+            return Ok(Cutoff::Fixed {
+                at_ms: super::input::parse_time_text(at)?,
+                label_ms: (days * DAY_MS) as u64,
+            });
+        }
+        let horizon_ms = match &self.horizon {
+            Some(h) => parse_span(h)?,
+            None => 0,
+        };
+        Ok(Cutoff::FirstPurchase { horizon_ms })
+    }
+
+    /// Loads the model and replays the file with `cutoff`; bad rows are reported on stderr
+    /// (the first 20, then only counted).
+    pub fn replay(&self, cutoff: Cutoff) -> Result<(Model, History), String> {
+        let model = super::load_model(self.config.as_deref())?;
+        let history = self.replay_with(&model, cutoff)?;
+        Ok((model, history))
+    }
+
+    /// Replays the file through `model`.
+    pub fn replay_with(&self, model: &Model, cutoff: Cutoff) -> Result<History, String> {
+        let mut shown = 0;
+        let mut warn = |e: &RowError| {
+            shown += 1;
+            if shown <= 20 {
+                eprintln!("{e}; skipped");
+            } else if shown == 21 {
+                eprintln!("(more bad rows: only counted from here)");
+            }
+        };
+        replay(&self.file, self.format, model, cutoff, &mut warn)
+    }
+}
+
+/// A span such as `7d`, `36h`, `90m` or `45s`; a bare number is days.
+pub fn parse_span(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let (number, unit_ms) = match t.char_indices().last() {
+        Some((i, 'd')) => (&t[..i], DAY_MS),
+        Some((i, 'h')) => (&t[..i], 3_600_000.0),
+        Some((i, 'm')) => (&t[..i], 60_000.0),
+        Some((i, 's')) => (&t[..i], 1000.0),
+        _ => (t, DAY_MS),
+    };
+    match number.trim().parse::<f64>() {
+        Ok(n) if n.is_finite() && n >= 0.0 => Ok((n * unit_ms) as u64),
+        _ => Err(format!("{text:?} is not a span like 7d, 36h, 90m or 45s")),
+    }
+}
