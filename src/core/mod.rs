@@ -4,6 +4,7 @@ pub mod config;
 pub mod error;
 pub mod event;
 pub mod experiment;
+pub mod identify;
 pub mod model;
 pub mod score;
 pub mod state;
@@ -11,6 +12,6 @@ pub mod visit;
 
 pub use error::Error;
 pub use event::{Event, EventKind, Item, Params, Value};
-pub use model::{Config, Model, RuleId};
+pub use model::{Config, Model, RuleId, Runtime};
 pub use score::{Intent, Snapshot, Stage, Suppression};
 pub use state::{Profile, Signal};

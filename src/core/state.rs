@@ -12,7 +12,7 @@ use std::string::String;
 use std::vec::Vec;
 
 /// Format version of [`Profile::encode`]. Bump it, and add a migration, when the layout changes.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 /// Items remembered (least recently seen are forgotten first).
 pub const MAX_ITEMS: usize = 24;
 /// Cart lines remembered.
@@ -213,6 +213,8 @@ pub struct Profile {
     pub signals_fired: u32,
     /// Unknown events seen (ignored).
     pub unknown_events: u32,
+    /// What `identify()` reports have been applied (kept last: version 1 lacked it).
+    pub identified: super::identify::Memory,
 }
 
 impl Profile {
@@ -254,9 +256,17 @@ impl Profile {
                     "not base64; it was not written by this library",
                 ))
             })?;
+        let corrupt = |_| Error(Kind::State("corrupt; its fields do not decode"));
         match bytes.split_first() {
-            Some((&VERSION, body)) => postcard::from_bytes(body)
-                .map_err(|_| Error(Kind::State("corrupt; its fields do not decode"))),
+            Some((&VERSION, body)) => postcard::from_bytes(body).map_err(corrupt),
+            // Version 1 is version 2 without its last field: append that field's default.
+            Some((1, body)) => {
+                let mut v2 = body.to_vec();
+                v2.extend(
+                    postcard::to_allocvec(&super::identify::Memory::default()).unwrap_or_default(),
+                );
+                postcard::from_bytes(&v2).map_err(corrupt)
+            }
             Some((v, _)) if *v > VERSION => Err(Error(Kind::State(
                 "written by a newer version of this library",
             ))),
@@ -265,5 +275,26 @@ impl Profile {
             ))),
             None => Err(Error(Kind::State("empty"))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_1_state_migrates() {
+        let mut p = Profile::new("v1-visitor");
+        p.last_ms = 42;
+        p.signals_fired = 7;
+        let mut bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(p.encode())
+            .unwrap();
+        // Version 1 = version 2 without the trailing `identified` (6 zero varints by default).
+        let memory = postcard::to_allocvec(&super::super::identify::Memory::default()).unwrap();
+        bytes.truncate(bytes.len() - memory.len());
+        bytes[0] = 1;
+        let v1 = base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes);
+        assert_eq!(Profile::decode(&v1), Ok(p));
     }
 }
