@@ -168,3 +168,35 @@ fn a_default_denial_is_not_a_refusal() {
     assert_eq!(stored(), Some(earlier));
     assert_ne!(state_str("visitorId"), "kept");
 }
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_shopify_privacy_api_that_loads_late_is_asked_again() {
+    clean_page();
+    let earlier = format!("abcd0123:7|{}", Profile::new("shopify-visitor").encode());
+    js(&format!(
+        "localStorage.setItem('shopper-intent', {earlier:?});"
+    ));
+    js("window.Shopify = {shop: 'test.myshopify.com'};");
+    start("{}");
+    assert_ne!(
+        state_str("visitorId"),
+        "shopify-visitor",
+        "not read before consent"
+    );
+    // Shopify.loadFeatures finishes: the visitor had consented on an earlier page.
+    js("Shopify.customerPrivacy = {analyticsProcessingAllowed: () => true};");
+    sleep(700).await;
+    assert_eq!(state_str("visitorId"), "shopify-visitor");
+    assert_eq!(state_str("storage"), "local");
+    js("delete window.Shopify;");
+}

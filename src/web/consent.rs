@@ -3,6 +3,7 @@
 //! signal wins. Without consent (when the config requires it) nothing is written: scoring stays
 //! in memory for the page. A refusal the visitor made deletes the stored profile at once.
 
+use super::params::read;
 use crate::core::{Error, Params, Value};
 use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -95,7 +96,7 @@ pub(crate) fn global_privacy_control() -> bool {
 /// mixes region defaults with the visitor's choice, so it never counts as a refusal by itself.
 pub(crate) fn shopify_now() -> Option<Say> {
     let window: JsValue = web_sys::window()?.into();
-    let privacy = Params::get(&window, "Shopify")?.get("customerPrivacy")?;
+    let privacy = read(&read(&window, "Shopify")?, "customerPrivacy")?;
     let allowed = Reflect::get(&privacy, &"analyticsProcessingAllowed".into()).ok()?;
     let granted = allowed
         .dyn_ref::<Function>()?
@@ -108,9 +109,49 @@ pub(crate) fn shopify_now() -> Option<Say> {
     })
 }
 
+/// Shopify loads its customer privacy API late; until it has answered, look again now and then
+/// (shortly after start, and on page activity through [`recheck_shopify`]).
+pub(crate) fn watch_shopify(gen: u32) {
+    let on_shopify = web_sys::window()
+        .and_then(|w| read(&JsValue::from(w), "Shopify"))
+        .is_some();
+    if !on_shopify {
+        return;
+    }
+    for delay in [500, 2_000, 6_000] {
+        gloo_timers::callback::Timeout::new(delay, move || {
+            if super::current(gen) {
+                recheck_shopify();
+            }
+        })
+        .forget();
+    }
+}
+
+/// Asks Shopify's API again when it has not answered yet.
+pub(crate) fn recheck_shopify() {
+    let waiting = super::with(|s| s.runtime.shopify && s.consent.shopify.is_none());
+    if waiting != Some(true) {
+        return;
+    }
+    if let Some(say) = shopify_now() {
+        let now = super::now_ms();
+        super::act(|s, out| {
+            s.consent_changed(
+                |c| {
+                    c.shopify.get_or_insert(say);
+                    say.granted
+                },
+                now,
+                out,
+            )
+        });
+    }
+}
+
 /// The `detail` of Shopify's `visitorConsentCollected` event: the visitor chose.
 pub(crate) fn shopify_collected(detail: &JsValue) -> Option<Say> {
-    match detail.get("analyticsAllowed")?.value() {
+    match read(detail, "analyticsAllowed")?.value() {
         Value::Bool(granted) => Some(Say {
             granted,
             chosen: true,

@@ -60,8 +60,9 @@ pub(crate) fn watch(gen: u32) {
 }
 
 /// A cheap check on page activity: when the page replaced the data layer array (`dataLayer =
-/// []`), the new one is replayed and watched.
+/// []`), the new one is replayed and watched (and a late Shopify consent API is asked again).
 pub(crate) fn recheck() {
+    super::consent::recheck_shopify();
     let Some((gen, name, watched)) =
         super::with(|s| (s.gen, s.runtime.data_layer.clone(), s.data_layer.clone()))
     else {

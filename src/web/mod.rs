@@ -397,6 +397,9 @@ pub fn start(
     }
     if shopify {
         shopify::listen(gen);
+        if shopify_says.is_none() {
+            consent::watch_shopify(gen);
+        }
     }
     storage::listen(gen);
     let now = now_ms();

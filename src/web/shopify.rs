@@ -6,6 +6,7 @@
 //! Web Pixel events only reach a custom pixel: see `www/integrations/shopify-pixel.js`.
 
 use super::dispatch::set;
+use super::params::read;
 use super::scorer::Source;
 use crate::core::{Event, Params, Value};
 use js_sys::{Array, Object, Reflect};
@@ -34,9 +35,7 @@ pub(crate) fn listen(gen: u32) {
 
 /// A payload field: on the event itself, else in its `detail`.
 fn field(event: &JsValue, key: &str) -> Option<JsValue> {
-    event
-        .get(key)
-        .or_else(|| event.get("detail").and_then(|d| d.get(key)))
+    read(event, key).or_else(|| read(event, "detail").and_then(|d| read(&d, key)))
 }
 
 fn text(value: &Option<JsValue>) -> Option<String> {
@@ -58,7 +57,7 @@ fn id(value: &Option<JsValue>) -> Option<String> {
 fn price(value: Option<JsValue>) -> Option<JsValue> {
     let value = value?;
     match value.value() {
-        Value::Map => value.get("amount"),
+        Value::Map => read(&value, "amount"),
         Value::Number(_) | Value::Text(_) => Some(value),
         _ => None,
     }
@@ -70,16 +69,16 @@ fn item(
     variant: Option<JsValue>,
     quantity: Option<JsValue>,
 ) -> Option<Object> {
-    let product = product.or_else(|| variant.as_ref().and_then(|v| v.get("product")));
-    let id = id(&product.as_ref().and_then(|p| p.get("id")))
-        .or_else(|| id(&variant.as_ref().and_then(|v| v.get("id"))))?;
+    let product = product.or_else(|| variant.as_ref().and_then(|v| read(v, "product")));
+    let id = id(&product.as_ref().and_then(|p| read(p, "id")))
+        .or_else(|| id(&variant.as_ref().and_then(|v| read(v, "id"))))?;
     let item = Object::new();
     set(&item, "item_id", &id.as_str().into());
-    if let Some(name) = text(&product.as_ref().and_then(|p| p.get("title"))) {
+    if let Some(name) = text(&product.as_ref().and_then(|p| read(p, "title"))) {
         set(&item, "item_name", &name.as_str().into());
     }
-    let amount = price(variant.as_ref().and_then(|v| v.get("price")))
-        .or_else(|| price(product.as_ref().and_then(|p| p.get("price"))));
+    let amount = price(variant.as_ref().and_then(|v| read(v, "price")))
+        .or_else(|| price(product.as_ref().and_then(|p| read(p, "price"))));
     if let Some(amount) = amount {
         set(&item, "price", &amount);
     }
@@ -144,14 +143,15 @@ fn on_event(event: &web_sys::Event) {
                 if let Value::List(n) = lines.value() {
                     for i in 0..n.min(200) {
                         let Some(line) = lines.at(i) else { continue };
-                        let merchandise = line.get("merchandise");
-                        let fallback = || line.get("merchandiseId").or_else(|| line.get("id"));
+                        let merchandise = read(&line, "merchandise");
+                        let fallback =
+                            || read(&line, "merchandiseId").or_else(|| read(&line, "id"));
                         let item = match merchandise {
-                            Some(m) => item(None, Some(m), line.get("quantity")),
+                            Some(m) => item(None, Some(m), read(&line, "quantity")),
                             None => {
                                 let bare = Object::new();
                                 set(&bare, "id", &fallback().unwrap_or_default());
-                                item(None, Some(bare.into()), line.get("quantity"))
+                                item(None, Some(bare.into()), read(&line, "quantity"))
                             }
                         };
                         if let Some(item) = item {

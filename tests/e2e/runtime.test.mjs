@@ -342,7 +342,7 @@ test('performance: track() cost and time to ready', async () => {
   });
   await open(page, '/');
   const timing = await page.evaluate(() => ({ loadMs: window.__loadMs, readyAt: window.__readyAt }));
-  const perEventUs = await page.evaluate(() => {
+  const perEvent = await page.evaluate(() => {
     const si = window.shopperIntent;
     const params = [];
     for (let i = 0; i < 50; i++) {
@@ -358,11 +358,12 @@ test('performance: track() cost and time to ready', async () => {
       batches.push(((performance.now() - t0) * 1000) / 1000);
     }
     batches.sort((a, b) => a - b);
-    return batches[batches.length >> 1];
+    return { median: batches[batches.length >> 1], best: batches[0] };
   });
-  console.log(`# track(): median ${perEventUs.toFixed(2)} µs per event (GA4 event with one item, 50 batches of 1000)`);
+  console.log(`# track(): median ${perEvent.median.toFixed(2)} µs per event, best batch ${perEvent.best.toFixed(2)} µs `
+    + '(GA4 event with one item, 50 batches of 1000)');
   console.log(`# ready: ${timing.loadMs.toFixed(1)} ms from script start, ${timing.readyAt.toFixed(1)} ms after navigation start`);
-  assert.ok(perEventUs < 50, `track() median ${perEventUs} µs`);
+  assert.ok(perEvent.median < 50, `track() median ${perEvent.median} µs`);
   assert.ok(timing.loadMs > 0 && timing.loadMs < 5000);
   await context.close();
 });
