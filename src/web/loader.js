@@ -153,4 +153,4 @@ const scripts = Array.prototype.slice.call(document.querySelectorAll('script[src
 const tag =
   scripts.find((s) => s.src === import.meta.url) ||
   scripts.find((s) => /\/shopper-intent\.js([?#]|$)/.test(s.src));
-if (tag && !window.shopperIntent && !window[STARTED]) boot(tag);
+if (tag && !window[STARTED]) boot(tag);

@@ -55,10 +55,15 @@ type Announced = (f64, Stage, Intent);
 
 /// The page's scorer.
 pub(crate) struct Scorer {
+    /// The compiled scoring model.
     pub model: Model,
+    /// The config's `runtime` section.
     pub runtime: Runtime,
+    /// This visitor.
     pub profile: Profile,
+    /// The consent signals seen on this page.
     pub consent: Consent,
+    /// Where the profile is kept.
     pub store: Store,
     /// Which `start()` this is; hooks of an earlier one stay inert.
     pub gen: u32,
@@ -68,15 +73,21 @@ pub(crate) struct Scorer {
     pub shims: JsValue,
     /// The data layer array being watched.
     pub data_layer: JsValue,
+    /// A save timer is set and has not fired yet.
     timer_running: bool,
     /// This tab's id in storage clocks.
     tab: String,
+    /// Sequence number of this tab's last operation.
     seq: u32,
+    /// This tab's operations not known to be stored, with their sequence numbers.
     pending: VecDeque<(u32, Op)>,
+    /// The clock of the profile this one is built on.
     clock: Clock,
     /// The entry last read from or written to storage.
     synced: Option<String>,
+    /// `synced` is this tab's own write.
     synced_ours: bool,
+    /// `seq` at this tab's last write.
     written_seq: u32,
     /// The profile has changes not in storage.
     dirty: bool,
@@ -85,10 +96,14 @@ pub(crate) struct Scorer {
     paused: bool,
     /// `document.referrer`, for the first page view of this page load.
     referrer: Option<String>,
+    /// Path of the last page view counted on this page.
     last_path: Option<String>,
+    /// The last few data layer and Shopify events, to see one action reported by both.
     recent: [(Option<EventKind>, Source, u64); 4],
     recent_at: usize,
+    /// What listeners were last told.
     last: Announced,
+    /// Inside `start()`: changes are announced once, at its end.
     starting: bool,
 }
 
