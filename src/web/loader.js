@@ -1,12 +1,7 @@
-// shopper-intent: the one script tag (built to pkg/shopper-intent.js).
-//
-//   <script type="module" src="/pkg/shopper-intent.js" data-config="/intent-config.json"></script>
-//
-// Loads the scorer (WebAssembly) without blocking rendering; reads the config from data-config
-// (a URL) or an inline <script type="application/json" id="shopper-intent-config">, else uses the
-// defaults; starts the one scorer of the page; exposes window.shopperIntent; dispatches
-// `shopper-intent:ready`. A config that cannot be read or is invalid is logged with console.error
-// and the scorer is not started: the page works exactly as without the tag.
+// shopper-intent loader: <script type="module" src="/pkg/shopper-intent.js" data-config="/intent-config.json">
+// Config: data-config (a URL), else <script type="application/json" id="shopper-intent-config">,
+// else the defaults. A config that cannot be read or is invalid is logged (console.error) and the
+// scorer is not started: the page works as without the tag.
 
 const T0 = performance.now();
 const PREFIX = 'shopper-intent:';
@@ -16,10 +11,9 @@ const STARTED = '__shopperIntentStarted';
 const isArguments = (x) => Object.prototype.toString.call(x) === '[object Arguments]';
 
 /**
- * Replays the entries of `layer` into `ingest(entry, isArguments)`, then sees every later push.
- * `push` becomes an accessor: reading it gives our wrapper, which calls the previous `push` and
- * returns its result; a `push` assigned later (GTM does) is put in front of the chain, so the
- * entries still reach us, once. Nothing thrown by `ingest` reaches the store's code.
+ * Replays `layer` into `ingest(entry, isArguments)`, then sees every push: `push` becomes an
+ * accessor whose wrapper calls the previous push and returns its result; a push assigned later
+ * (GTM's) goes in front of the chain, so entries still arrive, once. Nothing we throw reaches the store.
  */
 export function watchDataLayer(layer, ingest) {
   const feed = (x) => {
@@ -147,8 +141,7 @@ function boot(tag) {
     .catch((e) => console.error('shopper-intent: ' + ((e && e.message) || e) + ' (not started)'));
 }
 
-// Only the script tag starts the scorer (importing this module for its helpers does not), and
-// only once per page: a second copy of the tag finds the first one running.
+// Only the tag starts the scorer (importing this module does not), once per page.
 const scripts = Array.prototype.slice.call(document.querySelectorAll('script[src]'));
 const tag =
   scripts.find((s) => s.src === import.meta.url) ||
