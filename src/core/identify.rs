@@ -10,9 +10,8 @@ use super::config::Fields;
 use super::error::Error;
 use super::event::{Event, EventKind, Params};
 use super::model::{Model, RuleId};
-use super::state::{Profile, PurchaseMemo, MAX_NAME, MAX_PURCHASES};
+use super::state::{short, Profile, PurchaseMemo, MAX_PURCHASES};
 use serde::{Deserialize, Serialize};
-use std::string::String;
 
 /// The span of the `…30d` counts.
 const WINDOW_MS: u64 = 30 * 86_400_000;
@@ -255,7 +254,6 @@ impl Profile {
     /// from promotions, cart lines added before it are gone, and a checkout begun before it is
     /// no longer abandoned. It is not a conversion here: those are the purchases seen on site.
     fn purchased_elsewhere(&mut self, purchase: &Event, t: u64) {
-        let short = |s: &str| s.chars().take(MAX_NAME).collect::<String>();
         for item in &purchase.items {
             let id = short(&item.id);
             self.purchases.retain(|p| p.item != id);

@@ -23,8 +23,18 @@ pub const MAX_SIGNALS: usize = 32;
 pub const MAX_PURCHASES: usize = 8;
 /// Per-item limit records kept.
 pub const MAX_ITEM_FIRES: usize = 48;
-/// Characters kept of an item name or category.
+/// Bytes kept of an item name, id or category (cut at a character boundary): a byte bound,
+/// so that the encoded profile stays under 8 KB whatever the script of the store.
 pub const MAX_NAME: usize = 60;
+
+/// `text` cut to at most [`MAX_NAME`] bytes, at a character boundary.
+pub fn short(text: &str) -> String {
+    let mut end = text.len().min(MAX_NAME);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].into()
+}
 
 /// One scoring signal: a rule that fired, its points and when.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
