@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 .NOTPARALLEL:
-.PHONY: help install-deps lint fmt-check clippy test test-native test-wasm size-check e2e build demo bench clean
+.PHONY: help install-deps build wasm-pkg demo test lint fmt-check clippy test-native test-wasm size-check e2e bench clean
 
 # cargo and wasm-bindgen live in ~/.cargo/bin, which CI's PATH may lack.
 export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
@@ -26,38 +26,16 @@ help: ## list the targets
 install-deps: ## install the wasm target, chromium, wasm-bindgen-cli, tests/node_modules (skips what is there)
 	@bash scripts/install-deps.sh
 
-lint: fmt-check clippy ## rustfmt check + clippy (native and wasm32), warnings are errors
+build: wasm-pkg ## release wasm -> pkg/ (wasm-bindgen, wasm-opt -Oz, loader), then print sizes
+	@bash scripts/sizes.sh
 
-fmt-check:
-	cargo fmt --check
-
-clippy:
-	cargo clippy --all-targets -- -D warnings
-	cargo clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings
-
-test: install-deps lint test-native test-wasm size-check e2e ## everything CI runs, in order, stops at the first failure
-
-test-native:
-	cargo test
-
-test-wasm:
-	cargo test --target wasm32-unknown-unknown
-
-size-check: build ## fail if pkg/ (loader + glue + wasm) gzips to more than tests/size-budget bytes
-	@bash scripts/sizes.sh tests/size-budget
-
-e2e: ## node --test tests/e2e/*.test.mjs (after a build)
-	@if compgen -G 'tests/e2e/*.test.mjs' >/dev/null; then cd tests && node --test e2e/*.test.mjs; \
-	else echo "e2e: no tests/e2e/*.test.mjs yet, skipped"; fi
-
-build: ## release wasm -> pkg/ (wasm-bindgen, wasm-opt -Oz, loader) and print sizes
+wasm-pkg:
 	@bash scripts/install-deps.sh rust bindgen npm
 	cargo build --lib --release --target wasm32-unknown-unknown
 	wasm-bindgen --target web --out-dir pkg --out-name shopper_intent $(WASM)
-	@# wasm-opt takes its feature set from the module's target_features section (written by rustc).
+	@# wasm-opt reads the wasm features from the module's target_features section (rustc writes it).
 	$(WASM_OPT) -Oz --strip-debug --strip-producers --strip-target-features pkg/shopper_intent_bg.wasm -o pkg/shopper_intent_bg.wasm
-	@if [ -f src/web/loader.js ]; then cp src/web/loader.js pkg/shopper-intent.js; else rm -f pkg/shopper-intent.js; fi
-	@bash scripts/sizes.sh
+	@if [ -f src/web/loader.js ]; then cp -v src/web/loader.js pkg/shopper-intent.js; else rm -f pkg/shopper-intent.js; fi
 
 demo: build ## build, then serve the demo store (www/) at http://127.0.0.1:8080 (PORT=... to change)
 	@echo
@@ -69,10 +47,34 @@ demo: build ## build, then serve the demo store (www/) at http://127.0.0.1:8080 
 	@echo
 	PORT=$(PORT) node www/serve.mjs
 
-bench: ## cargo bench, then tests/bench/run.mjs if present
-	cargo bench
-	@if [ -f tests/bench/run.mjs ]; then $(MAKE) --no-print-directory build && node tests/bench/run.mjs; fi
+test: install-deps lint test-native test-wasm size-check e2e ## everything CI runs, in this order, stopping at the first failure
 
-clean: ## remove target/ and pkg/ outputs (keeps tests/node_modules)
+lint: fmt-check clippy ## rustfmt check + clippy (native and wasm32), warnings are errors
+
+fmt-check:
+	cargo fmt --check
+
+clippy:
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings
+
+test-native:
+	cargo test
+
+test-wasm:
+	cargo test --target wasm32-unknown-unknown
+
+size-check: wasm-pkg ## fail if pkg/ (loader + glue + wasm) gzips to more than tests/size-budget bytes
+	@bash scripts/sizes.sh tests/size-budget
+
+e2e: wasm-pkg ## node --test tests/e2e/*.test.mjs
+	@if compgen -G 'tests/e2e/*.test.mjs' >/dev/null; then cd tests && node --test e2e/*.test.mjs; \
+	else echo "e2e: no tests/e2e/*.test.mjs yet, skipped"; fi
+
+bench: $(if $(wildcard tests/bench/run.mjs),wasm-pkg) ## cargo bench, then node tests/bench/run.mjs if present
+	cargo bench
+	@if [ -f tests/bench/run.mjs ]; then set -x; node tests/bench/run.mjs; fi
+
+clean: ## remove target/ and the pkg/ outputs (keeps tests/node_modules)
 	cargo clean
 	find pkg -mindepth 1 ! -name .gitkeep -delete

@@ -46,7 +46,11 @@ install_browser() {
         as_root "${apt[@]}" update
     fi
     say "apt   install chromium chromium-driver"
-    as_root "${apt[@]}" install chromium chromium-driver
+    if ! as_root "${apt[@]}" install chromium chromium-driver; then
+        say "run   apt-get update (package lists may be stale), then retry"
+        as_root "${apt[@]}" update
+        as_root "${apt[@]}" install chromium chromium-driver
+    fi
 }
 
 install_bindgen() {
@@ -68,8 +72,8 @@ install_bindgen() {
 
 install_npm() {
     local stamp=tests/node_modules/.install-stamp
-    if [ -f "$stamp" ] && [ "$stamp" -nt tests/package.json ] &&
-        { [ ! -f tests/package-lock.json ] || [ "$stamp" -nt tests/package-lock.json ]; }; then
+    if [ -f "$stamp" ] && [ -f tests/package-lock.json ] &&
+        [ "$stamp" -nt tests/package.json ] && [ "$stamp" -nt tests/package-lock.json ]; then
         say "ok    tests/node_modules"
         return
     fi

@@ -111,7 +111,7 @@ fn config_errors_name_the_field_and_why() {
         "config field `stagez`: unknown field; expected one of session_timeout_min, decay_half_life_days, \
          intent_window_days, rapid_views, rapid_views_min, repeat_item_visits, bounces_to_suppress, \
          bounce_window_days, recent_purchase_days, value_window_days, high_value_threshold, stages, rules, \
-         page_types, email_mediums, email_click_ids, runtime"
+         page_types, email_mediums, email_click_ids, actions, experiments, runtime"
     );
     assert_eq!(
         config_error(json!({"rules": {"product_view": {"points": "two"}}})),
@@ -166,4 +166,14 @@ fn every_default_can_be_overridden_and_page_types_extended() {
     assert_eq!(model.page_type_name(lookbook), "lookbook");
     assert_eq!(model.page_type("https://s.example/pages/faq"), None);
     assert_eq!(model.email_click_ids, ["_ke"]);
+}
+
+#[test]
+fn the_printed_default_config_reads_back_to_the_default_model() {
+    let text = serde_json::to_string_pretty(&Model::default().to_config()).unwrap();
+    let value: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        Config::read(&value).unwrap().compile().unwrap(),
+        Model::default()
+    );
 }

@@ -195,8 +195,14 @@ fn a_version_1_profile_is_migrated() {
     let mut bytes = base64::engine::general_purpose::STANDARD_NO_PAD
         .decode(&v2)
         .unwrap();
-    // Version 1 lacked the trailing identify memory (six zero varints when empty).
-    bytes.truncate(bytes.len() - 6);
+    // Version 1 lacked the trailing nudge and identify memories (empty here).
+    let trailing = postcard::to_allocvec(&shopper_intent::core::actions::Memory::default())
+        .unwrap()
+        .len()
+        + postcard::to_allocvec(&shopper_intent::core::identify::Memory::default())
+            .unwrap()
+            .len();
+    bytes.truncate(bytes.len() - trailing);
     bytes[0] = 1;
     let v1 = base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes);
     js(&format!("localStorage.setItem('shopper-intent', {v1:?});"));

@@ -1,6 +1,7 @@
 //! The native `shopper-intent` command: replays a store's event history through the same core
 //! that runs in the browser.
 
+pub mod ab_report;
 pub mod ab_stats;
 mod input;
 mod score;
@@ -22,6 +23,8 @@ enum Command {
     Score(score::Args),
     /// Print the default model as a full, editable config.
     Config,
+    /// Lift per experiment from the exposures and conversions pushed to the dataLayer.
+    AbReport(ab_report::Args),
 }
 
 /// Runs the command line; the exit code is non-zero only on a usage error, `--strict`, or no input.
@@ -30,6 +33,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Score(args) => score::run(args),
         Command::Config => print_default_config(),
+        Command::AbReport(args) => ab_report::run(args),
     };
     match result {
         Ok(code) => code,

@@ -12,7 +12,10 @@
 //! The module is pure and allocation-light for the wasm bundle: no I/O, clock or randomness,
 //! no `format!`, and [`Experiment::assign`] does not allocate.
 
-use serde::{Deserialize, Serialize};
+use super::config::Fields;
+use super::error::Error;
+use super::event::{Params, Value};
+use serde::Serialize;
 
 const FNV32_OFFSET_BASIS: u32 = 0x811c_9dc5;
 const FNV32_PRIME: u32 = 0x0100_0193;
@@ -65,6 +68,14 @@ fn decimal_digits(mut n: u32, buf: &mut [u8; 10]) -> &[u8] {
         }
     }
     buf.get(buf.len() - count..).unwrap_or_default()
+}
+
+/// Appends `n` in decimal to `out`, without `core::fmt`.
+pub(crate) fn push_decimal(out: &mut String, n: u32) {
+    let mut buf = [0u8; 10];
+    for &digit in decimal_digits(n, &mut buf) {
+        out.push(char::from(digit));
+    }
 }
 
 /// FNV-1a 32-bit over the UTF-16 code units of `s` (GrowthBook's `hashFnv32a`).
@@ -159,25 +170,29 @@ fn weights_sum_to_one(weights: &[f64]) -> bool {
     !(total < 0.99 || total > 1.01)
 }
 
-/// An experiment a nudge belongs to (config data, serde).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+/// An experiment a nudge belongs to (config data, read by [`Experiment::read`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Experiment {
-    /// Unique key; also the hash seed unless `seed` is set.
+    /// Unique key; also the hash seed unless `seed` is set. In a config, the name it is filed under.
+    #[serde(skip_serializing)]
     pub key: String,
     /// Variation names; index 0 is the control.
     pub variations: Vec<String>,
     /// Traffic split per variation, summing to 1; equal when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub weights: Option<Vec<f64>>,
     /// Share of visitors included, in [0, 1].
     pub coverage: f64,
     /// GrowthBook hash version, 1 or 2.
     pub hash_version: u8,
     /// Hash seed; the key when absent or empty (as the SDK's `seed || key`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<String>,
     /// Mutual-exclusion namespace `(id, start, end)`: only visitors hashing into `[start, end)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<(String, f64, f64)>,
     /// Forces this variation index on included visitors, for QA.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force: Option<usize>,
 }
 
@@ -211,7 +226,80 @@ pub struct Assignment<'a> {
     pub forced: bool,
 }
 
+/// Fields of an experiment in a config (its key is the name it is filed under).
+pub const EXPERIMENT_FIELDS: &[&str] = &[
+    "variations",
+    "weights",
+    "coverage",
+    "hash_version",
+    "seed",
+    "namespace",
+    "force",
+];
+
 impl Experiment {
+    /// Reads the experiment filed as `key` in a config, over `base` (fields not given keep
+    /// `base`'s values), then validates it. The error names the config field at fault.
+    pub fn read<P: Params>(
+        value: P,
+        path: &str,
+        key: &str,
+        base: Experiment,
+    ) -> Result<Experiment, Error> {
+        let f = Fields::open(value, path, Some(EXPERIMENT_FIELDS))?;
+        let mut exp = Experiment {
+            key: key.into(),
+            ..base
+        };
+        if let Some(variations) = f.texts("variations")? {
+            exp.variations = variations;
+        }
+        if let Some(weights) = f.numbers("weights")? {
+            exp.weights = Some(weights);
+        }
+        if let Some(coverage) = f.number("coverage")? {
+            exp.coverage = coverage;
+        }
+        if let Some(version) = f.count("hash_version")? {
+            exp.hash_version = u8::try_from(version).unwrap_or(u8::MAX);
+        }
+        if let Some(seed) = f.text("seed")? {
+            exp.seed = Some(seed);
+        }
+        if let Some(force) = f.count("force")? {
+            exp.force = Some(force as usize);
+        }
+        if let Some(items) = f.list("namespace")? {
+            let bad = || {
+                Error::config(
+                    f.path("namespace"),
+                    "must be [id, start, end], e.g. [\"nudges\", 0, 0.5]",
+                )
+            };
+            let mut it = items.into_iter().map(|(_, v)| v);
+            exp.namespace = match (it.next(), it.next(), it.next(), it.next()) {
+                (
+                    Some(Value::Text(id)),
+                    Some(Value::Number(start)),
+                    Some(Value::Number(end)),
+                    None,
+                ) => Some((id, start, end)),
+                _ => return Err(bad()),
+            };
+        }
+        exp.check(path)?;
+        Ok(exp)
+    }
+
+    /// [`Experiment::validate`] as a config error naming the field at fault under `path`.
+    pub(crate) fn check(&self, path: &str) -> Result<(), Error> {
+        match self.problem() {
+            None => Ok(()),
+            Some(("", message)) => Err(Error::config(path, message)),
+            Some((field, message)) => Err(Error::config([path, ".", field].concat(), message)),
+        }
+    }
+
     /// The visitor's variation, or `None` when they are not in the experiment.
     ///
     /// Same steps and order as GrowthBook's `runExperiment`: fewer than 2 variations or an empty
@@ -254,48 +342,74 @@ impl Experiment {
     /// # Errors
     /// The first problem found, as a sentence for the person editing the config.
     pub fn validate(&self) -> Result<(), String> {
+        self.problem().map_or(Ok(()), |(_, message)| Err(message))
+    }
+
+    /// The first problem: the field at fault ("" for the key) and the message.
+    fn problem(&self) -> Option<(&'static str, String)> {
         if self.key.is_empty() {
-            return Err("experiment key must not be empty".to_owned());
+            return Some(("", "experiment key must not be empty".to_owned()));
         }
         let count = self.variations.len();
         if count < 2 {
-            return Err(self.error(&["needs at least 2 variations (control first)"]));
+            return Some((
+                "variations",
+                self.error(&["needs at least 2 variations (control first)"]),
+            ));
         }
         if let Some(weights) = &self.weights {
             if weights.len() != count {
                 let (mut w, mut v) = ([0; 10], [0; 10]);
-                return Err(self.error(&[
-                    "has ",
-                    count_str(weights.len(), &mut w),
-                    " weights for ",
-                    count_str(count, &mut v),
-                    " variations; give one weight per variation",
-                ]));
+                return Some((
+                    "weights",
+                    self.error(&[
+                        "has ",
+                        count_str(weights.len(), &mut w),
+                        " weights for ",
+                        count_str(count, &mut v),
+                        " variations; give one weight per variation",
+                    ]),
+                ));
             }
             if weights.iter().any(|w| !w.is_finite() || *w < 0.0) {
-                return Err(self.error(&["weights must be finite and not negative"]));
+                return Some((
+                    "weights",
+                    self.error(&["weights must be finite and not negative"]),
+                ));
             }
             if !weights_sum_to_one(weights) {
-                return Err(self.error(&["weights must add up to 1 (within 0.01)"]));
+                return Some((
+                    "weights",
+                    self.error(&["weights must add up to 1 (within 0.01)"]),
+                ));
             }
         }
         if !(0.0..=1.0).contains(&self.coverage) {
-            return Err(self.error(&["coverage must be between 0 and 1"]));
+            return Some((
+                "coverage",
+                self.error(&["coverage must be between 0 and 1"]),
+            ));
         }
         if !matches!(self.hash_version, 1 | 2) {
-            return Err(self.error(&["hash_version must be 1 or 2"]));
+            return Some(("hash_version", self.error(&["hash_version must be 1 or 2"])));
         }
         if let Some((_, start, end)) = &self.namespace {
             if !(0.0 <= *start && start < end && *end <= 1.0) {
-                return Err(self.error(&["namespace range must satisfy 0 <= start < end <= 1"]));
+                return Some((
+                    "namespace",
+                    self.error(&["namespace range must satisfy 0 <= start < end <= 1"]),
+                ));
             }
         }
         if let Some(force) = self.force {
             if force >= count {
-                return Err(self.error(&["force must be the index of one of its variations"]));
+                return Some((
+                    "force",
+                    self.error(&["force must be the index of one of its variations"]),
+                ));
             }
         }
-        Ok(())
+        None
     }
 
     /// `experiment "<key>" <parts...>`, built by concatenation to keep `core::fmt` out of wasm.
@@ -631,23 +745,83 @@ mod tests {
         );
     }
 
-    #[test]
-    fn config_json_fills_defaults() {
-        let exp: Experiment = serde_json::from_str(r#"{"key": "checkout-nudge"}"#).expect("valid");
-        assert_eq!(exp, plain());
-        let exp: Experiment = serde_json::from_str(
-            r#"{"key": "checkout-nudge", "namespace": ["nudges", 0, 0.5], "force": 1}"#,
-        )
-        .expect("valid");
-        assert_eq!(exp.namespace, Some(("nudges".to_owned(), 0.0, 0.5)));
-        assert_eq!(exp.force, Some(1));
-    }
+    /// Reading from JSON (the `Params` of `serde_json::Value` is native only).
+    #[cfg(not(target_arch = "wasm32"))]
+    mod read {
+        use super::*;
 
-    #[test]
-    fn config_json_refuses_unknown_fields() {
-        // A GrowthBook-style camelCase key is a typo here, not something to ignore silently.
-        let err = serde_json::from_str::<Experiment>(r#"{"key": "k", "hashVersion": 1}"#);
-        assert!(err.is_err_and(|e| e.to_string().contains("unknown field `hashVersion`")));
+        fn read_json(json: &str) -> Result<Experiment, Error> {
+            let value: serde_json::Value = serde_json::from_str(json).expect("test JSON");
+            Experiment::read(
+                &value,
+                "experiments.checkout-nudge",
+                "checkout-nudge",
+                Experiment::default(),
+            )
+        }
+
+        #[test]
+        fn config_fills_defaults() {
+            assert_eq!(read_json("{}"), Ok(plain()));
+            let exp = read_json(r#"{"namespace": ["nudges", 0, 0.5], "force": 1, "seed": "s"}"#)
+                .expect("valid");
+            assert_eq!(exp.namespace, Some(("nudges".to_owned(), 0.0, 0.5)));
+            assert_eq!(exp.force, Some(1));
+            assert_eq!(exp.seed.as_deref(), Some("s"));
+        }
+
+        #[test]
+        fn config_overrides_only_what_it_gives() {
+            let value: serde_json::Value =
+                serde_json::from_str(r#"{"coverage": 0.4}"#).expect("JSON");
+            let exp = Experiment::read(
+                &value,
+                "experiments.free-shipping",
+                "free-shipping",
+                weighted(),
+            )
+            .expect("valid");
+            assert_eq!(
+                exp,
+                Experiment {
+                    coverage: 0.4,
+                    ..weighted()
+                }
+            );
+        }
+
+        #[test]
+        fn config_errors_name_the_field() {
+            let message = |json: &str| read_json(json).expect_err("invalid").to_string();
+            // A GrowthBook-style camelCase key is a typo here, not something to ignore silently.
+            assert!(message(r#"{"hashVersion": 1}"#).starts_with(
+                "config field `experiments.checkout-nudge.hashVersion`: unknown field; expected one of variations,"
+            ));
+            assert_eq!(
+                message(r#"{"weights": [0.7, 0.6]}"#),
+                "config field `experiments.checkout-nudge.weights`: experiment \"checkout-nudge\" weights must add up to 1 (within 0.01)"
+            );
+            assert_eq!(
+                message(r#"{"weights": [0.5, "0.5"]}"#),
+                "config field `experiments.checkout-nudge.weights[1]`: must be a finite number, not a string"
+            );
+            assert_eq!(
+                message(r#"{"force": 2}"#),
+                "config field `experiments.checkout-nudge.force`: experiment \"checkout-nudge\" force must be the index of one of its variations"
+            );
+            assert_eq!(
+                message(r#"{"namespace": ["nudges", 0]}"#),
+                "config field `experiments.checkout-nudge.namespace`: must be [id, start, end], e.g. [\"nudges\", 0, 0.5]"
+            );
+            assert_eq!(
+                message(r#"{"variations": ["only"]}"#),
+                "config field `experiments.checkout-nudge.variations`: experiment \"checkout-nudge\" needs at least 2 variations (control first)"
+            );
+            assert_eq!(
+                message(r#"{"hash_version": 3}"#),
+                "config field `experiments.checkout-nudge.hash_version`: experiment \"checkout-nudge\" hash_version must be 1 or 2"
+            );
+        }
     }
 
     #[test]

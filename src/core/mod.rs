@@ -1,5 +1,6 @@
 //! The pure, deterministic core: no browser APIs, no clock, no I/O. Time is always a parameter.
 
+pub mod actions;
 pub mod config;
 pub mod error;
 pub mod event;

@@ -2,7 +2,9 @@
 //! omitted fields keep `SCORING.md`'s defaults); [`Model`] is the validated, resolved form the
 //! engine runs on.
 
+use super::actions::{self, Actions, ActionsConfig};
 use super::error::Error;
+use super::experiment::Experiment;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::format;
@@ -212,6 +214,11 @@ pub struct Config {
     /// Query parameters of email platforms that mark a visit from email.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_click_ids: Option<Vec<String>>,
+    /// On-page nudges: the default rules, overridden or added to.
+    pub actions: ActionsConfig,
+    /// Experiments (written out keyed by their `key`): the default holdout, overridden or added to.
+    #[serde(serialize_with = "experiments_map")]
+    pub experiments: Vec<Experiment>,
     /// How the browser runtime behaves (consent, storage, adapters); ignored by the CLI.
     pub runtime: RuntimeConfig,
 }
@@ -380,6 +387,10 @@ pub struct Model {
     pub email_mediums: Vec<String>,
     /// Email platform click ids.
     pub email_click_ids: Vec<String>,
+    /// Nudge rules.
+    pub actions: Actions,
+    /// Experiments, by position (rules refer to them by index).
+    pub experiments: Vec<Experiment>,
 }
 
 /// Default page types, in match order. Checkout steps come before `checkout`, which they contain.
@@ -579,6 +590,16 @@ impl Config {
         let half_life = self.decay_half_life_days.unwrap_or(14.0);
         days_ms("decay_half_life_days", half_life, true)?;
 
+        let mut experiments = actions::default_experiments();
+        for exp in &self.experiments {
+            exp.check(&["experiments.", &exp.key].concat())?;
+            match experiments.iter_mut().find(|e| e.key == exp.key) {
+                Some(slot) => *slot = exp.clone(),
+                None => experiments.push(exp.clone()),
+            }
+        }
+        let actions = self.actions.compile(&experiments, &page_types)?;
+
         Ok(Model {
             rules,
             session_timeout_ms: minutes_ms(
@@ -611,8 +632,18 @@ impl Config {
                 self.email_click_ids.as_deref(),
                 &["_kx", "mc_cid", "mc_eid"],
             ),
+            actions,
+            experiments,
         })
     }
+}
+
+/// Writes experiments as a JSON object keyed by `key`.
+fn experiments_map<S: serde::Serializer>(
+    experiments: &[Experiment],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(experiments.iter().map(|e| (&e.key, e)))
 }
 
 fn unknown_rule_reason() -> String {
@@ -731,6 +762,8 @@ impl Model {
             page_types: self.page_types.iter().cloned().collect(),
             email_mediums: Some(self.email_mediums.clone()),
             email_click_ids: Some(self.email_click_ids.clone()),
+            actions: self.actions.to_config(&self.experiments, &self.page_types),
+            experiments: self.experiments.clone(),
             runtime: Runtime::default().to_config(),
         }
     }

@@ -12,7 +12,7 @@ use std::string::String;
 use std::vec::Vec;
 
 /// Format version of [`Profile::encode`]. Bump it, and add a migration, when the layout changes.
-pub const VERSION: u8 = 2;
+pub const VERSION: u8 = 3;
 /// Items remembered (least recently seen are forgotten first).
 pub const MAX_ITEMS: usize = 24;
 /// Cart lines remembered.
@@ -223,7 +223,9 @@ pub struct Profile {
     pub signals_fired: u32,
     /// Unknown events seen (ignored).
     pub unknown_events: u32,
-    /// What `identify()` reports have been applied (kept last: version 1 lacked it).
+    /// Nudge caps, cooldowns, the active nudge and experiment exposures (added in version 2).
+    pub nudges: super::actions::Memory,
+    /// What `identify()` reports have been applied (added in version 3; kept last).
     pub identified: super::identify::Memory,
 }
 
@@ -269,13 +271,20 @@ impl Profile {
         let corrupt = |_| Error(Kind::State("corrupt; its fields do not decode"));
         match bytes.split_first() {
             Some((&VERSION, body)) => postcard::from_bytes(body).map_err(corrupt),
-            // Version 1 is version 2 without its last field: append that field's default.
-            Some((1, body)) => {
-                let mut v2 = body.to_vec();
-                v2.extend(
+            // Postcard writes fields in order and each version only appended fields: an older
+            // body plus the empty defaults of the fields it lacks is a current body.
+            Some((v @ (1 | 2), body)) => {
+                let mut body = body.to_vec();
+                if *v < 2 {
+                    body.extend(
+                        postcard::to_allocvec(&super::actions::Memory::default())
+                            .unwrap_or_default(),
+                    );
+                }
+                body.extend(
                     postcard::to_allocvec(&super::identify::Memory::default()).unwrap_or_default(),
                 );
-                postcard::from_bytes(&v2).map_err(corrupt)
+                postcard::from_bytes(&body).map_err(corrupt)
             }
             Some((v, _)) if *v > VERSION => Err(Error(Kind::State(
                 "written by a newer version of this library",
@@ -293,18 +302,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn version_1_state_migrates() {
-        let mut p = Profile::new("v1-visitor");
-        p.last_ms = 42;
-        p.signals_fired = 7;
-        let mut bytes = base64::engine::general_purpose::STANDARD_NO_PAD
-            .decode(p.encode())
-            .unwrap();
-        // Version 1 = version 2 without the trailing `identified` (6 zero varints by default).
-        let memory = postcard::to_allocvec(&super::super::identify::Memory::default()).unwrap();
-        bytes.truncate(bytes.len() - memory.len());
+    fn older_versions_migrate_with_empty_memories() {
+        let mut profile = Profile::new("v-1");
+        profile.visit.index = 3;
+        profile.conversions = 2;
+        profile.last_ms = 42;
+        let engine = base64::engine::general_purpose::STANDARD_NO_PAD;
+        let mut bytes = engine.decode(profile.encode()).expect("base64");
+        // Version 2 lacked the trailing `identified`; version 1 also lacked `nudges` before it.
+        let identified =
+            postcard::to_allocvec(&super::super::identify::Memory::default()).expect("encodes");
+        let nudges =
+            postcard::to_allocvec(&super::super::actions::Memory::default()).expect("encodes");
+        assert!(bytes.ends_with(&identified));
+        bytes.truncate(bytes.len() - identified.len());
+        bytes[0] = 2;
+        assert_eq!(Profile::decode(&engine.encode(&bytes)), Ok(profile.clone()));
+        assert!(bytes.ends_with(&nudges));
+        bytes.truncate(bytes.len() - nudges.len());
         bytes[0] = 1;
-        let v1 = base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes);
-        assert_eq!(Profile::decode(&v1), Ok(p));
+        assert_eq!(Profile::decode(&engine.encode(&bytes)), Ok(profile));
+        // Version 0 is not migrated.
+        bytes[0] = 0;
+        assert!(Profile::decode(&engine.encode(&bytes)).is_err());
     }
 }

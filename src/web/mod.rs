@@ -13,9 +13,11 @@ mod dispatch;
 mod log;
 mod navigation;
 mod params;
+pub mod render;
 mod scorer;
 mod shopify;
 mod storage;
+pub mod triggers;
 
 use crate::core::identify::Facts;
 use crate::core::{Config, Error, Event, EventKind, Params, Value};
