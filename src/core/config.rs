@@ -8,7 +8,7 @@ use super::actions::{default_experiment, ActionsConfig};
 use super::error::Error;
 use super::event::{Params, Value};
 use super::experiment::Experiment;
-use super::model::{Config, Per, RuleConfig, RuleId, StagesConfig};
+use super::model::{Config, Per, RuleConfig, RuleId, RuntimeConfig, StagesConfig};
 use std::string::String;
 use std::vec::Vec;
 
@@ -32,6 +32,19 @@ pub const CONFIG_FIELDS: &[&str] = &[
     "email_click_ids",
     "actions",
     "experiments",
+    "runtime",
+];
+/// Fields of the `runtime` section.
+pub const RUNTIME_FIELDS: &[&str] = &[
+    "require_consent",
+    "global_privacy_control",
+    "storage_key",
+    "save_delay_ms",
+    "data_layer",
+    "stage_to_data_layer",
+    "shopify",
+    "spa",
+    "clicks",
 ];
 const RULE_FIELDS: &[&str] = &["points", "per", "max", "days", "views", "within_days"];
 const STAGE_FIELDS: &[&str] = &["sql", "mql", "warm"];
@@ -286,6 +299,19 @@ impl Config {
                 config.experiments.push(exp);
             }
         }
+        if let Some(r) = f.object("runtime", Some(RUNTIME_FIELDS))? {
+            config.runtime = RuntimeConfig {
+                require_consent: r.flag("require_consent")?,
+                global_privacy_control: r.flag("global_privacy_control")?,
+                storage_key: r.text("storage_key")?,
+                save_delay_ms: r.count("save_delay_ms")?,
+                data_layer: r.text("data_layer")?,
+                stage_to_data_layer: r.flag("stage_to_data_layer")?,
+                shopify: r.flag("shopify")?,
+                spa: r.flag("spa")?,
+                clicks: r.flag("clicks")?,
+            };
+        }
         if let Some(pages) = f.object("page_types", None)? {
             for name in pages.keys() {
                 let patterns = pages.texts(&name)?.unwrap_or_default();
@@ -306,4 +332,50 @@ fn per_of(name: &str) -> Option<Per> {
         "item_days" => Per::ItemDays,
         _ => return None,
     })
+}
+
+// The cases are JSON, which is a native-only `Params` source.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::core::Runtime;
+    use serde_json::json;
+
+    #[test]
+    fn runtime_section_reads_with_defaults_and_named_errors() {
+        let c = Config::read(&json!({"runtime": {"require_consent": false, "storage_key": "k"}}))
+            .unwrap();
+        let r = c.runtime.resolve().unwrap();
+        assert!(!r.require_consent && r.global_privacy_control);
+        assert_eq!((r.storage_key.as_str(), r.save_delay_ms), ("k", 1000));
+        assert_eq!(
+            Config::default().runtime.resolve().unwrap(),
+            Runtime::default()
+        );
+
+        let msg = |v: serde_json::Value| {
+            Config::read(&v)
+                .and_then(|c| c.compile().map(|_| ()))
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            msg(json!({"runtime": {"requireConsent": true}})),
+            "config field `runtime.requireConsent`: unknown field; expected one of \
+             require_consent, global_privacy_control, storage_key, save_delay_ms, data_layer, \
+             stage_to_data_layer, shopify, spa, clicks"
+        );
+        assert_eq!(
+            msg(json!({"runtime": {"require_consent": "yes"}})),
+            "config field `runtime.require_consent`: must be true or false, not a string"
+        );
+        assert_eq!(
+            msg(json!({"runtime": {"storage_key": ""}})),
+            "config field `runtime.storage_key`: must be a string of 1 to 100 characters"
+        );
+        assert_eq!(
+            msg(json!({"runtime": {"save_delay_ms": 600000}})),
+            "config field `runtime.save_delay_ms`: must be at most 60000 (one minute)"
+        );
+    }
 }

@@ -15,6 +15,12 @@ pub(crate) enum Kind {
     },
     /// A config field that is out of range or of the wrong shape.
     Config { field: String, reason: String },
+    /// A field of the argument of an API call (`identify`, `consent`), read like a config.
+    Argument {
+        call: &'static str,
+        field: String,
+        reason: String,
+    },
     /// An on-site event older than the visitor's last on-site event.
     OutOfOrder { time_ms: u64, last_ms: u64 },
     /// Stored state that cannot be read back.
@@ -63,6 +69,17 @@ impl Error {
             field: field.into(),
             reason: reason.into(),
         })
+    }
+    /// The same field error, reported against the argument of API call `call` instead of the config.
+    pub fn in_argument_of(self, call: &'static str) -> Self {
+        match self.0 {
+            Kind::Config { field, reason } => Error(Kind::Argument {
+                call,
+                field,
+                reason,
+            }),
+            other => Error(other),
+        }
     }
     /// True for a bad event (as opposed to a bad config, order or state).
     pub fn is_event(&self) -> bool {
@@ -117,6 +134,16 @@ impl fmt::Display for Error {
                 }
             }
             Kind::Config { field, reason } => write!(f, "config field `{field}`: {reason}"),
+            Kind::Argument {
+                call,
+                field,
+                reason,
+            } if field == "(the config)" => write!(f, "{call}: the argument {reason}"),
+            Kind::Argument {
+                call,
+                field,
+                reason,
+            } => write!(f, "{call}: field `{field}`: {reason}"),
             Kind::OutOfOrder { time_ms, last_ms } => write!(
                 f,
                 "event at {time_ms} ms is earlier than this visitor's previous event at {last_ms} ms; \

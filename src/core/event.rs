@@ -346,7 +346,12 @@ fn text<P: Params>(
     match raw.value() {
         Value::Missing | Value::Null => Ok(None),
         Value::Text(s) => {
-            let len = s.chars().count();
+            // A string of at most `max` bytes has at most `max` characters: no need to count.
+            let len = if s.len() <= max {
+                s.len()
+            } else {
+                s.chars().count()
+            };
             if len > max {
                 return Err(Error::event(
                     ev,

@@ -5,6 +5,7 @@ pub mod config;
 pub mod error;
 pub mod event;
 pub mod experiment;
+pub mod identify;
 pub mod model;
 pub mod score;
 pub mod state;
@@ -12,6 +13,6 @@ pub mod visit;
 
 pub use error::Error;
 pub use event::{Event, EventKind, Item, Params, Value};
-pub use model::{Config, Model, RuleId};
+pub use model::{Config, Model, RuleId, Runtime};
 pub use score::{Intent, Snapshot, Stage, Suppression};
 pub use state::{Profile, Signal};

@@ -219,6 +219,120 @@ pub struct Config {
     /// Experiments (written out keyed by their `key`): the default holdout, overridden or added to.
     #[serde(serialize_with = "experiments_map")]
     pub experiments: Vec<Experiment>,
+    /// How the browser runtime behaves (consent, storage, adapters); ignored by the CLI.
+    pub runtime: RuntimeConfig,
+}
+
+/// The `runtime` section of a config: browser behaviour. Every field is optional.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RuntimeConfig {
+    /// Write nothing to the device until a consent signal grants analytics storage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_consent: Option<bool>,
+    /// Honour `navigator.globalPrivacyControl` as a refusal of storage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub global_privacy_control: Option<bool>,
+    /// The `localStorage` key of the visitor profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storage_key: Option<String>,
+    /// Delay after the last change before the profile is saved, in ms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub save_delay_ms: Option<u32>,
+    /// Name of the GA4/GTM data layer global.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_layer: Option<String>,
+    /// Push `{event: 'intent_stage', …}` to the data layer when the stage changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage_to_data_layer: Option<bool>,
+    /// Listen to Shopify's standard storefront events and customer privacy API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shopify: Option<bool>,
+    /// Count `history.pushState`/`replaceState`/`popstate` and back-forward restores as page views.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spa: Option<bool>,
+    /// Turn clicks on `data-intent` elements into events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clicks: Option<bool>,
+}
+
+/// The resolved `runtime` section.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Runtime {
+    /// See [`RuntimeConfig::require_consent`] (default true).
+    pub require_consent: bool,
+    /// See [`RuntimeConfig::global_privacy_control`] (default true).
+    pub global_privacy_control: bool,
+    /// See [`RuntimeConfig::storage_key`] (default `shopper-intent`).
+    pub storage_key: String,
+    /// See [`RuntimeConfig::save_delay_ms`] (default 1000).
+    pub save_delay_ms: u32,
+    /// See [`RuntimeConfig::data_layer`] (default `dataLayer`).
+    pub data_layer: String,
+    /// See [`RuntimeConfig::stage_to_data_layer`] (default true).
+    pub stage_to_data_layer: bool,
+    /// See [`RuntimeConfig::shopify`] (default true).
+    pub shopify: bool,
+    /// See [`RuntimeConfig::spa`] (default true).
+    pub spa: bool,
+    /// See [`RuntimeConfig::clicks`] (default true).
+    pub clicks: bool,
+}
+
+impl Default for Runtime {
+    fn default() -> Runtime {
+        RuntimeConfig::default()
+            .resolve()
+            .unwrap_or_else(|_| unreachable!("the default runtime is valid"))
+    }
+}
+
+impl RuntimeConfig {
+    /// Validates the section and fills in the defaults.
+    pub fn resolve(&self) -> Result<Runtime, Error> {
+        let name = |field: &str, v: &Option<String>, default: &str| match v {
+            None => Ok(default.to_string()),
+            Some(s) if s.is_empty() || s.chars().count() > 100 => Err(Error::config(
+                field,
+                "must be a string of 1 to 100 characters",
+            )),
+            Some(s) => Ok(s.clone()),
+        };
+        let save_delay_ms = self.save_delay_ms.unwrap_or(1000);
+        if save_delay_ms > 60_000 {
+            return Err(Error::config(
+                "runtime.save_delay_ms",
+                "must be at most 60000 (one minute)",
+            ));
+        }
+        Ok(Runtime {
+            require_consent: self.require_consent.unwrap_or(true),
+            global_privacy_control: self.global_privacy_control.unwrap_or(true),
+            storage_key: name("runtime.storage_key", &self.storage_key, "shopper-intent")?,
+            save_delay_ms,
+            data_layer: name("runtime.data_layer", &self.data_layer, "dataLayer")?,
+            stage_to_data_layer: self.stage_to_data_layer.unwrap_or(true),
+            shopify: self.shopify.unwrap_or(true),
+            spa: self.spa.unwrap_or(true),
+            clicks: self.clicks.unwrap_or(true),
+        })
+    }
+}
+
+impl Runtime {
+    /// The explicit section, for writing out and editing.
+    pub fn to_config(&self) -> RuntimeConfig {
+        RuntimeConfig {
+            require_consent: Some(self.require_consent),
+            global_privacy_control: Some(self.global_privacy_control),
+            storage_key: Some(self.storage_key.clone()),
+            save_delay_ms: Some(self.save_delay_ms),
+            data_layer: Some(self.data_layer.clone()),
+            stage_to_data_layer: Some(self.stage_to_data_layer),
+            shopify: Some(self.shopify),
+            spa: Some(self.spa),
+            clicks: Some(self.clicks),
+        }
+    }
 }
 
 /// A resolved rule.
@@ -350,6 +464,8 @@ impl Default for Model {
 impl Config {
     /// Validates the config and resolves it over the defaults.
     pub fn compile(&self) -> Result<Model, Error> {
+        // The runtime section is the browser's; it is still validated here, for the CLI's users.
+        self.runtime.resolve()?;
         let mut rules = RuleId::ALL.map(default_rule);
         let mut repeat_views = 3;
         let mut return_within_days = 7.0;
@@ -648,6 +764,7 @@ impl Model {
             email_click_ids: Some(self.email_click_ids.clone()),
             actions: self.actions.to_config(&self.experiments, &self.page_types),
             experiments: self.experiments.clone(),
+            runtime: Runtime::default().to_config(),
         }
     }
 }

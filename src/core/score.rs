@@ -7,7 +7,6 @@ use super::model::{Model, Per, RuleId};
 use super::state::*;
 use super::visit;
 use serde::Serialize;
-use std::string::String;
 use std::vec::Vec;
 
 /// Lead stage, from the first article's thresholds.
@@ -120,10 +119,6 @@ pub fn key_of(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
     })
-}
-
-fn short(text: &str) -> String {
-    text.chars().take(MAX_NAME).collect()
 }
 
 fn decay(value: f64, elapsed_ms: f64, half_life_ms: f64) -> f64 {

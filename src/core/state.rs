@@ -12,7 +12,7 @@ use std::string::String;
 use std::vec::Vec;
 
 /// Format version of [`Profile::encode`]. Bump it, and add a migration, when the layout changes.
-pub const VERSION: u8 = 2;
+pub const VERSION: u8 = 3;
 /// Items remembered (least recently seen are forgotten first).
 pub const MAX_ITEMS: usize = 24;
 /// Cart lines remembered.
@@ -23,8 +23,18 @@ pub const MAX_SIGNALS: usize = 32;
 pub const MAX_PURCHASES: usize = 8;
 /// Per-item limit records kept.
 pub const MAX_ITEM_FIRES: usize = 48;
-/// Characters kept of an item name or category.
+/// Bytes kept of an item name, id or category (cut at a character boundary): a byte bound,
+/// so that the encoded profile stays under 8 KB whatever the script of the store.
 pub const MAX_NAME: usize = 60;
+
+/// `text` cut to at most [`MAX_NAME`] bytes, at a character boundary.
+pub fn short(text: &str) -> String {
+    let mut end = text.len().min(MAX_NAME);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].into()
+}
 
 /// One scoring signal: a rule that fired, its points and when.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -213,9 +223,10 @@ pub struct Profile {
     pub signals_fired: u32,
     /// Unknown events seen (ignored).
     pub unknown_events: u32,
-    /// Nudge caps, cooldowns, the active nudge and experiment exposures. Last, so that a
-    /// version 1 profile migrates by appending an empty one.
+    /// Nudge caps, cooldowns, the active nudge and experiment exposures (added in version 2).
     pub nudges: super::actions::Memory,
+    /// What `identify()` reports have been applied (added in version 3; kept last).
+    pub identified: super::identify::Memory,
 }
 
 impl Profile {
@@ -257,18 +268,23 @@ impl Profile {
                     "not base64; it was not written by this library",
                 ))
             })?;
+        let corrupt = |_| Error(Kind::State("corrupt; its fields do not decode"));
         match bytes.split_first() {
-            Some((&VERSION, body)) => postcard::from_bytes(body)
-                .map_err(|_| Error(Kind::State("corrupt; its fields do not decode"))),
-            // Version 1 had no `nudges`: postcard writes fields in order, so appending an
-            // empty `Memory` makes it a version 2 body.
-            Some((1, body)) => {
+            Some((&VERSION, body)) => postcard::from_bytes(body).map_err(corrupt),
+            // Postcard writes fields in order and each version only appended fields: an older
+            // body plus the empty defaults of the fields it lacks is a current body.
+            Some((v @ (1 | 2), body)) => {
                 let mut body = body.to_vec();
-                if let Ok(empty) = postcard::to_allocvec(&super::actions::Memory::default()) {
-                    body.extend_from_slice(&empty);
+                if *v < 2 {
+                    body.extend(
+                        postcard::to_allocvec(&super::actions::Memory::default())
+                            .unwrap_or_default(),
+                    );
                 }
-                postcard::from_bytes(&body)
-                    .map_err(|_| Error(Kind::State("corrupt; its fields do not decode")))
+                body.extend(
+                    postcard::to_allocvec(&super::identify::Memory::default()).unwrap_or_default(),
+                );
+                postcard::from_bytes(&body).map_err(corrupt)
             }
             Some((v, _)) if *v > VERSION => Err(Error(Kind::State(
                 "written by a newer version of this library",
@@ -286,17 +302,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn version_1_profiles_migrate_with_empty_nudge_memory() {
+    fn older_versions_migrate_with_empty_memories() {
         let mut profile = Profile::new("v-1");
         profile.visit.index = 3;
         profile.conversions = 2;
+        profile.last_ms = 42;
         let engine = base64::engine::general_purpose::STANDARD_NO_PAD;
         let mut bytes = engine.decode(profile.encode()).expect("base64");
-        // A version 1 body is the version 2 body without the trailing empty `Memory`.
-        let empty =
+        // Version 2 lacked the trailing `identified`; version 1 also lacked `nudges` before it.
+        let identified =
+            postcard::to_allocvec(&super::super::identify::Memory::default()).expect("encodes");
+        let nudges =
             postcard::to_allocvec(&super::super::actions::Memory::default()).expect("encodes");
-        assert!(bytes.ends_with(&empty));
-        bytes.truncate(bytes.len() - empty.len());
+        assert!(bytes.ends_with(&identified));
+        bytes.truncate(bytes.len() - identified.len());
+        bytes[0] = 2;
+        assert_eq!(Profile::decode(&engine.encode(&bytes)), Ok(profile.clone()));
+        assert!(bytes.ends_with(&nudges));
+        bytes.truncate(bytes.len() - nudges.len());
         bytes[0] = 1;
         assert_eq!(Profile::decode(&engine.encode(&bytes)), Ok(profile));
         // Version 0 is not migrated.
