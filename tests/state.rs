@@ -76,10 +76,16 @@ fn corrupt_and_foreign_state_is_refused_with_a_reason() {
         "stored state: not base64; it was not written by this library"
     );
     assert_eq!(msg(""), "stored state: empty");
-    assert_eq!(msg("AQ"), "stored state: corrupt; its fields do not decode");
-    // Version byte 0 (older) and 9 (newer).
+    // The current version byte (4) with no body, and a real profile cut short.
+    assert_eq!(msg("BA"), "stored state: corrupt; its fields do not decode");
+    let whole = busy_visitor(100).1.encode();
     assert_eq!(
-        msg("AA"),
+        msg(&whole[..whole.len() / 2]),
+        "stored state: corrupt; its fields do not decode"
+    );
+    // Version byte 1 (an older format) and 9 (newer).
+    assert_eq!(
+        msg("AQ"),
         "stored state: written by an older, unsupported version"
     );
     assert_eq!(

@@ -225,7 +225,7 @@ fn default_targets(base: f64) -> [f64; 3] {
 pub fn config(model: &Model, fit: &Scorecard, thresholds: [f64; 3]) -> Config {
     let mut config = model.to_config();
     for r in &fit.rules {
-        if let Some(rc) = config.rules.get_mut(r.rule.name()) {
+        if let Some((_, rc)) = config.rules.iter_mut().find(|(n, _)| n == r.rule.name()) {
             rc.points = Some(r.new);
         }
     }

@@ -36,7 +36,7 @@ use super::experiment::{fnv32a, push_decimal, Experiment};
 use super::model::{Model, DAY_MS};
 use super::score::{key_of, Intent, Snapshot, Stage};
 use super::state::{flag, CheckoutStep, Profile};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::string::{String, ToString};
 use std::vec::Vec;
 
@@ -178,7 +178,7 @@ pub struct ActionsConfig {
     pub attribution_days: Option<f64>,
     /// Rules by name: the defaults, overridden or added to. (A list rather than a map: a
     /// `BTreeMap` of these costs kilobytes of wasm; it is written out as a JSON object.)
-    #[serde(serialize_with = "named_map")]
+    #[serde(serialize_with = "super::model::named_map")]
     pub rules: Vec<(String, RuleConfig)>,
 }
 
@@ -300,14 +300,6 @@ fn read_conditions<P: Params>(c: &Fields<P>) -> Result<ConditionsConfig, Error> 
         return_visit: c.flag("return_visit")?,
         dwell_s: c.number("dwell_s")?,
     })
-}
-
-/// Writes `(name, value)` pairs as a JSON object.
-pub(crate) fn named_map<S: serde::Serializer, V: Serialize>(
-    pairs: &[(String, V)],
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    serializer.collect_map(pairs.iter().map(|(k, v)| (k, v)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1068,7 +1060,7 @@ impl Actions {
 // ---------------------------------------------------------------------------------------------
 // Memory: caps, cooldowns, the active nudge, exposures. One bounded field of the profile.
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 struct RuleMemo {
     key: u32,
     /// Visit of `in_visit`.
@@ -1080,7 +1072,7 @@ struct RuleMemo {
     recent: Vec<u64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 struct ExposureMemo {
     /// Hash of the experiment key.
     key: u32,
@@ -1090,7 +1082,7 @@ struct ExposureMemo {
     last_ms: u64,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 struct Active {
     rule: u32,
     visit: u32,
@@ -1099,7 +1091,7 @@ struct Active {
 
 /// What the action engine remembers of one visitor. Bounded: at most [`MAX_RULE_MEMOS`] rules
 /// (with at most [`MAX_PER_DAY`] times each) and [`MAX_EXPOSURES`] experiments.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Memory {
     rules: Vec<RuleMemo>,
     exposures: Vec<ExposureMemo>,
@@ -1108,6 +1100,33 @@ pub struct Memory {
     visit: u32,
     shown_in_visit: u16,
 }
+
+super::codec::stored!(RuleMemo {
+    key,
+    visit,
+    in_visit,
+    total,
+    last_ms,
+    recent
+});
+super::codec::stored!(ExposureMemo {
+    key,
+    variation,
+    visit,
+    last_ms
+});
+super::codec::stored!(Active {
+    rule,
+    visit,
+    page_ms
+});
+super::codec::stored!(Memory {
+    rules,
+    exposures,
+    active,
+    visit,
+    shown_in_visit
+});
 
 impl Memory {
     fn rule(&self, key: u32) -> Option<&RuleMemo> {

@@ -283,7 +283,7 @@ impl Config {
                     views: r.count("views")?,
                     within_days: r.number("within_days")?,
                 };
-                config.rules.insert(name, rule);
+                super::model::set_named(&mut config.rules, name, rule);
             }
         }
         if let Some(a) = f.object("actions", Some(ActionsConfig::FIELDS))? {
@@ -315,7 +315,7 @@ impl Config {
         if let Some(pages) = f.object("page_types", None)? {
             for name in pages.keys() {
                 let patterns = pages.texts(&name)?.unwrap_or_default();
-                config.page_types.insert(name, patterns);
+                super::model::set_named(&mut config.page_types, name, patterns);
             }
         }
         Ok(config)

@@ -11,7 +11,6 @@ use super::error::Error;
 use super::event::{Event, EventKind, Params};
 use super::model::{Model, RuleId};
 use super::state::{short, Profile, PurchaseMemo, MAX_PURCHASES};
-use serde::{Deserialize, Serialize};
 
 /// The span of the `…30d` counts.
 const WINDOW_MS: u64 = 30 * 86_400_000;
@@ -61,7 +60,7 @@ pub struct Facts {
 }
 
 /// The watermarks of the reports applied so far (stored in [`Profile::identified`]).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Memory {
     /// `emailOpens30d` of the last report, and its time.
     pub(crate) opens: u32,
@@ -74,6 +73,15 @@ pub struct Memory {
     /// The newest server-reported purchase applied, ms.
     pub(crate) purchase_ms: u64,
 }
+
+super::codec::stored!(Memory {
+    opens,
+    opens_ms,
+    bounces,
+    bounces_ms,
+    flags,
+    purchase_ms
+});
 
 mod flag {
     pub const SUBSCRIBED: u8 = 1;

@@ -6,7 +6,6 @@ use super::actions::{self, Actions, ActionsConfig};
 use super::error::Error;
 use super::experiment::Experiment;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::format;
 use std::string::{String, ToString};
 use std::vec::Vec;
@@ -205,9 +204,11 @@ pub struct Config {
     /// Stage thresholds.
     pub stages: StagesConfig,
     /// Event and condition rules by name.
-    pub rules: BTreeMap<String, RuleConfig>,
+    #[serde(serialize_with = "named_map")]
+    pub rules: Vec<(String, RuleConfig)>,
     /// Page types by name: path substrings (case-insensitive); a pattern starting with `=` is an exact path.
-    pub page_types: BTreeMap<String, Vec<String>>,
+    #[serde(serialize_with = "named_map")]
+    pub page_types: Vec<(String, Vec<String>)>,
     /// `utm_medium` values (case-insensitive) that mark a visit from email.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_mediums: Option<Vec<String>>,
@@ -639,6 +640,23 @@ impl Config {
 }
 
 /// Writes experiments as a JSON object keyed by `key`.
+/// Writes `(name, value)` pairs as a JSON object. Configs keep named entries in lists, not maps:
+/// a `BTreeMap` costs kilobytes of wasm.
+pub(crate) fn named_map<S: serde::Serializer, V: Serialize>(
+    pairs: &[(String, V)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(pairs.iter().map(|(k, v)| (k, v)))
+}
+
+/// Sets `name` to `value` in a named list, replacing an earlier entry of that name.
+pub(crate) fn set_named<V>(pairs: &mut Vec<(String, V)>, name: String, value: V) {
+    match pairs.iter_mut().find(|(n, _)| *n == name) {
+        Some(entry) => entry.1 = value,
+        None => pairs.push((name, value)),
+    }
+}
+
 fn experiments_map<S: serde::Serializer>(
     experiments: &[Experiment],
     serializer: S,
@@ -759,7 +777,7 @@ impl Model {
                 warm: Some(self.stages[2]),
             },
             rules,
-            page_types: self.page_types.iter().cloned().collect(),
+            page_types: self.page_types.to_vec(),
             email_mediums: Some(self.email_mediums.clone()),
             email_click_ids: Some(self.email_click_ids.clone()),
             actions: self.actions.to_config(&self.experiments, &self.page_types),

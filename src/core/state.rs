@@ -1,18 +1,17 @@
 //! The visitor profile: compact, bounded whatever the number of events, and versioned.
 //!
 //! Item ids are kept as 64-bit hashes; names only for the few items a nudge may mention.
-//! Stored as `VERSION` byte + postcard, base64-encoded for `localStorage`.
+//! Stored as a `VERSION` byte and the fields in `codec`'s format, base64-encoded for `localStorage`.
 
+use super::codec::{self, stored, stored_enum, Reader, Stored};
 use super::error::{Error, Kind};
 use super::model::RuleId;
 use super::visit::Channel;
-use base64::Engine as _;
-use serde::{Deserialize, Serialize};
 use std::string::String;
 use std::vec::Vec;
 
 /// Format version of [`Profile::encode`]. Bump it, and add a migration, when the layout changes.
-pub const VERSION: u8 = 3;
+pub const VERSION: u8 = 4;
 /// Items remembered (least recently seen are forgotten first).
 pub const MAX_ITEMS: usize = 24;
 /// Cart lines remembered.
@@ -37,7 +36,7 @@ pub fn short(text: &str) -> String {
 }
 
 /// One scoring signal: a rule that fired, its points and when.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Signal {
     /// The rule.
     pub rule: RuleId,
@@ -48,8 +47,7 @@ pub struct Signal {
 }
 
 /// How far a checkout got.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub enum CheckoutStep {
     /// Not started.
     #[default]
@@ -75,7 +73,7 @@ impl CheckoutStep {
 }
 
 /// The current (or last) visit.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Visit {
     /// 1 for the first visit; 0 before any on-site event.
     pub index: u32,
@@ -130,7 +128,7 @@ pub mod flag {
 }
 
 /// What is remembered of one item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemMemo {
     /// Hash of the item id.
     pub key: u64,
@@ -153,7 +151,7 @@ pub struct ItemMemo {
 }
 
 /// A cart line.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CartLine {
     /// Item hash.
     pub key: u64,
@@ -166,7 +164,7 @@ pub struct CartLine {
 }
 
 /// A purchased item, excluded from promotional nudges for a while.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PurchaseMemo {
     /// Item id, shortened (reported as `recent_purchases`).
     pub item: String,
@@ -177,7 +175,7 @@ pub struct PurchaseMemo {
 }
 
 /// Points decayed to a reference time: `value × 0.5^((T − at)/half_life)` is the score part at T.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Decayed {
     /// Points at `at_ms`.
     pub value: f64,
@@ -186,7 +184,7 @@ pub struct Decayed {
 }
 
 /// Everything the scorer knows of one visitor. Bounded: see the `MAX_*` constants.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Profile {
     /// Random, first-party visitor id (set by the adapter; never personal data).
     pub visitor_id: String,
@@ -250,41 +248,26 @@ impl Profile {
 
     /// Serializes to a compact, versioned string for storage.
     pub fn encode(&self) -> String {
-        let mut bytes = Vec::with_capacity(512);
+        let mut bytes = Vec::with_capacity(1024);
         bytes.push(VERSION);
-        // Serializing plain data into a Vec cannot fail.
-        if let Ok(body) = postcard::to_allocvec(self) {
-            bytes.extend_from_slice(&body);
-        }
-        base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes)
+        self.put(&mut bytes);
+        codec::to_base64(&bytes)
     }
 
-    /// Reads back what [`Profile::encode`] wrote; older versions are migrated, anything else is an error.
+    /// Reads back what [`Profile::encode`] wrote; anything else is an error with a reason.
+    ///
+    /// Versions 1 to 3 were an earlier format that never shipped; they start fresh.
     pub fn decode(text: &str) -> Result<Profile, Error> {
-        let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
-            .decode(text.trim_end_matches('='))
-            .map_err(|_| {
-                Error(Kind::State(
-                    "not base64; it was not written by this library",
-                ))
-            })?;
-        let corrupt = |_| Error(Kind::State("corrupt; its fields do not decode"));
+        let bytes = codec::from_base64(text).ok_or(Error(Kind::State(
+            "not base64; it was not written by this library",
+        )))?;
         match bytes.split_first() {
-            Some((&VERSION, body)) => postcard::from_bytes(body).map_err(corrupt),
-            // Postcard writes fields in order and each version only appended fields: an older
-            // body plus the empty defaults of the fields it lacks is a current body.
-            Some((v @ (1 | 2), body)) => {
-                let mut body = body.to_vec();
-                if *v < 2 {
-                    body.extend(
-                        postcard::to_allocvec(&super::actions::Memory::default())
-                            .unwrap_or_default(),
-                    );
+            Some((&VERSION, body)) => {
+                let mut r = Reader::new(body);
+                match Profile::take(&mut r) {
+                    Some(profile) if r.is_empty() => Ok(profile),
+                    _ => Err(Error(Kind::State("corrupt; its fields do not decode"))),
                 }
-                body.extend(
-                    postcard::to_allocvec(&super::identify::Memory::default()).unwrap_or_default(),
-                );
-                postcard::from_bytes(&body).map_err(corrupt)
             }
             Some((v, _)) if *v > VERSION => Err(Error(Kind::State(
                 "written by a newer version of this library",
@@ -297,33 +280,86 @@ impl Profile {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn older_versions_migrate_with_empty_memories() {
-        let mut profile = Profile::new("v-1");
-        profile.visit.index = 3;
-        profile.conversions = 2;
-        profile.last_ms = 42;
-        let engine = base64::engine::general_purpose::STANDARD_NO_PAD;
-        let mut bytes = engine.decode(profile.encode()).expect("base64");
-        // Version 2 lacked the trailing `identified`; version 1 also lacked `nudges` before it.
-        let identified =
-            postcard::to_allocvec(&super::super::identify::Memory::default()).expect("encodes");
-        let nudges =
-            postcard::to_allocvec(&super::super::actions::Memory::default()).expect("encodes");
-        assert!(bytes.ends_with(&identified));
-        bytes.truncate(bytes.len() - identified.len());
-        bytes[0] = 2;
-        assert_eq!(Profile::decode(&engine.encode(&bytes)), Ok(profile.clone()));
-        assert!(bytes.ends_with(&nudges));
-        bytes.truncate(bytes.len() - nudges.len());
-        bytes[0] = 1;
-        assert_eq!(Profile::decode(&engine.encode(&bytes)), Ok(profile));
-        // Version 0 is not migrated.
-        bytes[0] = 0;
-        assert!(Profile::decode(&engine.encode(&bytes)).is_err());
-    }
+impl CheckoutStep {
+    const ALL: [CheckoutStep; 4] = [
+        CheckoutStep::None,
+        CheckoutStep::Account,
+        CheckoutStep::Shipping,
+        CheckoutStep::Payment,
+    ];
 }
+
+stored_enum!(CheckoutStep, CheckoutStep::ALL);
+stored_enum!(Channel, Channel::ALL);
+stored_enum!(RuleId, RuleId::ALL);
+stored!(Signal {
+    rule,
+    points,
+    time_ms
+});
+stored!(Visit {
+    index,
+    started_ms,
+    last_ms,
+    page_views,
+    landing,
+    channel,
+    from_email,
+    page_type,
+    page_started_ms,
+    counts,
+    item_counts,
+    flags,
+    checkout,
+    variant_switches,
+});
+stored!(ItemMemo {
+    key,
+    name,
+    category,
+    price,
+    views,
+    view_count,
+    visit_count,
+    last_visit,
+    last_seen_ms
+});
+stored!(CartLine {
+    key,
+    price,
+    quantity,
+    added_ms
+});
+stored!(PurchaseMemo {
+    item,
+    category,
+    time_ms
+});
+stored!(Decayed { value, at_ms });
+stored!(Profile {
+    visitor_id,
+    last_ms,
+    last_site_ms,
+    visit,
+    abandoned,
+    points,
+    ever,
+    window_fires,
+    items,
+    cart,
+    recent_views,
+    intent_ms,
+    opted_out,
+    spam_complaint,
+    bounces,
+    email_engaged,
+    last_email_open_ms,
+    purchases,
+    conversions,
+    revenue,
+    signals,
+    signals_fired,
+    unknown_events,
+    nudges,
+    identified,
+});
