@@ -134,13 +134,7 @@ fn parse_line(text: &str) -> Result<Line, String> {
     if event != EXPOSURE_EVENT && !is_conversion {
         return Ok(other());
     }
-    let visitor = match obj.get("visitor") {
-        Some(serde_json::Value::String(s)) if !s.is_empty() => s.clone(),
-        Some(serde_json::Value::Number(n)) => n.to_string(),
-        Some(_) => return Err("`visitor` must be a non-empty string or a number".into()),
-        None => return Err("`visitor` is missing".into()),
-    };
-    let time_ms = input::parse_time(obj.get("time").ok_or("`time` is missing")?)?;
+    let (visitor, time_ms) = input::visitor_and_time(obj)?;
     let experiment = match obj.get("experiment_id") {
         Some(serde_json::Value::String(s)) if !s.is_empty() => s.clone(),
         _ => return Err("`experiment_id` is missing or not a non-empty string".into()),
@@ -181,12 +175,8 @@ fn parse_line(text: &str) -> Result<Line, String> {
 pub fn report(reader: impl BufRead, model: &Model, err: &mut impl Write) -> Result<Report, String> {
     let mut lines = Lines::default();
     let mut logs: BTreeMap<String, HashMap<String, VisitorLog>> = BTreeMap::new();
-    for (n, line) in reader.lines().enumerate() {
-        let line_no = n + 1;
-        let line = line.map_err(|e| format!("line {line_no}: cannot read: {e}"))?;
-        if line.trim().is_empty() {
-            continue;
-        }
+    for line in input::numbered_lines(reader) {
+        let (line_no, line) = line?;
         lines.read += 1;
         let parsed = match parse_line(&line) {
             Ok(p) => p,

@@ -70,3 +70,31 @@ pub fn format_time(ms: u64) -> String {
             |d| d.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
         )
 }
+
+/// The `visitor` and `time` every log line carries, with the reason when either is bad.
+pub fn visitor_and_time(
+    obj: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(String, u64), String> {
+    let visitor = match obj.get("visitor") {
+        Some(serde_json::Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        Some(_) => return Err("`visitor` must be a non-empty string or a number".into()),
+        None => return Err("`visitor` is missing".into()),
+    };
+    let time_ms = parse_time(obj.get("time").ok_or("`time` is missing")?)?;
+    Ok((visitor, time_ms))
+}
+
+/// The non-blank lines of a log with their 1-based numbers; a read error ends the input.
+pub fn numbered_lines(
+    reader: impl BufRead,
+) -> impl Iterator<Item = Result<(usize, String), String>> {
+    reader
+        .lines()
+        .enumerate()
+        .map(|(n, line)| {
+            line.map(|l| (n + 1, l))
+                .map_err(|e| format!("line {}: cannot read: {e}", n + 1))
+        })
+        .filter(|r| r.as_ref().map_or(true, |(_, l)| !l.trim().is_empty()))
+}

@@ -506,13 +506,7 @@ fn datalayer_line(text: &str) -> Result<(String, u64, Option<Event>), String> {
     let mut value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
     let obj = value.as_object_mut().ok_or("not a JSON object")?;
-    let visitor = match obj.get("visitor") {
-        Some(serde_json::Value::String(s)) if !s.is_empty() => s.clone(),
-        Some(serde_json::Value::Number(n)) => n.to_string(),
-        Some(_) => return Err("`visitor` must be a non-empty string or a number".into()),
-        None => return Err("`visitor` is missing".into()),
-    };
-    let time_ms = input::parse_time(obj.get("time").ok_or("`time` is missing")?)?;
+    let (visitor, time_ms) = input::visitor_and_time(obj)?;
     let page: Vec<(String, serde_json::Value)> = ["page_location", "page_referrer"]
         .iter()
         .filter_map(|k| obj.get(*k).map(|v| (k.to_string(), v.clone())))

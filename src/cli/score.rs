@@ -4,7 +4,7 @@ use super::input;
 use crate::core::{Event, Model, Profile};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -70,13 +70,7 @@ pub(crate) fn parse_line(text: &str) -> Result<Parsed, String> {
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
     let obj = value.as_object().ok_or("not a JSON object")?;
-    let visitor = match obj.get("visitor") {
-        Some(serde_json::Value::String(s)) if !s.is_empty() => s.clone(),
-        Some(serde_json::Value::Number(n)) => n.to_string(),
-        Some(_) => return Err("`visitor` must be a non-empty string or a number".into()),
-        None => return Err("`visitor` is missing".into()),
-    };
-    let time_ms = input::parse_time(obj.get("time").ok_or("`time` is missing")?)?;
+    let (visitor, time_ms) = input::visitor_and_time(obj)?;
     let name = obj
         .get("event")
         .and_then(|e| e.as_str())
@@ -100,12 +94,8 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     let mut tally = Tally::default();
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
-    for (n, line) in reader.lines().enumerate() {
-        let line_no = n + 1;
-        let line = line.map_err(|e| format!("line {line_no}: cannot read: {e}"))?;
-        if line.trim().is_empty() {
-            continue;
-        }
+    for line in input::numbered_lines(reader) {
+        let (line_no, line) = line?;
         tally.lines += 1;
         let parsed = match parse_line(&line) {
             Ok(p) => p,
