@@ -55,7 +55,7 @@ const url = (p) => new URL(p, server.url).href;
  * `shopper-intent:action` details and our `experiment_*` data layer entries.
  */
 async function visitor({ force } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+  const context = await browser.newContext({ viewport: { width: 1024, height: 720 } });
   if (force !== undefined) {
     const config = { experiments: { [EXPERIMENT]: { force } } };
     await context.route('**/intent-config.json', (route) =>
@@ -114,7 +114,8 @@ const ours = (page) =>
 const dwell = (page, ms) => page.clock.runFor(ms);
 
 async function shot(page, name) {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  // Finite CSS animations (the invite's fade-in) run on real time: show their end state.
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), animations: 'disabled' });
 }
 
 /** Views the Wool Overcoat 3 times, adds it to the cart, starts checkout: consent accepted. */
@@ -183,6 +184,7 @@ test('high intent, leave, return 31 min later: sql and a chat invite (treatment)
     [{ event: 'experiment_viewed', experiment_id: EXPERIMENT, variation_id: '1' }]);
   await shot(page, 'chat-invite');
   // The intent panel, on the same visitor.
+  await page.setViewportSize({ width: 1024, height: 880 });
   await open(page, '/products/wool-overcoat/?intent-debug');
   await page.locator('#intent-panel').waitFor({ state: 'visible' });
   await page.locator('#intent-panel svg').first().waitFor({ state: 'visible' });
