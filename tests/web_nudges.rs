@@ -333,3 +333,45 @@ async fn a_product_name_from_the_data_layer_arrives_as_inert_text() {
     TimeoutFuture::new(100).await;
     assert_eq!(js("return window.__xss").as_bool(), Some(false));
 }
+
+#[wasm_bindgen_test]
+fn exposures_and_conversions_also_go_to_the_beacon_url_when_configured() {
+    clean();
+    js(r#"
+        window.__beacons = [];
+        Object.defineProperty(navigator, 'sendBeacon', {configurable: true, writable: true,
+            value: (url, body) => { window.__beacons.push([url, JSON.parse(body)]); return true; }});
+    "#);
+    let with_beacon = config(1, RULES, false).replacen(
+        r#""require_consent": false"#,
+        r#""require_consent": false, "beacon_url": "/collect""#,
+        1,
+    );
+    start(&with_beacon);
+    view_product("Coat");
+    track(
+        "purchase",
+        r#"{"transaction_id": "T-9", "value": 40, "items": [{"item_id": "P-Coat", "price": 40}]}"#,
+    );
+    let sent = js(
+        "return window.__beacons.map(([u, b]) => [u, b.event, b.experiment_id, b.variation_id].join(' '))",
+    );
+    let sent: Vec<String> = Array::from(&sent)
+        .iter()
+        .map(|s| s.as_string().unwrap())
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            format!("/collect experiment_viewed {EXPERIMENT} 1"),
+            format!("/collect experiment_conversion {EXPERIMENT} 1"),
+        ]
+    );
+    // Without the option, nothing is sent.
+    clean();
+    js("window.__beacons = [];");
+    start(&config(1, RULES, false));
+    view_product("Coat");
+    assert_eq!(js("return window.__beacons.length").as_f64(), Some(0.0));
+    js("delete navigator.sendBeacon;");
+}
