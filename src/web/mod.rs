@@ -137,7 +137,8 @@ export interface ChangeDetail {
   previous: number | string;
 }
 
-/** `detail` of `shopper-intent:action` (the on-page nudges). */
+/** `detail` of `shopper-intent:action` (the on-page nudges). The event is cancelable: a listener
+ * that renders the nudge itself calls `preventDefault()`, and the built-in banner/bubble stays away. */
 export interface ActionDetail {
   action: string;
   /** How a generic renderer shows it. */
