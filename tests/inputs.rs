@@ -177,3 +177,30 @@ fn the_printed_default_config_reads_back_to_the_default_model() {
         Model::default()
     );
 }
+
+#[test]
+fn the_beacon_url_is_optional_and_checked() {
+    let runtime = |v: Value| Config::read(&v).and_then(|c| c.runtime.resolve());
+    assert_eq!(runtime(json!({})).unwrap().beacon_url, None);
+    assert_eq!(
+        runtime(json!({"runtime": {"beacon_url": "/collect"}}))
+            .unwrap()
+            .beacon_url
+            .as_deref(),
+        Some("/collect")
+    );
+    for bad in ["", "https://x.example/a b"] {
+        assert_eq!(
+            runtime(json!({"runtime": {"beacon_url": bad}}))
+                .unwrap_err()
+                .to_string(),
+            "config field `runtime.beacon_url`: must be a URL of 1 to 2048 characters, without spaces"
+        );
+    }
+    assert_eq!(
+        runtime(json!({"runtime": {"beacon_url": 1}}))
+            .unwrap_err()
+            .to_string(),
+        "config field `runtime.beacon_url`: must be a string, not a number"
+    );
+}

@@ -23,7 +23,7 @@ fn only_start_throws_and_its_error_names_the_field() {
         start_error(r#"{"runtime": {"requireConsent": false}}"#),
         "config field `runtime.requireConsent`: unknown field; expected one of require_consent, \
          global_privacy_control, storage_key, save_delay_ms, data_layer, stage_to_data_layer, \
-         shopify, spa, clicks"
+         shopify, spa, clicks, beacon_url"
     );
     assert_eq!(
         start_error(r#"{"stages": {"sql": 10, "mql": 20}}"#),
@@ -106,7 +106,11 @@ fn state_has_the_documented_shape() {
         Reflect::get(&signal, &"points".into()).unwrap().as_f64(),
         Some(2.0)
     );
-    assert!(keys(&state("experiments")).is_empty());
+    // Every visitor has an arm in the default holdout (sticky: a hash of the visitor id).
+    let experiments = state("experiments");
+    assert_eq!(keys(&experiments), ["shopper-intent-nudges"]);
+    let arm = Reflect::get(&experiments, &"shopper-intent-nudges".into()).unwrap();
+    assert_eq!(keys(&arm), ["variant", "variation"]);
 }
 
 #[wasm_bindgen_test]

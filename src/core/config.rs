@@ -45,6 +45,7 @@ pub const RUNTIME_FIELDS: &[&str] = &[
     "shopify",
     "spa",
     "clicks",
+    "beacon_url",
 ];
 const RULE_FIELDS: &[&str] = &["points", "per", "max", "days", "views", "within_days"];
 const STAGE_FIELDS: &[&str] = &["sql", "mql", "warm"];
@@ -310,6 +311,7 @@ impl Config {
                 shopify: r.flag("shopify")?,
                 spa: r.flag("spa")?,
                 clicks: r.flag("clicks")?,
+                beacon_url: r.text("beacon_url")?,
             };
         }
         if let Some(pages) = f.object("page_types", None)? {
@@ -363,7 +365,7 @@ mod tests {
             msg(json!({"runtime": {"requireConsent": true}})),
             "config field `runtime.requireConsent`: unknown field; expected one of \
              require_consent, global_privacy_control, storage_key, save_delay_ms, data_layer, \
-             stage_to_data_layer, shopify, spa, clicks"
+             stage_to_data_layer, shopify, spa, clicks, beacon_url"
         );
         assert_eq!(
             msg(json!({"runtime": {"require_consent": "yes"}})),

@@ -254,6 +254,9 @@ pub struct RuntimeConfig {
     /// Turn clicks on `data-intent` elements into events.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clicks: Option<bool>,
+    /// Also send each exposure with `navigator.sendBeacon` to this URL (default: none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub beacon_url: Option<String>,
 }
 
 /// The resolved `runtime` section.
@@ -277,6 +280,8 @@ pub struct Runtime {
     pub spa: bool,
     /// See [`RuntimeConfig::clicks`] (default true).
     pub clicks: bool,
+    /// See [`RuntimeConfig::beacon_url`] (default none).
+    pub beacon_url: Option<String>,
 }
 
 impl Default for Runtime {
@@ -315,6 +320,18 @@ impl RuntimeConfig {
             shopify: self.shopify.unwrap_or(true),
             spa: self.spa.unwrap_or(true),
             clicks: self.clicks.unwrap_or(true),
+            beacon_url: match &self.beacon_url {
+                None => None,
+                Some(url)
+                    if url.is_empty() || url.len() > 2048 || url.contains(char::is_whitespace) =>
+                {
+                    return Err(Error::config(
+                        "runtime.beacon_url",
+                        "must be a URL of 1 to 2048 characters, without spaces",
+                    ))
+                }
+                Some(url) => Some(url.clone()),
+            },
         })
     }
 }
@@ -332,6 +349,7 @@ impl Runtime {
             shopify: Some(self.shopify),
             spa: Some(self.spa),
             clicks: Some(self.clicks),
+            beacon_url: self.beacon_url.clone(),
         }
     }
 }

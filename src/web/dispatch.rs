@@ -5,6 +5,7 @@
 
 use super::datalayer;
 use super::log::{self, Warn};
+use crate::core::actions::Trigger;
 use crate::core::{Intent, Stage};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -30,6 +31,16 @@ pub(crate) struct Outbox {
     pub data_layer: Option<String>,
     /// Start the save timer with this delay, ms.
     pub save_in: Option<u32>,
+    /// Our own data layer entries (exposures, conversions): `(data layer name, entry)`.
+    pub pushes: Vec<(String, Object)>,
+    /// The same entries for `navigator.sendBeacon`: `(url, entry)`.
+    pub beacons: Vec<(String, Object)>,
+    /// Hide the nudge and cancel every trigger (`reset()`, consent withdrawn).
+    pub stop: bool,
+    /// A new page: hide the nudge, cancel the dwell timer.
+    pub page: bool,
+    /// Decide on a nudge, woken by this.
+    pub decide: Option<Trigger>,
 }
 
 impl Outbox {
@@ -64,7 +75,33 @@ impl Outbox {
                 datalayer::push_own(name, &entry);
             }
         }
+        for (name, entry) in &self.pushes {
+            datalayer::push_own(name, entry);
+        }
+        for (url, entry) in &self.beacons {
+            beacon(url, entry);
+        }
+        if self.stop {
+            super::nudges::stop();
+        }
+        if self.page {
+            super::nudges::page_changed();
+        }
+        if let Some(trigger) = self.decide {
+            super::nudges::run(trigger);
+        }
     }
+}
+
+/// Sends `entry` as JSON with `navigator.sendBeacon` (fire and forget).
+fn beacon(url: &str, entry: &Object) {
+    let (Some(window), Ok(body)) = (web_sys::window(), js_sys::JSON::stringify(entry)) else {
+        return;
+    };
+    let body: String = body.into();
+    let _ = window
+        .navigator()
+        .send_beacon_with_opt_str(url, Some(body.as_str()));
 }
 
 /// Sets a property; on a plain object this cannot fail in a way worth reporting.
@@ -73,15 +110,23 @@ pub(crate) fn set(target: &Object, key: &str, value: &JsValue) {
 }
 
 /// Dispatches `shopper-intent:<kind>` on `window` with `detail`. Listener errors are reported
-/// by the browser, not thrown here. The actions work adds `emit("action", …)`.
+/// by the browser, not thrown here.
 pub(crate) fn emit(kind: &str, detail: &JsValue) {
+    dispatch(kind, detail, false);
+}
+
+/// Dispatches `shopper-intent:<kind>`, cancelable; false when a listener called
+/// `preventDefault()` (the store renders it itself).
+pub(crate) fn dispatch(kind: &str, detail: &JsValue, cancelable: bool) -> bool {
     let Some(window) = web_sys::window() else {
-        return;
+        return true;
     };
     let init = web_sys::CustomEventInit::new();
     init.set_detail(detail);
+    init.set_cancelable(cancelable);
     let name = ["shopper-intent:", kind].concat();
-    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(&name, &init) {
-        let _ = window.dispatch_event(event.unchecked_ref());
+    match web_sys::CustomEvent::new_with_event_init_dict(&name, &init) {
+        Ok(event) => window.dispatch_event(event.unchecked_ref()).unwrap_or(true),
+        Err(_) => true,
     }
 }

@@ -12,6 +12,7 @@ mod datalayer;
 mod dispatch;
 mod log;
 mod navigation;
+pub mod nudges;
 mod params;
 pub mod render;
 mod scorer;
@@ -98,8 +99,8 @@ export interface ShopperIntentState {
   visit: VisitState;
   /** The most recent signals, oldest first. */
   signals: Signal[];
-  /** Experiment id → variant of this visitor. */
-  experiments: Record<string, string>;
+  /** Experiment id → this visitor's arm: variant name and variation index. */
+  experiments: Record<string, { variant: string; variation: number }>;
   /** `"local"`: kept on this device; `"memory"`: this page only (no consent, or no storage). */
   storage: "local" | "memory";
 }
@@ -136,9 +137,12 @@ export interface ChangeDetail {
   previous: number | string;
 }
 
-/** `detail` of `shopper-intent:action` (the on-page nudges). */
+/** `detail` of `shopper-intent:action` (the on-page nudges). The event is cancelable: a listener
+ * that renders the nudge itself calls `preventDefault()`, and the built-in banner/bubble stays away. */
 export interface ActionDetail {
   action: string;
+  /** How a generic renderer shows it. */
+  kind: "chat" | "banner";
   rule: string;
   experiment: string | null;
   variant: string | null;
@@ -167,6 +171,8 @@ export interface RuntimeOptions {
   spa?: boolean;
   /** Turn clicks on `data-intent` elements into events (default true). */
   clicks?: boolean;
+  /** Also send each exposure and conversion with `navigator.sendBeacon` to this URL (default none). */
+  beacon_url?: string;
 }
 
 /** The config file: the scoring model (see SCORING.md) plus `runtime`. */
@@ -406,6 +412,7 @@ pub fn start(
     storage::listen(gen);
     let now = now_ms();
     act(|s, out| s.started(now, out));
+    nudges::start(gen);
     Ok(())
 }
 
@@ -484,6 +491,8 @@ struct View {
     visitor_id: String,
     visit: crate::core::state::Visit,
     signals: Vec<crate::core::Signal>,
+    /// `(experiment, variant, variation)` of each experiment the visitor is in.
+    arms: Vec<(String, String, usize)>,
     local: bool,
 }
 
@@ -494,6 +503,10 @@ impl View {
             visitor_id: s.profile.visitor_id.clone(),
             visit: s.profile.visit.clone(),
             signals: s.profile.signals().to_vec(),
+            arms: crate::core::actions::arms(&s.profile, &s.model, s.clamp(now))
+                .into_iter()
+                .map(|a| (a.experiment.into(), a.variant.into(), a.variation))
+                .collect(),
             local: s.persists(),
         }
     }
@@ -540,7 +553,14 @@ impl View {
             })
             .collect();
         set(&o, "signals", &signals);
-        set(&o, "experiments", &Object::new());
+        let experiments = Object::new();
+        for (key, variant, variation) in &self.arms {
+            let arm = Object::new();
+            set(&arm, "variant", &variant.as_str().into());
+            set(&arm, "variation", &(*variation as u32).into());
+            set(&experiments, key, &arm);
+        }
+        set(&o, "experiments", &experiments);
         set(
             &o,
             "storage",

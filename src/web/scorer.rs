@@ -9,12 +9,15 @@
 //! time, so nothing is lost or counted twice.
 
 use super::consent::Consent;
-use super::dispatch::{Notice, Outbox};
+use super::dispatch::{set, Notice, Outbox};
 use super::log::Warn;
+use super::nudges::{Delivery, Plan};
 use super::storage::{self, Clock, Store};
+use crate::core::actions::{self, Context, Decision, Trigger};
 use crate::core::identify::Facts;
 use crate::core::{visit, Event, EventKind, Intent, Model, Profile, Runtime, Stage};
 use gloo_timers::callback::Timeout;
+use js_sys::Object;
 use std::collections::VecDeque;
 use std::string::String;
 use wasm_bindgen::JsValue;
@@ -48,6 +51,66 @@ pub(crate) enum Source {
 enum Op {
     Event(Event),
     Identify(Facts, u64),
+    /// A nudge decision recorded: rule index, variation, time.
+    Nudge(usize, Option<usize>, u64),
+    /// The visitor closed the nudge.
+    Dismiss,
+}
+
+/// Records again a nudge decision of this tab on another tab's profile.
+fn record_again(
+    profile: &mut Profile,
+    model: &Model,
+    rule: usize,
+    variation: Option<usize>,
+    at: u64,
+) {
+    let Some(r) = model.actions.rules.get(rule) else {
+        return;
+    };
+    let decision = Decision {
+        action: &r.action,
+        kind: r.kind,
+        rule: &r.name,
+        rule_index: rule,
+        experiment: r
+            .experiment
+            .and_then(|e| model.experiments.get(e))
+            .map(|e| e.key.as_str()),
+        variant: None,
+        variation,
+        message: String::new(),
+        product: None,
+        reason: String::new(),
+        promotional: r.promotional,
+        show: false,
+        exposure: None,
+    };
+    actions::record(profile, model, &decision, at);
+}
+
+/// `{event, experiment_id, variation_id}`, the entry of an exposure or conversion.
+fn experiment_entry(event: &str, experiment_id: &str, variation_id: &str) -> Object {
+    let entry = Object::new();
+    set(&entry, "event", &event.into());
+    set(&entry, "experiment_id", &experiment_id.into());
+    set(&entry, "variation_id", &variation_id.into());
+    entry
+}
+
+/// The `detail` of `shopper-intent:action`.
+fn action_detail(d: &Decision) -> JsValue {
+    let text = |v: Option<&str>| v.map_or(JsValue::NULL, JsValue::from);
+    let o = Object::new();
+    set(&o, "action", &d.action.into());
+    set(&o, "kind", &d.kind.name().into());
+    set(&o, "rule", &d.rule.into());
+    set(&o, "experiment", &text(d.experiment));
+    set(&o, "variant", &text(d.variant));
+    set(&o, "message", &d.message.as_str().into());
+    set(&o, "product", &text(d.product.as_deref()));
+    set(&o, "reason", &d.reason.as_str().into());
+    o.into()
 }
 
 /// Score, stage and intent as last announced.
@@ -183,6 +246,13 @@ impl Scorer {
         }
         match self.profile.track(&self.model, &event) {
             Ok(fired) => {
+                if event.kind == EventKind::Purchase {
+                    self.converted(&event, out);
+                }
+                if !self.starting {
+                    out.page |= event.kind == EventKind::PageView;
+                    out.decide = Some(Trigger::Event);
+                }
                 self.log(Op::Event(event));
                 self.changed(t, out);
                 fired as i32
@@ -192,6 +262,65 @@ impl Scorer {
                 -1
             }
         }
+    }
+
+    /// A purchase: one `experiment_conversion` per experiment it converts.
+    fn converted(&self, purchase: &Event, out: &mut Outbox) {
+        for c in actions::conversions(&self.profile, &self.model, purchase) {
+            let entry =
+                experiment_entry(actions::CONVERSION_EVENT, c.experiment_id, &c.variation_id);
+            set(&entry, "value", &c.value.into());
+            self.queue(entry, out);
+        }
+    }
+
+    /// Queues our own data layer entry (and its beacon, when configured).
+    fn queue(&self, entry: Object, out: &mut Outbox) {
+        if let Some(url) = &self.runtime.beacon_url {
+            out.beacons.push((url.clone(), entry.clone()));
+        }
+        out.pushes.push((self.runtime.data_layer.clone(), entry));
+    }
+
+    /// Decides on a nudge now and records the decision (in both arms); the exposure is
+    /// queued, the delivery and the next deadline are left to the caller.
+    pub fn nudge(&mut self, trigger: Trigger, now_ms: u64, out: &mut Outbox) -> Plan {
+        let t = self.clamp(now_ms);
+        let ctx = Context { now_ms: t, trigger };
+        let mut delivery = None;
+        if let Some(d) = actions::decide(&self.profile, &self.model, &ctx) {
+            if let Some(x) = &d.exposure {
+                let entry =
+                    experiment_entry(actions::EXPOSURE_EVENT, x.experiment_id, &x.variation_id);
+                self.queue(entry, out);
+            }
+            if d.show {
+                delivery = Some(Delivery {
+                    kind: d.kind,
+                    message: d.message.clone(),
+                    detail: action_detail(&d),
+                });
+            }
+            actions::record(&mut self.profile, &self.model, &d, t);
+            let (rule, variation) = (d.rule_index, d.variation);
+            self.log(Op::Nudge(rule, variation, t));
+            self.dirty = true;
+            self.schedule_save(out);
+        }
+        Plan {
+            gen: self.gen,
+            now_ms: t,
+            delivery,
+            deadline: actions::next_deadline(&self.profile, &self.model, t),
+        }
+    }
+
+    /// The visitor closed the nudge.
+    pub fn dismiss(&mut self, out: &mut Outbox) {
+        actions::dismiss(&mut self.profile);
+        self.log(Op::Dismiss);
+        self.dirty = true;
+        self.schedule_save(out);
     }
 
     /// An event the store's code names but the model does not know: counted, ignored.
@@ -322,6 +451,10 @@ impl Scorer {
                 Op::Identify(facts, t) => {
                     profile.identify(&self.model, facts, *t);
                 }
+                Op::Nudge(rule, variation, t) => {
+                    record_again(&mut profile, &self.model, *rule, *variation, *t);
+                }
+                Op::Dismiss => actions::dismiss(&mut profile),
             }
         }
         self.profile = profile;
@@ -395,6 +528,7 @@ impl Scorer {
             None => {
                 // Reset or consent withdrawn in another tab: forget the visitor here as well.
                 self.forget_visitor();
+                out.stop = true;
                 self.paused = true;
                 self.announce(self.clamp(now_ms), out);
             }
@@ -428,9 +562,12 @@ impl Scorer {
         out: &mut Outbox,
     ) {
         let was = self.consent.allowed();
+        let was_refused = self.consent.refused();
         let granted = update(&mut self.consent);
         if self.consent.refused() {
             self.delete_stored();
+            // Withdrawn: no nudge stays, no timer runs on.
+            out.stop |= !was_refused;
         }
         let allowed = self.consent.allowed();
         if allowed && (!was || (granted && self.paused)) {
@@ -444,6 +581,7 @@ impl Scorer {
         self.store.remove();
         self.forget_visitor();
         self.paused = false;
+        out.stop = true;
         self.announce(now_ms, out);
     }
 }

@@ -274,7 +274,7 @@ test('a broken config is logged once and leaves the page alone', async () => {
   for (const [p, message] of [
     ['/bad-config.html', 'shopper-intent: config field `runtime.requireConsent`: unknown field; expected one of '
       + 'require_consent, global_privacy_control, storage_key, save_delay_ms, data_layer, stage_to_data_layer, '
-      + 'shopify, spa, clicks (not started)'],
+      + 'shopify, spa, clicks, beacon_url (not started)'],
     ['/missing-config.html', 'shopper-intent: config /no-such-config.json: HTTP 404 (not started)'],
   ]) {
     const { context, page, logs } = await visitor();

@@ -1,22 +1,24 @@
 /*
  * Northwind Threads × shopper-intent: the whole recipe.
  * The scorer decides WHEN to nudge and WHAT to say; the store decides HOW it looks.
+ * preventDefault() tells the scorer we rendered it, so its built-in banner/bubble stays away.
  */
 (function () {
   'use strict';
 
-  var BANNER_ACTIONS = [
-    'shipping_reassurance', 'returns_reassurance', 'free_shipping_offer', 'payment_options',
-    'guest_checkout', 'cart_reminder', 'size_help', 'comparison_help'
-  ];
-
   window.addEventListener('shopper-intent:action', function (e) {
     var d = e.detail || {};
-    if (d.action === 'proactive_chat') window.NorthwindChat && window.NorthwindChat.showInvite(d.message);
-    else if (BANNER_ACTIONS.indexOf(d.action) !== -1 && d.message) showBanner(d.action, d.message);
+    if (!d.message) return;
+    if (d.kind === 'chat' && window.NorthwindChat) {
+      window.NorthwindChat.showInvite(d.message);
+      e.preventDefault();
+    } else if (d.kind === 'banner') {
+      showBanner(d.action, d.message);
+      e.preventDefault();
+    }
   });
 
-  /** One store-styled reassurance banner; a newer nudge replaces the text. */
+  /** One store-styled banner; a newer nudge replaces the text. Text only, never HTML. */
   function showBanner(action, message) {
     var banner = document.getElementById('nw-banner');
     if (!banner) {
