@@ -259,3 +259,22 @@ fn the_clock_never_runs_backwards_and_30_minutes_start_a_new_visit() {
     assert!(signal_rules().contains(&"return_visit".to_string()));
     js("Date.now = window.__realNow;");
 }
+
+/// The config `shopper-intent calibrate` wrote for the REES46 sample (add_to_cart 14 points,
+/// site_visit 5, SQL from 16.9) loads unchanged in the browser and is the model that scores.
+#[wasm_bindgen_test]
+fn a_calibrated_config_loads_unchanged_and_scores() {
+    clean_page();
+    let calibrated = include_str!("fixtures/calibrated-rees46.json");
+    start(calibrated);
+    assert_eq!(signal_rules(), ["site_visit"]);
+    assert!(track("add_to_cart", &item_params("SKU-1", 49.0)) > 0);
+    assert_eq!(signal_rules(), ["site_visit", "add_to_cart"]);
+    // Under the default model this visitor has 2 + 15 = 17 points and is cold.
+    assert!(
+        (state_f64("score") - 19.0).abs() < 0.05,
+        "score {}",
+        state_f64("score")
+    );
+    assert_eq!(state_str("stage"), "sql");
+}
