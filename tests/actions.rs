@@ -711,14 +711,18 @@ fn recent_purchases_are_never_the_product_of_a_promotion() {
 }
 
 #[test]
-fn help_may_mention_a_recent_purchase() {
+fn help_still_comes_after_a_purchase_but_never_names_the_bought_item() {
     let mut s = Shopper::new(only(&["size_help"]));
     s.product("A");
     s.event("purchase", json!({"value": 149, "items": [item("A")]}));
     s.page("/pages/size-guide");
     s.wait(5 * SEC);
     let d = s.decide().expect("help is not a promotion");
-    assert_eq!(d.product.as_deref(), Some("Linen Shirt"));
+    assert_eq!(
+        d.product, None,
+        "no further nudges about a product just bought"
+    );
+    assert!(!d.message.contains("Linen Shirt"), "{}", d.message);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1059,4 +1063,48 @@ fn memory_survives_encoding_and_stays_bounded() {
     let text = s.profile.encode();
     assert!(text.len() < 4096, "{} bytes", text.len());
     assert_eq!(Profile::decode(&text), Ok(s.profile.clone()));
+}
+
+#[test]
+fn a_bought_item_with_a_long_id_is_excluded_too() {
+    // Item ids are kept shortened in state; the exclusion must match the whole id. No category,
+    // so only the id can exclude it.
+    let long = "SKU-".to_string() + &"9".repeat(120);
+    let scarf = json!({"items": [{"item_id": long, "item_name": "Scarf", "price": 25}]});
+    let chat = || {
+        let mut s = Shopper::new(model(json!({
+            "stages": {"sql": 8, "mql": 6, "warm": 4},
+            "actions": {"rules": {
+                "shipping_reassurance": {"enabled": false},
+                "returns_reassurance": {"enabled": false},
+                "comparison_help": {"enabled": false}
+            }},
+            "experiments": {DEFAULT_EXPERIMENT: {"force": 1}}
+        })));
+        for _ in 0..3 {
+            s.page("/products/scarf");
+            s.event("view_item", scarf.clone());
+        }
+        s
+    };
+    let back = |s: &mut Shopper| {
+        s.wait(DAY);
+        s.page("/products/scarf");
+        s.event("view_item", scarf.clone());
+        s.wait(10 * SEC);
+    };
+    let mut not_bought = chat();
+    back(&mut not_bought);
+    assert_eq!(not_bought.peek().as_deref(), Some("proactive_chat"));
+    let mut bought = chat();
+    bought.event(
+        "purchase",
+        json!({"value": 25, "items": scarf["items"].clone()}),
+    );
+    back(&mut bought);
+    assert_eq!(
+        bought.peek(),
+        None,
+        "the chat would name the item just bought"
+    );
 }

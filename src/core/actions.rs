@@ -34,7 +34,7 @@ use super::error::Error;
 use super::event::{Event, EventKind, Params, Value};
 use super::experiment::{fnv32a, push_decimal, Experiment};
 use super::model::{Model, DAY_MS};
-use super::score::{key_of, Intent, Snapshot, Stage};
+use super::score::{Intent, Snapshot, Stage};
 use super::state::{flag, CheckoutStep, Profile};
 use serde::Serialize;
 use std::string::{String, ToString};
@@ -1306,16 +1306,14 @@ impl Facts<'_> {
             && c.return_visit.is_none_or(|want| (v.index > 1) == want)
     }
 
-    /// The named item a nudge is about; recent purchases are skipped for promotions.
+    /// The named item a nudge is about. A recently bought item is never named; for promotions,
+    /// neither is anything in a recently bought category.
     fn product(&self, promotional: bool) -> Option<&str> {
-        let recent: Vec<(u64, Option<u64>)> = if promotional {
-            self.profile
-                .recent_purchases(self.model, self.now_ms)
-                .map(|p| (key_of(&p.item), p.category.as_deref().map(key_of)))
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let recent: Vec<(u64, Option<u64>)> = self
+            .profile
+            .recent_purchases(self.model, self.now_ms)
+            .map(|p| (p.key, p.category_key.filter(|_| promotional)))
+            .collect();
         self.profile
             .items
             .iter()

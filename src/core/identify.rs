@@ -10,7 +10,7 @@ use super::config::Fields;
 use super::error::Error;
 use super::event::{Event, EventKind, Params};
 use super::model::{Model, RuleId};
-use super::state::{short, Profile, PurchaseMemo, MAX_PURCHASES};
+use super::state::Profile;
 
 /// The span of the `…30d` counts.
 const WINDOW_MS: u64 = 30 * 86_400_000;
@@ -263,20 +263,7 @@ impl Profile {
     /// no longer abandoned. It is not a conversion here: those are the purchases seen on site.
     fn purchased_elsewhere(&mut self, purchase: &Event, t: u64) {
         for item in &purchase.items {
-            let id = short(&item.id);
-            self.purchases.retain(|p| p.item != id);
-            let at = self.purchases.partition_point(|p| p.time_ms <= t);
-            self.purchases.insert(
-                at,
-                PurchaseMemo {
-                    item: id,
-                    category: item.category.as_deref().map(short),
-                    time_ms: t,
-                },
-            );
-            if self.purchases.len() > MAX_PURCHASES {
-                self.purchases.remove(0);
-            }
+            self.remember_purchase(item, t);
         }
         self.cart.retain(|line| line.added_ms > t);
         let checkout = self

@@ -488,15 +488,27 @@ impl Profile {
         self.visit.flags |= flag::PURCHASED;
         self.abandoned = CheckoutStep::None;
         for item in &event.items {
-            self.purchases.retain(|p| p.item != short(&item.id));
-            if self.purchases.len() >= MAX_PURCHASES {
-                self.purchases.remove(0);
-            }
-            self.purchases.push(PurchaseMemo {
+            self.remember_purchase(item, t);
+        }
+    }
+
+    /// Remembers a bought item, in time order, for the recent-purchase exclusion.
+    pub(crate) fn remember_purchase(&mut self, item: &Item, t: u64) {
+        let key = key_of(&item.id);
+        self.purchases.retain(|p| p.key != key);
+        let at = self.purchases.partition_point(|p| p.time_ms <= t);
+        self.purchases.insert(
+            at,
+            PurchaseMemo {
                 item: short(&item.id),
+                key,
                 category: item.category.as_deref().map(short),
+                category_key: item.category.as_deref().map(key_of),
                 time_ms: t,
-            });
+            },
+        );
+        if self.purchases.len() > MAX_PURCHASES {
+            self.purchases.remove(0);
         }
     }
 

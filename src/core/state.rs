@@ -168,8 +168,12 @@ pub struct CartLine {
 pub struct PurchaseMemo {
     /// Item id, shortened (reported as `recent_purchases`).
     pub item: String,
+    /// Hash of the whole item id: the exclusion must not depend on the shortened text.
+    pub key: u64,
     /// Category, shortened.
     pub category: Option<String>,
+    /// Hash of the whole category.
+    pub category_key: Option<u64>,
     /// When, ms.
     pub time_ms: u64,
 }
@@ -332,7 +336,9 @@ stored!(CartLine {
 });
 stored!(PurchaseMemo {
     item,
+    key,
     category,
+    category_key,
     time_ms
 });
 stored!(Decayed { value, at_ms });
