@@ -13,6 +13,7 @@ use js_sys::{Array, Reflect};
 use shopper_intent::web::{self, nudges, render::NUDGE_ID};
 use support::*;
 use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -99,22 +100,31 @@ fn shown() -> Option<web_sys::Element> {
     web_sys::window()?.document()?.get_element_by_id(NUDGE_ID)
 }
 
-fn view_product(name: &str) {
+/// Lets the decision queued by the events of this task run (it runs once, after them).
+async fn settled() {
+    JsFuture::from(js_sys::Promise::resolve(&JsValue::NULL))
+        .await
+        .unwrap();
+}
+
+async fn view_product(name: &str) {
     let params =
         format!(r#"{{"items": [{{"item_id": "P-{name}", "item_name": "{name}", "price": 40}}]}}"#);
     assert_eq!(track("view_item", &params), 1);
+    settled().await;
 }
 
-fn page_view(path: &str) {
+async fn page_view(path: &str) {
     let params = format!(r#"{{"page_location": "https://shop.example{path}"}}"#);
     assert!(track("page_view", &params) >= 0);
+    settled().await;
 }
 
 #[wasm_bindgen_test]
-fn treatment_dispatches_the_action_and_renders_it() {
+async fn treatment_dispatches_the_action_and_renders_it() {
     clean();
     start(&config(1, RULES, false));
-    view_product("Coat");
+    view_product("Coat").await;
     assert_eq!(actions(), ["test_chat"]);
     let d = last_action();
     assert_eq!(text(&d, "kind").as_deref(), Some("chat"));
@@ -133,7 +143,7 @@ fn treatment_dispatches_the_action_and_renders_it() {
         .text_content()
         .is_some_and(|t| t.starts_with("Questions about Coat?")));
     // One nudge at a time: another event while it is shown changes nothing.
-    view_product("Hat");
+    view_product("Hat").await;
     assert_eq!(actions(), ["test_chat"]);
     assert_eq!(
         experiment_entries(),
@@ -145,21 +155,21 @@ fn treatment_dispatches_the_action_and_renders_it() {
 }
 
 #[wasm_bindgen_test]
-fn prevent_default_keeps_the_built_in_renderer_away() {
+async fn prevent_default_keeps_the_built_in_renderer_away() {
     clean();
     js("window.__prevent = true;");
     start(&config(1, RULES, false));
-    view_product("Coat");
+    view_product("Coat").await;
     assert_eq!(actions(), ["test_chat"], "dispatched");
     assert!(shown().is_none(), "the store rendered it: not us");
 }
 
 #[wasm_bindgen_test]
-fn the_control_arm_only_logs_the_exposure() {
+async fn the_control_arm_only_logs_the_exposure() {
     clean();
     start(&config(0, RULES, false));
-    view_product("Coat");
-    view_product("Hat");
+    view_product("Coat").await;
+    view_product("Hat").await;
     assert!(actions().is_empty(), "nothing dispatched");
     assert!(shown().is_none(), "nothing rendered");
     assert_eq!(
@@ -171,10 +181,10 @@ fn the_control_arm_only_logs_the_exposure() {
 }
 
 #[wasm_bindgen_test]
-fn the_exposure_is_pushed_once_per_visit_and_closing_lets_the_next_one_come() {
+async fn the_exposure_is_pushed_once_per_visit_and_closing_lets_the_next_one_come() {
     clean();
     start(&config(1, RULES, false));
-    view_product("Coat");
+    view_product("Coat").await;
     assert_eq!(actions(), ["test_chat"]);
     // The visitor closes the bubble: the next rule that holds comes at once, same experiment.
     let close = shown().unwrap().query_selector("button").unwrap().unwrap();
@@ -195,14 +205,14 @@ fn the_exposure_is_pushed_once_per_visit_and_closing_lets_the_next_one_come() {
 }
 
 #[wasm_bindgen_test]
-fn a_purchase_after_an_exposure_pushes_the_conversion() {
+async fn a_purchase_after_an_exposure_pushes_the_conversion() {
     clean();
     start(&config(1, RULES, false));
     let purchase = r#"{"transaction_id": "T-1", "value": 99, "currency": "USD",
                       "items": [{"item_id": "P-Coat", "price": 99}]}"#;
     track("purchase", purchase);
     assert!(experiment_entries().is_empty(), "not exposed yet");
-    view_product("Coat");
+    view_product("Coat").await;
     track("purchase", &purchase.replace("T-1", "T-2"));
     assert_eq!(
         experiment_entries(),
@@ -222,7 +232,7 @@ fn a_purchase_after_an_exposure_pushes_the_conversion() {
 async fn a_dwell_rule_fires_when_its_timer_does() {
     clean();
     start(&config(1, TIMED_RULES, false));
-    page_view("/products/coat");
+    page_view("/products/coat").await;
     assert!(nudges::armed().0, "dwell timer armed");
     assert!(actions().is_empty());
     TimeoutFuture::new(600).await;
@@ -239,18 +249,18 @@ async fn navigation_hides_the_nudge_and_cancels_the_dwell_timer() {
         (false, true, true),
         "idle and exit intent watched"
     );
-    page_view("/products/coat");
+    page_view("/products/coat").await;
     assert!(nudges::armed().0);
-    page_view("/pages/about");
+    page_view("/pages/about").await;
     assert_eq!(nudges::armed(), (false, true, true), "dwell cancelled");
     TimeoutFuture::new(600).await;
     assert!(actions().is_empty(), "the old page's timer never fired");
     // A nudge on screen goes with its page.
-    page_view("/products/coat");
+    page_view("/products/coat").await;
     TimeoutFuture::new(600).await;
     assert_eq!(actions(), ["test_dwell"]);
     assert!(shown().is_some());
-    page_view("/collections/all");
+    page_view("/collections/all").await;
     assert!(shown().is_none());
 }
 
@@ -258,7 +268,7 @@ async fn navigation_hides_the_nudge_and_cancels_the_dwell_timer() {
 async fn reset_cancels_every_timer_and_hides_the_nudge() {
     clean();
     start(&config(1, TIMED_RULES, false));
-    page_view("/products/coat");
+    page_view("/products/coat").await;
     assert_eq!(nudges::armed(), (true, true, true));
     web::reset();
     assert_eq!(nudges::armed(), (false, false, false));
@@ -267,7 +277,7 @@ async fn reset_cancels_every_timer_and_hides_the_nudge() {
     // And a shown nudge goes too.
     clean();
     start(&config(1, RULES, false));
-    view_product("Coat");
+    view_product("Coat").await;
     assert!(shown().is_some());
     web::reset();
     assert!(shown().is_none());
@@ -278,7 +288,7 @@ async fn withdrawing_consent_cancels_every_timer_and_hides_the_nudge() {
     clean();
     start(&config(1, TIMED_RULES, true));
     web::consent(json(r#"{"analytics": true}"#));
-    page_view("/products/coat");
+    page_view("/products/coat").await;
     assert_eq!(nudges::armed(), (true, true, true));
     web::consent(json(r#"{"analytics": false}"#));
     assert_eq!(nudges::armed(), (false, false, false));
@@ -288,19 +298,19 @@ async fn withdrawing_consent_cancels_every_timer_and_hides_the_nudge() {
     clean();
     start(&config(1, RULES, true));
     web::consent(json(r#"{"analytics": true}"#));
-    view_product("Coat");
+    view_product("Coat").await;
     assert!(shown().is_some());
     web::consent(json(r#"{"analytics": false}"#));
     assert!(shown().is_none());
 }
 
 #[wasm_bindgen_test]
-fn an_opted_out_visitor_gets_nothing_promotional() {
+async fn an_opted_out_visitor_gets_nothing_promotional() {
     clean();
     start(&config(1, RULES, false));
     assert!(web::identify(json(r#"{"unsubscribed": true}"#)) >= 0);
     assert_eq!(state("suppressed").as_bool(), Some(true));
-    view_product("Coat");
+    view_product("Coat").await;
     // The promotional chat is skipped; the non-promotional help is not.
     assert_eq!(actions(), ["test_help"]);
     assert!(
@@ -319,6 +329,7 @@ async fn a_product_name_from_the_data_layer_arrives_as_inert_text() {
         r#"window.dataLayer.push({event: 'view_item', ecommerce: {items: [
         {item_id: 'X-1', item_name: '<img src=x onerror="window.__xss=true">', price: 20}]}});"#,
     );
+    settled().await;
     let name = r#"<img src=x onerror="window.__xss=true">"#;
     let message = format!("Questions about {name}?");
     assert_eq!(actions(), ["test_chat"]);
@@ -335,7 +346,7 @@ async fn a_product_name_from_the_data_layer_arrives_as_inert_text() {
 }
 
 #[wasm_bindgen_test]
-fn exposures_and_conversions_also_go_to_the_beacon_url_when_configured() {
+async fn exposures_and_conversions_also_go_to_the_beacon_url_when_configured() {
     clean();
     js(r#"
         window.__beacons = [];
@@ -348,7 +359,7 @@ fn exposures_and_conversions_also_go_to_the_beacon_url_when_configured() {
         1,
     );
     start(&with_beacon);
-    view_product("Coat");
+    view_product("Coat").await;
     track(
         "purchase",
         r#"{"transaction_id": "T-9", "value": 40, "items": [{"item_id": "P-Coat", "price": 40}]}"#,
@@ -371,7 +382,21 @@ fn exposures_and_conversions_also_go_to_the_beacon_url_when_configured() {
     clean();
     js("window.__beacons = [];");
     start(&config(1, RULES, false));
-    view_product("Coat");
+    view_product("Coat").await;
     assert_eq!(js("return window.__beacons.length").as_f64(), Some(0.0));
     js("delete navigator.sendBeacon;");
+}
+
+#[wasm_bindgen_test]
+async fn a_burst_of_events_is_decided_once_after_the_stores_call() {
+    clean();
+    start(&config(1, RULES, false));
+    for name in ["Coat", "Hat", "Scarf"] {
+        let params = format!(r#"{{"items": [{{"item_id": "P-{name}", "item_name": "{name}"}}]}}"#);
+        assert_eq!(track("view_item", &params), 1);
+        assert!(actions().is_empty(), "nothing is decided inside track()");
+    }
+    settled().await;
+    assert_eq!(actions(), ["test_chat"], "one decision for the burst");
+    assert_eq!(text(&last_action(), "product").as_deref(), Some("Scarf"));
 }

@@ -87,8 +87,10 @@ impl Outbox {
         if self.page {
             super::nudges::page_changed();
         }
-        if let Some(trigger) = self.decide {
-            super::nudges::run(trigger);
+        match self.decide {
+            Some(Trigger::Event) => super::nudges::queue(),
+            Some(trigger) => super::nudges::run(trigger),
+            None => {}
         }
     }
 }

@@ -11,11 +11,19 @@
 use super::render;
 use super::triggers::Triggers;
 use crate::core::actions::{self, Kind, Trigger};
-use std::cell::RefCell;
-use wasm_bindgen::JsValue;
+use std::cell::{Cell, RefCell};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 
 thread_local! {
     static TRIGGERS: RefCell<Triggers> = RefCell::new(Triggers::new());
+    /// A decision is queued for the end of the current task.
+    static QUEUED: Cell<bool> = const { Cell::new(false) };
+    /// The queued decision: one closure for the page's life, of a type the glue already has.
+    static DECIDE: Closure<dyn FnMut()> = Closure::new(|| {
+        QUEUED.with(|q| q.set(false));
+        run(Trigger::Event);
+    });
 }
 
 /// A nudge to deliver.
@@ -84,6 +92,20 @@ fn watch(gen: u32) {
             });
         }
     });
+}
+
+/// Decides after the events of the current task, once: a burst of `track()` calls or dataLayer
+/// pushes costs one decision, and none of it runs inside the store's own call.
+pub(crate) fn queue() {
+    if QUEUED.with(|q| q.replace(true)) {
+        return;
+    }
+    let queued =
+        web_sys::window().map(|w| DECIDE.with(|f| w.queue_microtask(f.as_ref().unchecked_ref())));
+    if queued.is_none() {
+        QUEUED.with(|q| q.set(false));
+        run(Trigger::Event);
+    }
 }
 
 /// Decides, delivers, and arms the next dwell deadline.
