@@ -24,11 +24,10 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, ROOT, launchChromium } from '../chromium.mjs';
 import * as adapters from './adapters.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '..', '..');
 // BENCH_PKG: another build to measure as ours (e.g. a worktree's pkg/); the repo's pkg/ by default.
 const PKG = path.resolve(process.env.BENCH_PKG || path.join(ROOT, 'pkg'));
 const MOUNTS = [
@@ -37,15 +36,6 @@ const MOUNTS = [
 ];
 const POSTHOG_DIST = path.join(ROOT, 'tests', 'node_modules', 'posthog-js', 'dist');
 const RESULTS = path.join(HERE, 'results.json');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 
 const envInt = (name, dflt) => {
   const v = process.env[name];
@@ -327,7 +317,7 @@ async function main() {
   const server = http.createServer(handle);
   await new Promise((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', ok));
   const base = `http://127.0.0.1:${server.address().port}/`;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const started = Date.now();
   try {
     const ours = await chooseOurs(browser, base);

@@ -12,11 +12,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { ROOT, assertBuilt, launchChromium } from '../chromium.mjs';
 import { start as serve } from '../../www/serve.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '../..');
 const SHOTS = path.join(HERE, 'screenshots');
 const EXPERIMENT = 'shopper-intent-nudges';
 const TREATMENT = 1;
@@ -30,16 +29,10 @@ let server;
 let browser;
 
 before(async () => {
-  for (const f of ['shopper-intent.js', 'shopper_intent.js', 'shopper_intent_bg.wasm']) {
-    assert.ok(fs.existsSync(path.join(ROOT, 'pkg', f)), `pkg/${f} is missing: run 'make build' first`);
-  }
+  assertBuilt();
   fs.mkdirSync(SHOTS, { recursive: true });
   server = await serve({ port: 0 });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

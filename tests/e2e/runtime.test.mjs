@@ -10,11 +10,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
-import { chromium } from 'playwright-core';
+import { ROOT, assertBuilt, launchChromium } from '../chromium.mjs';
 import { start as serve } from '../../www/serve.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '../..');
 const PAGES = path.join(HERE, 'pages');
 const KEY = 'shopper-intent';
 
@@ -22,15 +21,9 @@ let server;
 let browser;
 
 before(async () => {
-  for (const f of ['shopper-intent.js', 'shopper_intent.js', 'shopper_intent_bg.wasm']) {
-    assert.ok(fs.existsSync(path.join(ROOT, 'pkg', f)), `pkg/${f} is missing: run 'make build' first`);
-  }
+  assertBuilt();
   server = await serve({ port: 0, root: PAGES, pkg: path.join(ROOT, 'pkg') });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

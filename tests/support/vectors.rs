@@ -44,6 +44,33 @@ pub const VECTORS: &[(&str, &str)] = &[
     ("malformed", include_str!("../vectors/malformed.json")),
 ];
 
+/// Runs every vector file; panics with every mismatch, or when a file checks nothing.
+pub fn run_all(decoder: &dyn Decoder) {
+    let mut failures = Vec::new();
+    let mut checks = 0;
+    for (file, text) in VECTORS {
+        let (f, n) = run(file, text, decoder);
+        assert!(n > 0, "{file}: no checks ran");
+        failures.extend(f);
+        checks += n;
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {checks} checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The strings of a JSON array (an expected list of rule names, reasons or items).
+fn strings(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
 /// Parses `dN HH:MM[:SS]` into epoch ms.
 pub fn time_of(t: &str) -> u64 {
     let (day, clock) = t
@@ -135,12 +162,7 @@ pub fn run(file: &str, text: &str, decoder: &dyn Decoder) -> (Vec<String>, usize
                             .iter()
                             .map(|s| s.rule.name())
                             .collect();
-                        let want: Vec<&str> = want
-                            .as_array()
-                            .into_iter()
-                            .flatten()
-                            .filter_map(Value::as_str)
-                            .collect();
+                        let want: Vec<&str> = strings(want);
                         if got != want {
                             failures.push(format!("{at}: fired {got:?}, expected {want:?}"));
                         }
@@ -213,12 +235,7 @@ fn compare(
             ),
             "suppression" => {
                 let got: Vec<&str> = s.suppression.reasons().collect();
-                let want: Vec<&str> = want
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .collect();
+                let want: Vec<&str> = strings(want);
                 check(field, got == want, format!("{got:?}"));
             }
             "recent_purchases" => {
@@ -226,12 +243,7 @@ fn compare(
                     .recent_purchases(model, t)
                     .map(|p| p.item.as_str())
                     .collect();
-                let want: Vec<&str> = want
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .collect();
+                let want: Vec<&str> = strings(want);
                 check(field, got == want, format!("{got:?}"));
             }
             "channel" => check(
