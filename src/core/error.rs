@@ -81,10 +81,6 @@ impl Error {
             other => Error(other),
         }
     }
-    /// True for a bad event (as opposed to a bad config, order or state).
-    pub fn is_event(&self) -> bool {
-        matches!(self.0, Kind::Event { .. })
-    }
     /// True when the event was refused only because it is older than the visitor's last one.
     pub fn is_out_of_order(&self) -> bool {
         matches!(self.0, Kind::OutOfOrder { .. })

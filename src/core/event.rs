@@ -223,11 +223,6 @@ impl Event {
         }
         Ok(Some(event))
     }
-
-    /// The first item's id, the item of the event for per-item rules.
-    pub fn item_id(&self) -> Option<&str> {
-        self.items.first().map(|i| i.id.as_str())
-    }
 }
 
 fn item<P: Params>(ev: &'static str, raw: &P, i: usize, coupon: &mut bool) -> Result<Item, Error> {

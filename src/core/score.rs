@@ -694,14 +694,6 @@ impl Profile {
             .iter()
             .filter(move |p| p.time_ms <= t && within(t, p.time_ms, window))
     }
-
-    /// The most viewed remembered item with a name (for "you've been looking at …").
-    pub fn top_item(&self) -> Option<&ItemMemo> {
-        self.items
-            .iter()
-            .filter(|m| m.name.is_some())
-            .max_by_key(|m| (m.view_count, m.last_seen_ms))
-    }
 }
 
 /// Appends `t`, keeping only the `n` latest, in time order.
