@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod read;
 mod report_html;
 mod score;
+pub mod synth;
 mod table;
 mod uci;
 
@@ -40,6 +41,8 @@ enum Command {
     Calibrate(calibrate::Args),
     /// Leads by first-touch acquisition channel: score at day 14, SQL rate, conversion.
     Channels(channels::Args),
+    /// Write a synthetic log (JSON Lines and GA4 Parquet) for benchmarks; GA4 NDJSON → Parquet.
+    Synth(synth::Args),
 }
 
 /// Runs the command line; the exit code is non-zero only on a usage error, `--strict`, or no input.
@@ -52,6 +55,7 @@ pub fn main() -> ExitCode {
         Command::Evaluate(args) => evaluate::run(args),
         Command::Calibrate(args) => calibrate::run(args),
         Command::Channels(args) => channels::run(args),
+        Command::Synth(args) => synth::run(args),
     };
     match result {
         Ok(code) => code,
