@@ -12,6 +12,8 @@ pub mod metrics;
 pub mod read;
 mod report_html;
 mod score;
+#[cfg(feature = "datafusion")]
+pub mod sql;
 pub mod synth;
 mod table;
 mod uci;

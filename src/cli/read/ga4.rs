@@ -242,3 +242,58 @@ pub fn parquet_rows(batch: &RecordBatch, first: u64, full: bool) -> Vec<Result<R
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn param(key: &str, value: Value) -> Value {
+        json!({"key": key, "value": value})
+    }
+
+    #[test]
+    fn user_id_is_the_visitor_only_without_a_pseudo_id() {
+        let mut r = json!({"event_timestamp": 1_714_557_600_000_000u64, "event_name": "login", "user_id": "member-7"});
+        assert_eq!(row(&r).unwrap().0, "member-7");
+        r["user_pseudo_id"] = json!("1.2");
+        assert_eq!(row(&r).unwrap().0, "1.2");
+    }
+
+    #[test]
+    fn the_first_session_takes_the_users_traffic_source() {
+        let r = |session: &str| {
+            json!({
+                "event_timestamp": "1714557600000000", "event_name": "page_view", "user_pseudo_id": "1.2",
+                "event_params": [
+                    param("page_location", json!({"string_value": "https://s.example/"})),
+                    param("ga_session_number", json!({"int_value": session})),
+                ],
+                "traffic_source": {"source": "newsletter", "medium": "email", "name": "may"}
+            })
+        };
+        let url = |r: Value| event(&r).unwrap().1.unwrap().page_location.unwrap();
+        assert_eq!(
+            url(r("1")),
+            "https://s.example/?utm_source=newsletter&utm_medium=email&utm_campaign=may"
+        );
+        assert_eq!(
+            url(r("2")),
+            "https://s.example/",
+            "a later session is not first touch"
+        );
+    }
+
+    #[test]
+    fn a_purchase_without_a_value_param_takes_the_ecommerce_revenue() {
+        let r = json!({
+            "event_timestamp": "1714557600000000", "event_name": "purchase", "user_pseudo_id": "1.2",
+            "event_params": [param("coupon", json!({"string_value": "MAY10"}))],
+            "ecommerce": {"purchase_revenue": 98.5, "transaction_id": "T1"},
+            "items": [{"item_id": "11", "price_in_usd": 52.0, "quantity": "2"}]
+        });
+        let e = event(&r).unwrap().1.unwrap();
+        assert_eq!((e.value, e.coupon), (Some(98.5), true));
+        assert_eq!((e.items[0].price, e.items[0].quantity), (Some(52.0), 2.0));
+    }
+}

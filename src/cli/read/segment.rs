@@ -196,3 +196,22 @@ fn product(p: &Value) -> Value {
     }
     Value::Object(item)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_ignore_case_and_ga4_names_pass_through() {
+        assert_eq!(canonical("order COMPLETED"), Some("purchase"));
+        assert_eq!(canonical("view_size_guide"), Some("view_size_guide"));
+        assert_eq!(canonical("Checkout Step Viewed"), None);
+        let call = r#"{"type":"track","event":"Order Completed","userId":"u1","timestamp":"2024-05-01T10:00:00Z","properties":{"total":120,"revenue":100,"products":[{"sku":"S1","price":50,"quantity":2}]}}"#;
+        let (visitor, _, e) = line(call).unwrap();
+        let e = e.unwrap();
+        assert_eq!(
+            (visitor.as_str(), e.value, e.items[0].id.as_str()),
+            ("u1", Some(100.0), "S1")
+        );
+    }
+}

@@ -186,3 +186,21 @@ fn items<'a>(pairs: impl IntoIterator<Item = (Option<&'a Value>, Option<&'a Valu
         .collect();
     Value::Array(items)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn custom_events_keep_their_name_and_discount_codes_are_coupons() {
+        let custom = r#"{"name":"view_size_guide","type":"custom","timestamp":"2024-05-01T10:00:00Z","clientId":"c","customData":{}}"#;
+        let (_, _, e) = line(custom).unwrap();
+        assert_eq!(e.unwrap().kind, crate::core::EventKind::ViewSizeGuide);
+        let done = r#"{"name":"checkout_completed","timestamp":"2024-05-01T10:00:00Z","clientId":"c","data":{"checkout":{"totalPrice":{"amount":"12.50"},"discountApplications":[{"type":"DISCOUNT_CODE","title":"MAY10"}],"lineItems":[{"quantity":1,"variant":{"id":"v1","price":{"amount":12.5}}}]}}}"#;
+        let e = line(done).unwrap().2.unwrap();
+        assert_eq!(
+            (e.value, e.coupon, e.items[0].id.as_str()),
+            (Some(12.5), true, "v1")
+        );
+    }
+}
