@@ -194,3 +194,62 @@ fn evaluate_reads_a_glob_of_daily_files_and_a_wrong_format_is_refused() {
         stderr(&o)
     );
 }
+
+#[test]
+fn all_threads_give_the_one_thread_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let o = run(&[
+        "synth",
+        "--events",
+        "30000",
+        "--visitors",
+        "400",
+        "--out",
+        out,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let taobao = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/taobao_small.csv");
+    let jsonl = dir.path().join("events.jsonl");
+    let parquet = dir.path().join("events.parquet");
+    for (command, input) in [
+        ("evaluate", &jsonl),
+        ("channels", &parquet),
+        // Out of order within users: held, sorted, and the peak held counted exactly.
+        ("evaluate", &taobao),
+    ] {
+        let at = |threads: &str| {
+            stdout(&run(&[
+                command,
+                "--json",
+                "--threads",
+                threads,
+                input.to_str().unwrap(),
+            ]))
+        };
+        let one = at("1");
+        assert!(one.len() > 200, "{one}");
+        for threads in ["2", "3", "8"] {
+            assert_eq!(
+                at(threads),
+                one,
+                "{command} {} with {threads} threads",
+                input.display()
+            );
+        }
+    }
+    // The same events as JSON Lines and as GA4 Parquet evaluate alike.
+    let report = |input: &Path| -> Value {
+        let mut r: Value = serde_json::from_str(&stdout(&run(&[
+            "evaluate",
+            "--json",
+            input.to_str().unwrap(),
+        ])))
+        .unwrap();
+        r.as_object_mut()
+            .unwrap()
+            .retain(|k, _| k != "file" && k != "format");
+        r
+    };
+    assert_eq!(report(&jsonl), report(&parquet));
+}

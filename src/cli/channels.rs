@@ -26,7 +26,10 @@ pub struct Args {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
-    /// The event log (gzip is detected).
+    /// Threads that parse and replay; 0, the default, is one per core.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// The event log: a file (gzip is detected), a folder of daily files, or a glob.
     file: std::path::PathBuf,
 }
 
@@ -88,6 +91,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         horizon: None,
         at: None,
         label_days: None,
+        threads: args.threads,
         file: args.file.clone(),
     };
     if let Some(f) = args.format.filter(|f| !f.has_pages()) {

@@ -18,10 +18,11 @@
 //! purchase event, so events logged before it (its own add_to_cart seconds earlier, which a live
 //! scorer would have seen) count, and the purchase and everything after it do not.
 
-use super::read::{Detail, Format, Reader, RowError};
+use super::read::{Detail, Format, Reader, Row, RowError};
 use crate::core::model::DAY_MS;
 use crate::core::visit::Channel;
 use crate::core::{Event, EventKind, Model, Profile, RuleId, Snapshot, Stage};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -210,6 +211,10 @@ fn plan(cutoff: Cutoff, s: &Scan) -> Plan {
 }
 
 /// Replays `path` through `model` up to each visitor's cut-off. `warn` hears each bad row once.
+///
+/// Rows are parsed on the current rayon pool, and pass 2 replays visitors on all of its threads:
+/// each thread owns the visitors whose pass-1 index falls to it, and gets their events in file
+/// order, so the outcomes and totals are those of one thread, whatever the number.
 pub fn replay(
     path: &Path,
     format: Option<Format>,
@@ -226,25 +231,25 @@ pub fn replay(
     let mut reader = Reader::open(Some(path), format, Detail::Outline)?;
     let format = reader.format();
     let mut index = VisitorIndex::default();
-    let mut ids: Vec<String> = Vec::new();
     let mut scans: Vec<Scan> = Vec::new();
-    while let Some(row) = reader.next() {
-        let r = match row {
-            Ok(r) => r,
-            Err(e) => {
-                totals.bad_rows += 1;
-                warn(&e);
-                continue;
-            }
-        };
-        totals.events += 1;
-        let t = r.time_ms;
-        let key = visitor_key(r.visitor);
-        let slot = match index.get(&key) {
-            Some(&i) => i as usize,
-            None => {
-                index.insert(key, scans.len() as u32);
-                ids.push(r.visitor.to_string());
+    while let Some(chunk) = reader.next_chunk() {
+        let keys: Vec<Option<u128>> = chunk
+            .par_iter()
+            .map(|r| r.as_ref().ok().map(|r| visitor_key(&r.visitor)))
+            .collect();
+        for (row, key) in chunk.iter().zip(keys) {
+            let (r, key) = match (row, key) {
+                (Ok(r), Some(key)) => (r, key),
+                (Err(e), _) => {
+                    totals.bad_rows += 1;
+                    warn(e);
+                    continue;
+                }
+                _ => continue,
+            };
+            totals.events += 1;
+            let t = r.time_ms;
+            let slot = *index.entry(key).or_insert_with(|| {
                 scans.push(Scan {
                     first_ms: t,
                     last_ms: t,
@@ -253,24 +258,24 @@ pub fn replay(
                     events: 0,
                     ordered: true,
                 });
-                scans.len() - 1
+                scans.len() as u32 - 1
+            });
+            let s = &mut scans[slot as usize];
+            if t < s.last_ms {
+                s.ordered = false;
             }
-        };
-        let s = &mut scans[slot];
-        if t < s.last_ms {
-            s.ordered = false;
-        }
-        s.first_ms = s.first_ms.min(t);
-        s.last_ms = s.last_ms.max(t);
-        s.events += 1;
-        if r.kind == Some(EventKind::Purchase) {
-            s.first_purchase_ms = Some(s.first_purchase_ms.map_or(t, |p| p.min(t)));
-            if let Cutoff::Fixed { at_ms, label_ms } = cutoff {
-                s.labelled |= t > at_ms && t - at_ms <= label_ms;
+            s.first_ms = s.first_ms.min(t);
+            s.last_ms = s.last_ms.max(t);
+            s.events += 1;
+            if r.kind == Some(EventKind::Purchase) {
+                s.first_purchase_ms = Some(s.first_purchase_ms.map_or(t, |p| p.min(t)));
+                if let Cutoff::Fixed { at_ms, label_ms } = cutoff {
+                    s.labelled |= t > at_ms && t - at_ms <= label_ms;
+                }
             }
-        }
-        if r.kind.is_none() {
-            totals.unknown += 1;
+            if r.kind.is_none() {
+                totals.unknown += 1;
+            }
         }
     }
     totals.visitors = scans.len() as u64;
@@ -278,20 +283,112 @@ pub fn replay(
 
     // Pass 2: replay. Visitors keep their pass-1 index; outcomes are put back in that order.
     let mut reader = Reader::open(Some(path), Some(format), Detail::Full)?;
-    let mut live: Vec<Option<Box<Live>>> = (0..scans.len()).map(|_| None).collect();
-    let mut outcomes: Vec<Option<Outcome>> = (0..scans.len()).map(|_| None).collect();
+    let threads = rayon::current_num_threads().max(1);
+    let mut shards: Vec<Shard> = (0..threads)
+        .map(|_| Shard {
+            live: (0..scans.len().div_ceil(threads)).map(|_| None).collect(),
+            outcomes: Vec::new(),
+            totals: Totals::default(),
+        })
+        .collect();
+    // What is held for sorting is counted here, in file order, so the peak is exact.
+    let mut seen = vec![0u32; scans.len()];
+    let mut held = vec![0u32; scans.len()];
     let mut held_now = 0u64;
     let track_sql = matches!(cutoff, Cutoff::SinceFirstSeen { .. });
-    while let Some(row) = reader.next() {
-        let Ok(r) = row else { continue };
-        let Some(&slot) = index.get(&visitor_key(r.visitor)) else {
-            continue;
-        };
-        let scan = &scans[slot as usize];
+    let scans = &scans;
+    while let Some(chunk) = reader.next_chunk() {
+        let slots: Vec<Option<u32>> = chunk
+            .par_iter()
+            .map(|r| index.get(&visitor_key(&r.as_ref().ok()?.visitor)).copied())
+            .collect();
+        let mut buckets: Vec<Vec<(u32, Row)>> = (0..threads).map(|_| Vec::new()).collect();
+        for (row, slot) in chunk.into_iter().zip(slots) {
+            let (Ok(row), Some(slot)) = (row, slot) else {
+                continue;
+            };
+            let i = slot as usize;
+            if row.event.is_some() && !scans[i].ordered {
+                held[i] += 1;
+                held_now += 1;
+                totals.peak_held_events = totals.peak_held_events.max(held_now);
+            }
+            seen[i] += 1;
+            if seen[i] == scans[i].events {
+                held_now -= u64::from(held[i]);
+            }
+            buckets[i % threads].push((slot, row));
+        }
+        shards
+            .par_iter_mut()
+            .zip(buckets)
+            .for_each(|(shard, rows)| {
+                for (slot, row) in rows {
+                    shard.apply(
+                        model,
+                        cutoff,
+                        &scans[slot as usize],
+                        slot,
+                        threads,
+                        row,
+                        track_sql,
+                    );
+                }
+            });
+    }
+    let mut outcomes: Vec<Option<Outcome>> = (0..scans.len()).map(|_| None).collect();
+    for (k, shard) in shards.into_iter().enumerate() {
+        let mut t = shard.totals;
+        // Visitors whose count fell short (a row that read in pass 1 failed in pass 2).
+        for (j, l) in shard.live.into_iter().enumerate() {
+            if let Some(l) = l {
+                let slot = j * threads + k;
+                let p = plan(cutoff, &scans[slot]);
+                outcomes[slot] = finish(model, &p, *l, track_sql, &mut t);
+            }
+        }
+        for (slot, o) in shard.outcomes {
+            outcomes[slot as usize] = Some(o);
+        }
+        totals.replayed += t.replayed;
+        totals.out_of_order += t.out_of_order;
+    }
+    let outcomes: Vec<Outcome> = outcomes.into_iter().flatten().collect();
+    totals.left_out = totals.visitors - outcomes.len() as u64;
+    Ok(History {
+        format,
+        outcomes,
+        totals,
+    })
+}
+
+/// The visitors one thread replays: those whose pass-1 index is `k` modulo the threads.
+struct Shard {
+    /// Open visitors, at index `slot / threads`.
+    live: Vec<Option<Box<Live>>>,
+    /// Finished visitors, by pass-1 index.
+    outcomes: Vec<(u32, Outcome)>,
+    /// Replayed and out-of-order counts.
+    totals: Totals,
+}
+
+impl Shard {
+    #[allow(clippy::too_many_arguments)]
+    fn apply(
+        &mut self,
+        model: &Model,
+        cutoff: Cutoff,
+        scan: &Scan,
+        slot: u32,
+        threads: usize,
+        row: Row,
+        track_sql: bool,
+    ) {
         let p = plan(cutoff, scan);
-        let l = live[slot as usize].get_or_insert_with(|| {
+        let entry = &mut self.live[slot as usize / threads];
+        let l = entry.get_or_insert_with(|| {
             Box::new(Live {
-                profile: Profile::new(std::mem::take(&mut ids[slot as usize])),
+                profile: Profile::new(row.visitor),
                 signals: [(0.0, 0); crate::core::model::EVENT_RULES],
                 channel: None,
                 reached_sql: false,
@@ -302,13 +399,9 @@ pub fn replay(
             })
         });
         l.seen += 1;
-        match (r.event, scan.ordered) {
-            (Some(event), true) => step(model, &p, l, event, track_sql, &mut totals),
-            (Some(event), false) => {
-                l.held.push(event);
-                held_now += 1;
-                totals.peak_held_events = totals.peak_held_events.max(held_now);
-            }
+        match (row.event, scan.ordered) {
+            (Some(event), true) => step(model, &p, l, event, track_sql, &mut self.totals),
+            (Some(event), false) => l.held.push(event),
             (None, _) => {
                 if !l.done {
                     l.profile.count_unknown();
@@ -316,26 +409,13 @@ pub fn replay(
             }
         }
         if l.seen >= scan.events {
-            if let Some(l) = live[slot as usize].take() {
-                held_now -= l.held.len() as u64;
-                outcomes[slot as usize] = finish(model, &p, *l, track_sql, &mut totals);
+            if let Some(l) = entry.take() {
+                if let Some(o) = finish(model, &p, *l, track_sql, &mut self.totals) {
+                    self.outcomes.push((slot, o));
+                }
             }
         }
     }
-    // Visitors whose count fell short (a row that read in pass 1 failed in pass 2).
-    for (slot, l) in live.into_iter().enumerate() {
-        if let Some(l) = l {
-            let p = plan(cutoff, &scans[slot]);
-            outcomes[slot] = finish(model, &p, *l, track_sql, &mut totals);
-        }
-    }
-    let outcomes: Vec<Outcome> = outcomes.into_iter().flatten().collect();
-    totals.left_out = totals.visitors - outcomes.len() as u64;
-    Ok(History {
-        format,
-        outcomes,
-        totals,
-    })
 }
 
 /// Feeds one event, unless the visitor's cut-off has passed.
@@ -439,7 +519,11 @@ pub struct Source {
     /// The labelling window after --at, in days.
     #[arg(long, requires = "at")]
     pub label_days: Option<f64>,
-    /// The event log (gzip is detected).
+    /// Threads that parse and replay (visitors are split between them; results do not change);
+    /// 0, the default, is one per core.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// The event log: a file (gzip is detected), a folder of daily files, or a glob.
     pub file: std::path::PathBuf,
 }
 
@@ -481,7 +565,11 @@ impl Source {
                 eprintln!("(more bad rows: only counted from here)");
             }
         };
-        replay(&self.file, self.format, model, cutoff, &mut warn)
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.threads)
+            .build()
+            .map_err(|e| format!("cannot start {} threads: {e}", self.threads))?;
+        pool.install(|| replay(&self.file, self.format, model, cutoff, &mut warn))
     }
 }
 
