@@ -72,7 +72,8 @@ async fn sql(ctx: &SessionContext, parquet: &Path, at: Option<u64>) -> BTreeMap<
         .await
         .unwrap();
     }
-    let batches: Vec<RecordBatch> = ctx.sql(&query(at)).await.unwrap().collect().await.unwrap();
+    let frame = ctx.sql(&query(at)).await.unwrap();
+    let batches: Vec<RecordBatch> = frame.collect().await.unwrap();
     let mut out = BTreeMap::new();
     for b in batches {
         let visitors = b.column(0);
@@ -101,16 +102,17 @@ async fn sql(ctx: &SessionContext, parquet: &Path, at: Option<u64>) -> BTreeMap<
 async fn datafusion_and_ballista_score_as_the_cli_does() {
     let dir = tempfile::tempdir().unwrap();
     let (jsonl, parquet) = (dir.path().join("e.jsonl"), dir.path().join("e.parquet"));
-    // 600 visitors with about 67 events each, over about 14 minutes of store time.
-    write_logs(40_000, 600, &jsonl, &parquet).unwrap();
+    // Sessions of about 12 events from up to 4,000 visitors, over about 14 minutes.
+    write_logs(40_000, 4_000, &jsonl, &parquet).unwrap();
     let middle = 1_714_557_600_000 + 7 * 60_000;
     let wanted: Vec<_> = [None, Some(middle)]
         .into_iter()
         .map(|at| (at, cli(&parquet, at)))
         .collect();
     for (_, w) in &wanted {
-        assert!(w.len() >= 590, "{} visitors", w.len());
-        assert!(w.values().any(|v| v.1 == "sql") && w.values().any(|v| v.1 == "cold"));
+        assert!(w.len() >= 1_000, "{} visitors", w.len());
+        let stages: std::collections::BTreeSet<&str> = w.values().map(|v| v.1.as_str()).collect();
+        assert!(stages.len() >= 3, "{stages:?}");
     }
 
     // DataFusion, four partitions: partial aggregates are merged.
@@ -131,10 +133,13 @@ async fn datafusion_and_ballista_score_as_the_cli_does() {
         .with_default_features()
         .with_config(config)
         .build();
+    // The scheduler and executor take the functions from this state; the client's own state is
+    // rebuilt with Ballista's defaults, so the function is registered there again.
     state
         .register_udaf(Arc::new(intent(Model::default())))
         .unwrap();
     let ctx = SessionContext::standalone_with_state(state).await.unwrap();
+    ctx.register_udaf(intent(Model::default()));
     for (at, want) in &wanted {
         assert_eq!(
             &sql(&ctx, &parquet, *at).await,

@@ -33,6 +33,13 @@ pub struct Args {
     /// The Parquet file `--ga4-json` writes.
     #[arg(long)]
     parquet: Option<PathBuf>,
+    /// Instead of writing files: replay the events, decoded in memory, through the core on
+    /// `--threads` threads (visitors split between them) and print the speed and memory.
+    #[arg(long, conflicts_with_all = ["out", "ga4_json"])]
+    replay: bool,
+    /// Threads for `--replay`; 0 is one per core.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
 }
 
 /// Runs `synth`.
@@ -40,6 +47,26 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     if let (Some(json), Some(out)) = (&args.ga4_json, &args.parquet) {
         let rows = ga4_parquet(super::input::open(Some(json))?, out)?;
         eprintln!("wrote {} ({rows} rows)", out.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.replay {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(args.threads)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let r = pool.install(|| replay(args.events, args.visitors, &crate::core::Model::default()));
+        println!(
+            "core replay: {} events of {} visitors on {} threads in {:.3} s = {:.0} events/s ({:.0} per thread); at rest: {} live profiles, RSS +{} bytes each, encoded {} bytes each",
+            r.events,
+            r.visitors,
+            r.threads,
+            r.seconds,
+            r.events as f64 / r.seconds,
+            r.events as f64 / r.seconds / r.threads as f64,
+            r.visitors,
+            r.rss_per_visitor,
+            r.encoded_per_visitor
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let dir = args
@@ -80,6 +107,86 @@ pub fn write_logs(events: u64, visitors: u32, jsonl: &Path, parquet: &Path) -> R
     lines.flush().map_err(fail)?;
     parquet.finish()?;
     Ok(())
+}
+
+/// What [`replay`] measured.
+#[derive(Clone, Debug)]
+pub struct Replayed {
+    /// Events replayed.
+    pub events: u64,
+    /// Visitors (all live at the end).
+    pub visitors: u64,
+    /// Threads used.
+    pub threads: usize,
+    /// Time inside `Profile::track` loops only (generating and decoding excluded).
+    pub seconds: f64,
+    /// Growth of the resident set from before the first profile to the end, per live visitor.
+    pub rss_per_visitor: u64,
+    /// Mean `Profile::encode()` length at the end.
+    pub encoded_per_visitor: u64,
+}
+
+/// Replays the synthetic log through the core, events already decoded: blocks of 100,000 are
+/// generated, split by visitor between the pool's threads, and timed while they are tracked.
+pub fn replay(events: u64, visitors: u32, model: &crate::core::Model) -> Replayed {
+    use rayon::prelude::*;
+    let threads = rayon::current_num_threads().max(1);
+    let rss_before = resident_bytes();
+    let mut shards: Vec<Vec<Option<crate::core::Profile>>> = (0..threads)
+        .map(|_| {
+            (0..(visitors as usize).div_ceil(threads))
+                .map(|_| None)
+                .collect()
+        })
+        .collect();
+    let mut synth = Synth::new(events, visitors);
+    let mut seconds = 0.0;
+    let mut done = 0u64;
+    loop {
+        let mut buckets: Vec<Vec<(u32, Event)>> = (0..threads).map(|_| Vec::new()).collect();
+        for e in synth.by_ref().take(100_000) {
+            buckets[e.visitor as usize % threads].push((e.visitor, e.event()));
+        }
+        let n: usize = buckets.iter().map(Vec::len).sum();
+        if n == 0 {
+            break;
+        }
+        done += n as u64;
+        let start = std::time::Instant::now();
+        shards
+            .par_iter_mut()
+            .zip(buckets)
+            .for_each(|(profiles, block)| {
+                for (v, e) in block {
+                    let p = profiles[v as usize / threads]
+                        .get_or_insert_with(|| crate::core::Profile::new(Synth::visitor_id(v)));
+                    let _ = p.track(model, &e);
+                }
+            });
+        seconds += start.elapsed().as_secs_f64();
+    }
+    let live: Vec<&crate::core::Profile> = shards.iter().flatten().flatten().collect();
+    let n = live.len().max(1) as u64;
+    let encoded: u64 = live.iter().map(|p| p.encode().len() as u64).sum();
+    Replayed {
+        events: done,
+        visitors: live.len() as u64,
+        threads,
+        seconds,
+        rss_per_visitor: resident_bytes().saturating_sub(rss_before) / n,
+        encoded_per_visitor: encoded / n,
+    }
+}
+
+/// The resident set size, from /proc (0 where there is none).
+fn resident_bytes() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    pages * 4096
 }
 
 /// A deterministic generator (xorshift64*).
