@@ -7,28 +7,13 @@
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+#[path = "support/cli.rs"]
+mod support;
+use support::{run, stderr, stdout};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/warehouse")
-        .join(name)
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shopper-intent"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    support::fixture(&format!("warehouse/{name}"))
 }
 
 /// The GA4 fixture as one Parquet file, written by `synth --ga4-json` with BigQuery's schema.
@@ -103,33 +88,29 @@ fn bad_rows_name_their_file_and_line_and_are_skipped() {
         "{err}"
     );
 
-    let err = stderr(&run(&["score", fixture("shopify.jsonl").to_str().unwrap()]));
-    assert!(
-        err.contains("line 6: view_item: items is missing or empty"),
-        "{err}"
-    );
-    assert!(
-        err.contains("line 7: `clientId` is missing or not a non-empty string; skipped"),
-        "{err}"
-    );
-    assert!(
-        err.contains("1 unknown events ignored; 2 bad lines"),
-        "{err}"
-    );
-
-    let err = stderr(&run(&["score", fixture("segment.jsonl").to_str().unwrap()]));
-    assert!(
-        err.contains("line 7: add_to_cart: items[0].price must be a number, not a string; skipped"),
-        "{err}"
-    );
-    assert!(
-        err.contains("line 9: neither `anonymousId` nor `userId` is set; skipped"),
-        "{err}"
-    );
-    assert!(
-        err.contains("2 unknown events ignored; 2 bad lines"),
-        "{err}"
-    );
+    for (file, expected) in [
+        (
+            "shopify.jsonl",
+            [
+                "line 6: view_item: items is missing or empty",
+                "line 7: `clientId` is missing or not a non-empty string; skipped",
+                "1 unknown events ignored; 2 bad lines",
+            ],
+        ),
+        (
+            "segment.jsonl",
+            [
+                "line 7: add_to_cart: items[0].price must be a number, not a string; skipped",
+                "line 9: neither `anonymousId` nor `userId` is set; skipped",
+                "2 unknown events ignored; 2 bad lines",
+            ],
+        ),
+    ] {
+        let err = stderr(&run(&["score", fixture(file).to_str().unwrap()]));
+        for e in expected {
+            assert!(err.contains(e), "{file}: {e}\n in\n{err}");
+        }
+    }
 }
 
 #[test]
@@ -209,7 +190,7 @@ fn all_threads_give_the_one_thread_results() {
         out,
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let taobao = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/taobao_small.csv");
+    let taobao = support::fixture("taobao_small.csv");
     let jsonl = dir.path().join("events.jsonl");
     let parquet = dir.path().join("events.parquet");
     for (command, input) in [

@@ -119,13 +119,7 @@ async fn datafusion_and_ballista_score_as_the_cli_does() {
     let config = SessionConfig::new().with_target_partitions(4);
     let ctx = SessionContext::new_with_config(config);
     ctx.register_udaf(intent(Model::default()));
-    for (at, want) in &wanted {
-        assert_eq!(
-            &sql(&ctx, &parquet, *at).await,
-            want,
-            "DataFusion, cut-off {at:?}"
-        );
-    }
+    agree("DataFusion", &ctx, &parquet, &wanted).await;
 
     // Ballista standalone: the same plan, shuffled between stages through Arrow Flight.
     let config = SessionConfig::new_with_ballista().with_target_partitions(4);
@@ -140,11 +134,21 @@ async fn datafusion_and_ballista_score_as_the_cli_does() {
         .unwrap();
     let ctx = SessionContext::standalone_with_state(state).await.unwrap();
     ctx.register_udaf(intent(Model::default()));
-    for (at, want) in &wanted {
+    agree("Ballista", &ctx, &parquet, &wanted).await;
+}
+
+/// The engine's verdicts equal the CLI's, visitor for visitor, at each cut-off.
+async fn agree(
+    engine: &str,
+    ctx: &SessionContext,
+    parquet: &Path,
+    wanted: &[(Option<u64>, BTreeMap<String, Verdict>)],
+) {
+    for (at, want) in wanted {
         assert_eq!(
-            &sql(&ctx, &parquet, *at).await,
+            &sql(ctx, parquet, *at).await,
             want,
-            "Ballista, cut-off {at:?}"
+            "{engine}, cut-off {at:?}"
         );
     }
 }

@@ -599,6 +599,15 @@ fn is_header(format: Format, row: &::csv::ByteRecord) -> bool {
     }
 }
 
+/// The first of `keys` that holds a non-empty string or a number: a visitor id.
+pub(crate) fn first_id(obj: &serde_json::Value, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| match obj.get(*k) {
+        Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
 /// `url` with campaign parameters (`utm_source`, `gclid`…) appended, for sources that report the
 /// campaign beside the landing URL rather than in it: the core reads the channel from the URL.
 /// A URL that already carries a campaign (`utm_*` or a click id) is left as it is.

@@ -189,10 +189,11 @@ fn resident_bytes() -> u64 {
     pages * 4096
 }
 
-/// A deterministic generator (xorshift64*).
-struct Rng(u64);
+/// A deterministic generator (xorshift64*): the benchmark logs are the same on every run.
+pub struct Rng(pub u64);
 impl Rng {
-    fn next(&mut self) -> u64 {
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;

@@ -42,13 +42,7 @@ pub fn line(text: &str) -> Result<LineEvent, String> {
 
 /// One exported row (an object): visitor, time and the event.
 pub fn row(row: &Value) -> Result<LineEvent, String> {
-    let visitor = ["user_pseudo_id", "user_id"]
-        .iter()
-        .find_map(|k| match row.get(*k) {
-            Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        })
+    let visitor = super::first_id(row, &["user_pseudo_id", "user_id"])
         .ok_or("neither `user_pseudo_id` nor `user_id` is set")?;
     let (time_ms, event) = event(row)?;
     Ok((visitor, time_ms, event))

@@ -63,13 +63,7 @@ const NAMES: [(&str, &str); 19] = [
 pub fn line(text: &str) -> Result<LineEvent, String> {
     let call: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
     let obj = call.as_object().ok_or("not a JSON object")?;
-    let visitor = ["anonymousId", "userId"]
-        .iter()
-        .find_map(|k| match obj.get(*k) {
-            Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        })
+    let visitor = super::first_id(&call, &["anonymousId", "userId"])
         .ok_or("neither `anonymousId` nor `userId` is set")?;
     let time = obj
         .get("timestamp")

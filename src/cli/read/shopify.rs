@@ -66,12 +66,11 @@ pub fn line(text: &str) -> Result<LineEvent, String> {
     Ok((visitor, time_ms, event))
 }
 
+/// A GA4 event name and its params.
+type Ga4Event<'a> = (&'a str, Map<String, Value>);
+
 /// The GA4 name and params of a Web Pixels event; `None` for one the model has no use for.
-fn map<'a>(
-    name: &'a str,
-    data: &Value,
-    custom: bool,
-) -> Result<Option<(&'a str, Map<String, Value>)>, String> {
+fn map<'a>(name: &'a str, data: &Value, custom: bool) -> Result<Option<Ga4Event<'a>>, String> {
     if custom {
         let params = match data.get("customData") {
             Some(Value::Object(o)) => o.clone(),
