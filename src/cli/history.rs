@@ -158,6 +158,8 @@ struct Scan {
 
 /// A visitor being replayed.
 struct Live {
+    /// The whole id (the profile keeps at most 64 bytes of it, for experiments).
+    visitor: String,
     profile: Profile,
     /// Decayed signal counts per event rule: (value, at_ms).
     signals: [(f64, u64); crate::core::model::EVENT_RULES],
@@ -290,8 +292,10 @@ pub fn replay(
         let scan = &scans[slot as usize];
         let p = plan(cutoff, scan);
         let l = live[slot as usize].get_or_insert_with(|| {
+            let visitor = std::mem::take(&mut ids[slot as usize]);
             Box::new(Live {
-                profile: Profile::new(std::mem::take(&mut ids[slot as usize])),
+                profile: Profile::new(&visitor),
+                visitor,
                 signals: [(0.0, 0); crate::core::model::EVENT_RULES],
                 channel: None,
                 reached_sql: false,
@@ -352,7 +356,7 @@ fn step(model: &Model, p: &Plan, l: &mut Live, event: Event, track_sql: bool, to
     match l.profile.track(model, &event) {
         Ok(fired) => {
             totals.replayed += 1;
-            let signals = l.profile.signals();
+            let signals: Vec<_> = l.profile.signals().collect();
             let new = &signals[signals.len().saturating_sub(fired as usize)..];
             for s in new {
                 let (value, at) = &mut l.signals[s.rule as usize];
@@ -365,8 +369,8 @@ fn step(model: &Model, p: &Plan, l: &mut Live, event: Event, track_sql: bool, to
             return;
         }
     }
-    if l.channel.is_none() && l.profile.visit.index == 1 && l.profile.visit.landing.is_some() {
-        l.channel = Some(l.profile.visit.channel);
+    if l.channel.is_none() && l.profile.visit.index == 1 && l.profile.visit.landing().is_some() {
+        l.channel = Some(l.profile.visit.channel());
     }
     l.purchased |= purchase;
     if track_sql && !l.purchased && !l.reached_sql {
@@ -411,7 +415,7 @@ fn finish(
     }
     Some(Outcome {
         snapshot: l.profile.snapshot(model, at),
-        visitor: std::mem::take(&mut l.profile.visitor_id),
+        visitor: l.visitor,
         bought: p.bought,
         signals,
         channel: l.channel,
