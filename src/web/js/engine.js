@@ -108,7 +108,7 @@ export class Engine {
     return b.u8.slice(0, b.n);
   }
 
-  /** Tracks encoded event `bytes` at `time`: [fired (-1 refused, 0 ignored), record]. */
+  /** Tracks encoded event `bytes` at `time`: the signals fired, -1 refused, -2 not an event the model knows. */
   track(bytes, time) {
     this.input(bytes, bytes.length);
     return this.w.si_track(time);
