@@ -1,6 +1,7 @@
 //! The pure, deterministic core: no browser APIs, no clock, no I/O. Time is always a parameter.
 
 pub mod actions;
+pub mod channel;
 pub mod codec;
 pub mod config;
 pub mod error;
