@@ -8,10 +8,12 @@ pub mod channels;
 pub mod evaluate;
 pub mod history;
 mod input;
+pub mod leads;
 pub mod metrics;
 pub mod read;
 mod report_html;
 mod score;
+pub mod spend;
 mod table;
 mod uci;
 
@@ -38,7 +40,7 @@ enum Command {
     Evaluate(evaluate::Args),
     /// Fit the points and stage thresholds to a history; write the new config.
     Calibrate(calibrate::Args),
-    /// Leads by first-touch acquisition channel: score at day 14, SQL rate, conversion.
+    /// Leads by GA4 channel, source / medium or campaign: score at day 14, SQL rate, CPA for SQL.
     Channels(channels::Args),
 }
 
