@@ -2,6 +2,7 @@
 //! that runs in the browser.
 
 pub mod ab_report;
+pub mod accelerators;
 pub mod ab_stats;
 pub mod calibrate;
 pub mod channels;
@@ -15,6 +16,7 @@ mod report_html;
 mod score;
 pub mod spend;
 mod table;
+pub mod tiers;
 mod uci;
 
 use clap::{Parser, Subcommand};
@@ -42,6 +44,10 @@ enum Command {
     Calibrate(calibrate::Args),
     /// Leads by GA4 channel, source / medium or campaign: score at day 14, SQL rate, CPA for SQL.
     Channels(channels::Args),
+    /// Touchpoints (campaigns, emails, content) followed by rising scores, against a same-stage baseline.
+    Accelerators(accelerators::Args),
+    /// Conversion and revenue by intent tier and by stage, week by week.
+    Tiers(tiers::Args),
 }
 
 /// Runs the command line; the exit code is non-zero only on a usage error, `--strict`, or no input.
@@ -54,6 +60,8 @@ pub fn main() -> ExitCode {
         Command::Evaluate(args) => evaluate::run(args),
         Command::Calibrate(args) => calibrate::run(args),
         Command::Channels(args) => channels::run(args),
+        Command::Accelerators(args) => accelerators::run(args),
+        Command::Tiers(args) => tiers::run(args),
     };
     match result {
         Ok(code) => code,

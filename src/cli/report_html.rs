@@ -575,6 +575,64 @@ pub fn channels_page(report: &super::channels::Report, spend: Option<&str>) -> S
     document(&format!("shopper-intent channels: {}", report.file), &body)
 }
 
+/// `accelerators --html`: each touchpoint's score change and SQL rate against its same-stage
+/// baseline, the table, and the comparison's limits.
+pub fn accelerators_page(report: &super::accelerators::Report) -> String {
+    let days = report.days;
+    let changes: Vec<Bar> = report
+        .touchpoints
+        .iter()
+        .map(|a| Bar {
+            label: format!("{} ({})", a.touchpoint, a.compared),
+            value: a.difference,
+            low: a.difference_interval.map(|i| i.0),
+            high: a.difference_interval.map(|i| i.1),
+        })
+        .collect();
+    let mut charts = bar_chart(
+        &format!("Score change in {days} days: touchpoint minus same-stage baseline"),
+        "points (95% interval)",
+        &changes,
+        &|x| format!("{x:+.0}"),
+    );
+    let sqls: Vec<Bar> = report
+        .touchpoints
+        .iter()
+        .filter_map(|a| {
+            Some(Bar {
+                label: format!("{} ({})", a.touchpoint, a.compared),
+                value: a.sql_difference()?,
+                low: None,
+                high: None,
+            })
+        })
+        .collect();
+    if !sqls.is_empty() {
+        charts.push_str(&bar_chart(
+            &format!("Reached SQL in {days} days: touchpoint minus baseline"),
+            "percentage points",
+            &sqls,
+            &|x| format!("{:+.0}", x * 100.0),
+        ));
+    }
+    let (headers, rows) = super::accelerators::cells(report);
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let body = format!(
+        r#"<h1>Score accelerators: {file}</h1>
+<p>{n} touchpoints had by at least {min} visitors, each visitor's first time before buying, compared over {days} days with {starts} visit starts.</p>
+<p><b>{limits}</b></p>
+<div class="charts">{charts}</div>
+{table}"#,
+        file = escape(&report.file),
+        n = report.touchpoints.len(),
+        min = report.min_visitors,
+        starts = report.visit_starts,
+        limits = escape(report.limits),
+        table = table(&headers, &rows),
+    );
+    document(&format!("shopper-intent accelerators: {}", report.file), &body)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
