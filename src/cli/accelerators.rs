@@ -211,14 +211,17 @@ impl Replay<'_> {
             return None;
         }
         let path = path_of(event.page_location.as_deref()?).to_ascii_lowercase();
-        self.content.iter().any(|p| path.starts_with(p.as_str())).then(|| {
-            let end = path
-                .match_indices('/')
-                .nth(3)
-                .map_or(path.len(), |(i, _)| i);
-            let page = path[..end].trim_end_matches('/').to_string();
-            self.id(format!("page: {page}"))
-        })
+        self.content
+            .iter()
+            .any(|p| path.starts_with(p.as_str()))
+            .then(|| {
+                let end = path
+                    .match_indices('/')
+                    .nth(3)
+                    .map_or(path.len(), |(i, _)| i);
+                let page = path[..end].trim_end_matches('/').to_string();
+                self.id(format!("page: {page}"))
+            })
     }
 
     /// Gives moments whose N days have passed by `until_ms` their later score.

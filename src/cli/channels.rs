@@ -115,7 +115,10 @@ fn row(name: String, members: &[&Lead], cost: Option<f64>) -> Row {
         sql_rate: sqls as f64 / n as f64,
         sql_rate_interval: interval,
         median_days_to_sql: metrics::median(
-            &mut members.iter().filter_map(|l| l.sql_days).collect::<Vec<_>>(),
+            &mut members
+                .iter()
+                .filter_map(|l| l.sql_days)
+                .collect::<Vec<_>>(),
         ),
         still_cold: members.iter().filter(|l| l.stage == Stage::Cold).count() as f64 / n as f64,
         sql_conversion: bought(true),
@@ -151,7 +154,10 @@ pub fn rows(leads: &[Lead], by: By, credit: Credit, spend: Option<&Spend>) -> Ve
         if name == NO_LANDING {
             usize::MAX
         } else if by == By::Channel {
-            Group::ALL.iter().position(|g| g.name() == name).unwrap_or(0)
+            Group::ALL
+                .iter()
+                .position(|g| g.name() == name)
+                .unwrap_or(0)
         } else {
             0
         }
@@ -207,7 +213,10 @@ pub struct Audience {
 pub fn audiences(leads: &[Lead], credit: Credit, spend: Option<(By, &Spend)>) -> Vec<Audience> {
     let all = share(leads.iter().filter(|l| l.sql()).count(), leads.len()).unwrap_or(0.0);
     let mut out = Vec::new();
-    for (kind, by) in [("campaign", By::Campaign), ("source_medium", By::SourceMedium)] {
+    for (kind, by) in [
+        ("campaign", By::Campaign),
+        ("source_medium", By::SourceMedium),
+    ] {
         let costs = spend.filter(|(b, _)| *b == by).map(|(_, s)| s);
         let mut rows = rows(leads, by, credit, costs);
         rows.sort_by(|a, b| {

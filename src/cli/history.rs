@@ -156,7 +156,13 @@ pub trait Player {
     /// A visitor's first event is about to be played.
     fn open(&mut self, id: String, scan: &Scan) -> Self::Visitor;
     /// The visitor's next known event, in time order.
-    fn event(&mut self, visitor: &mut Self::Visitor, scan: &Scan, event: Event, totals: &mut Totals);
+    fn event(
+        &mut self,
+        visitor: &mut Self::Visitor,
+        scan: &Scan,
+        event: Event,
+        totals: &mut Totals,
+    );
     /// An event the model does not know (in file order).
     fn unknown(&mut self, _visitor: &mut Self::Visitor) {}
     /// The visitor's last event has been played; `slot` is their index in the outline.
@@ -285,7 +291,13 @@ pub fn play<P: Player>(
 }
 
 /// Plays a visitor's held events (sorted by time, stable), then closes them.
-fn close<P: Player>(player: &mut P, slot: usize, scan: &Scan, mut o: Open<P::Visitor>, totals: &mut Totals) {
+fn close<P: Player>(
+    player: &mut P,
+    slot: usize,
+    scan: &Scan,
+    mut o: Open<P::Visitor>,
+    totals: &mut Totals,
+) {
     let mut held = std::mem::take(&mut o.held);
     held.sort_by_key(|e| e.time_ms);
     for event in held {
@@ -363,8 +375,7 @@ impl Player for Scoring<'_> {
         if l.done {
             return;
         }
-        if event.time_ms > p.until_ms || (event.kind == EventKind::Purchase && p.stop_at_purchase)
-        {
+        if event.time_ms > p.until_ms || (event.kind == EventKind::Purchase && p.stop_at_purchase) {
             l.done = true;
             return;
         }
@@ -503,7 +514,13 @@ impl Source {
 
     /// Replays the file through `model`.
     pub fn replay_with(&self, model: &Model, cutoff: Cutoff) -> Result<History, String> {
-        replay(&self.file, self.format, model, cutoff, &mut bad_rows_on_stderr())
+        replay(
+            &self.file,
+            self.format,
+            model,
+            cutoff,
+            &mut bad_rows_on_stderr(),
+        )
     }
 }
 

@@ -289,12 +289,14 @@ impl By {
     pub fn normalize(self, text: &str) -> Result<String, String> {
         let text = text.trim();
         match self {
-            By::Channel => Group::from_name(text).map(|g| g.name().into()).ok_or_else(|| {
-                format!(
-                    "{text:?} is not a GA4 default channel group ({})",
-                    Group::ALL.map(Group::name).join(", ")
-                )
-            }),
+            By::Channel => Group::from_name(text)
+                .map(|g| g.name().into())
+                .ok_or_else(|| {
+                    format!(
+                        "{text:?} is not a GA4 default channel group ({})",
+                        Group::ALL.map(Group::name).join(", ")
+                    )
+                }),
             By::SourceMedium => match text.split_once('/') {
                 Some((s, m)) if !s.trim().is_empty() && !m.trim().is_empty() => Ok(format!(
                     "{} / {}",

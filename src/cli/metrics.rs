@@ -253,7 +253,10 @@ mod tests {
     fn wilson_intervals_match_the_published_formula() {
         // 3 of 25: centre (0.12 + 1.92/50) / 1.1537, half-width 1.96/1.1537 × √(0.12·0.88/25 + 3.84/2500).
         let (lo, hi) = wilson(3, 25).unwrap();
-        assert!((lo - 0.041_67).abs() < 1e-4 && (hi - 0.299_56).abs() < 1e-4, "{lo} {hi}");
+        assert!(
+            (lo - 0.041_67).abs() < 1e-4 && (hi - 0.299_56).abs() < 1e-4,
+            "{lo} {hi}"
+        );
         let (lo, hi) = wilson(0, 10).unwrap();
         assert_eq!(lo, 0.0);
         assert!((hi - 0.277_5).abs() < 1e-4, "{hi}");

@@ -2,8 +2,8 @@
 //! that runs in the browser.
 
 pub mod ab_report;
-pub mod accelerators;
 pub mod ab_stats;
+pub mod accelerators;
 pub mod calibrate;
 pub mod channels;
 pub mod evaluate;

@@ -183,10 +183,15 @@ pub fn line_chart(
         for (i, (name, points)) in series.iter().enumerate() {
             let color = PALETTE[i % PALETTE.len()];
             chart
-                .draw_series(LineSeries::new(points.iter().copied(), color.stroke_width(2)))
+                .draw_series(LineSeries::new(
+                    points.iter().copied(),
+                    color.stroke_width(2),
+                ))
                 .map_err(|e| e.to_string())?
                 .label(short_label(name))
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
+                .legend(move |(x, y)| {
+                    PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2))
+                });
         }
         chart
             .configure_series_labels()
@@ -447,7 +452,12 @@ pub fn page(report: &Report, outcomes: &[Outcome]) -> String {
         ]);
     }
     let thresholds = table(
-        &["threshold", "buyers at or above", "others at or above", "precision"],
+        &[
+            "threshold",
+            "buyers at or above",
+            "others at or above",
+            "precision",
+        ],
         &thresholds,
     );
     let page_values = report.page_values_auc.map_or(String::new(), |pv| {
@@ -480,7 +490,10 @@ pub fn page(report: &Report, outcomes: &[Outcome]) -> String {
         bad = report.totals.bad_rows,
         left = report.totals.left_out,
     );
-    document(&format!("shopper-intent evaluation: {}", report.file), &body)
+    document(
+        &format!("shopper-intent evaluation: {}", report.file),
+        &body,
+    )
 }
 
 /// Shares on a percentage axis.
@@ -630,7 +643,10 @@ pub fn accelerators_page(report: &super::accelerators::Report) -> String {
         limits = escape(report.limits),
         table = table(&headers, &rows),
     );
-    document(&format!("shopper-intent accelerators: {}", report.file), &body)
+    document(
+        &format!("shopper-intent accelerators: {}", report.file),
+        &body,
+    )
 }
 
 #[cfg(test)]

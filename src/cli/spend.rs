@@ -75,13 +75,18 @@ pub fn read(path: &Path, by: By, from: NaiveDate, to: NaiveDate) -> Result<Spend
         .ok_or_else(|| {
             let other = [By::Channel, By::SourceMedium, By::Campaign]
                 .into_iter()
-                .find(|b| key_columns(*b).iter().any(|n| n.iter().all(|c| column(c).is_some())));
+                .find(|b| {
+                    key_columns(*b)
+                        .iter()
+                        .any(|n| n.iter().all(|c| column(c).is_some()))
+                });
             match other {
                 Some(o) => format!(
                     "spend file {name} is by {} (its header has `{}`); run with --by {}",
                     o.name(),
                     key_columns(o)[0].join("`, `"),
-                    clap::ValueEnum::to_possible_value(&o).map_or_else(String::new, |v| v.get_name().to_string())
+                    clap::ValueEnum::to_possible_value(&o)
+                        .map_or_else(String::new, |v| v.get_name().to_string())
                 ),
                 None => format!(
                     "spend file {name}: the header has no `{}` column for --by {}",
@@ -97,7 +102,9 @@ pub fn read(path: &Path, by: By, from: NaiveDate, to: NaiveDate) -> Result<Spend
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                spend.problems.push(format!("spend file {name}, line {line}: not CSV: {e}; skipped"));
+                spend.problems.push(format!(
+                    "spend file {name}, line {line}: not CSV: {e}; skipped"
+                ));
                 continue;
             }
         };
@@ -107,19 +114,27 @@ pub fn read(path: &Path, by: By, from: NaiveDate, to: NaiveDate) -> Result<Spend
         }
         let field = |i: usize| row.get(i).unwrap_or("");
         let mut bad = |column: &str, message: String| {
-            spend.problems.push(format!("spend file {name}, line {line}, column {column}: {message}; skipped"));
+            spend.problems.push(format!(
+                "spend file {name}, line {line}, column {column}: {message}; skipped"
+            ));
         };
         let day = match NaiveDate::parse_from_str(field(date), "%Y-%m-%d") {
             Ok(d) => d,
             Err(_) => {
-                bad("date", format!("{:?} is not a date like 2024-03-01", field(date)));
+                bad(
+                    "date",
+                    format!("{:?} is not a date like 2024-03-01", field(date)),
+                );
                 continue;
             }
         };
         let amount = match field(cost).parse::<f64>() {
             Ok(c) if c.is_finite() && c >= 0.0 => c,
             Ok(_) => {
-                bad("cost", format!("{:?} is negative or not finite", field(cost)));
+                bad(
+                    "cost",
+                    format!("{:?} is negative or not finite", field(cost)),
+                );
                 continue;
             }
             Err(_) => {
@@ -127,7 +142,11 @@ pub fn read(path: &Path, by: By, from: NaiveDate, to: NaiveDate) -> Result<Spend
                 continue;
             }
         };
-        let text = key.iter().map(|&i| field(i)).collect::<Vec<_>>().join(" / ");
+        let text = key
+            .iter()
+            .map(|&i| field(i))
+            .collect::<Vec<_>>()
+            .join(" / ");
         let group = match by.normalize(&text) {
             Ok(g) => g,
             Err(message) => {

@@ -104,8 +104,14 @@ impl Replay<'_> {
             .unwrap_or_else(|| l.profile.snapshot(self.model, l.last_ms));
         // Keyed highest first, as the tables list them.
         let rank = |i: Option<usize>, n: usize| n - 1 - i.unwrap_or(0);
-        let intent = rank(Intent::ALL.iter().position(|&i| i == s.intent), Intent::ALL.len());
-        let stage = rank(Stage::ALL.iter().position(|&x| x == s.stage), Stage::ALL.len());
+        let intent = rank(
+            Intent::ALL.iter().position(|&i| i == s.intent),
+            Intent::ALL.len(),
+        );
+        let stage = rank(
+            Stage::ALL.iter().position(|&x| x == s.stage),
+            Stage::ALL.len(),
+        );
         for (tally, group) in [(&mut self.intents, intent), (&mut self.stages, stage)] {
             let e = tally.entry((week, group)).or_default();
             e.0 += 1;
@@ -193,8 +199,12 @@ pub fn report(
     )?;
     Ok(Report {
         file: path.display().to_string(),
-        by_intent: rows(&replay.intents, |i| Intent::ALL[Intent::ALL.len() - 1 - i].name()),
-        by_stage: rows(&replay.stages, |i| Stage::ALL[Stage::ALL.len() - 1 - i].name()),
+        by_intent: rows(&replay.intents, |i| {
+            Intent::ALL[Intent::ALL.len() - 1 - i].name()
+        }),
+        by_stage: rows(&replay.stages, |i| {
+            Stage::ALL[Stage::ALL.len() - 1 - i].name()
+        }),
         totals,
     })
 }
@@ -268,7 +278,10 @@ mod tests {
         let monday = 1_709_510_400_000;
         assert_eq!(super::week_of(monday), monday);
         assert_eq!(super::week_of(monday + 7 * 86_400_000 - 1), monday);
-        assert_eq!(super::week_of(monday + 7 * 86_400_000), monday + 7 * 86_400_000);
+        assert_eq!(
+            super::week_of(monday + 7 * 86_400_000),
+            monday + 7 * 86_400_000
+        );
         assert_eq!(super::week_of(monday - 1), monday - 7 * 86_400_000);
     }
 }
