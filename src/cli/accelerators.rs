@@ -374,9 +374,8 @@ fn compare(name: &str, t: &Tally, all: &[Sums; 4]) -> Accelerator {
     let mut exposed = Sums::default();
     let (mut baseline, mut baseline_var) = (0.0, Some(0.0));
     let (mut eligible, mut sql_weighted) = (0u64, 0.0);
-    for s in 0..4 {
-        let control = all[s].minus(&t.own_visits[s]);
-        let e = &t.exposed[s];
+    for ((all, own), e) in all.iter().zip(&t.own_visits).zip(&t.exposed) {
+        let control = all.minus(own);
         if e.n == 0 || control.n == 0 {
             continue;
         }

@@ -548,7 +548,7 @@ pub fn channels_page(report: &super::channels::Report, spend: Option<&str>) -> S
         ));
     }
     let mut largest: Vec<&super::channels::Row> = report.rows.iter().collect();
-    largest.sort_by(|a, b| b.visitors.cmp(&a.visitors));
+    largest.sort_by_key(|r| std::cmp::Reverse(r.visitors));
     let series: Vec<(String, Vec<(f64, f64)>)> = largest
         .iter()
         .take(PALETTE.len())
