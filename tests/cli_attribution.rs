@@ -37,14 +37,19 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// Runs a command on the fixture with its config; its JSON report.
+/// Runs `args` on the fixture's log, with its config.
+fn on_store(args: &[&str]) -> Output {
+    let (config, store) = (path("config.json"), path("store.jsonl"));
+    let mut all = args.to_vec();
+    all.extend(["--config", &config, &store]);
+    run(&all)
+}
+
+/// Runs a command on the fixture; its JSON report.
 fn report(command: &str, extra: &[&str]) -> (Value, String) {
-    let config = path("config.json");
-    let store = path("store.jsonl");
-    let mut args = vec![command, "--json", "--config", &config];
+    let mut args = vec![command, "--json"];
     args.extend_from_slice(extra);
-    args.push(&store);
-    let o = run(&args);
+    let o = on_store(&args);
     assert!(o.status.success(), "{command} failed: {}", stderr(&o));
     (
         serde_json::from_slice(&o.stdout).expect("JSON on stdout"),
@@ -313,10 +318,8 @@ fn channels_by_campaign_with_spend_reproduce_the_articles_table() {
 
 #[test]
 fn the_terminal_table_says_which_rows_had_no_cost() {
-    let (config, spend, store) = (path("config.json"), path("spend.csv"), path("store.jsonl"));
-    let o = run(&[
-        "channels", "--config", &config, "--by", "campaign", "--spend", &spend, &store,
-    ]);
+    let spend = path("spend.csv");
+    let o = on_store(&["channels", "--by", "campaign", "--spend", &spend]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     let line = |name: &str| {
@@ -439,18 +442,15 @@ fn last_non_direct_touch_moves_the_credit_to_later_campaigns() {
 fn audiences_rank_campaigns_and_sources_by_sql_rate() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("audiences.csv");
-    let (config, spend, store) = (path("config.json"), path("spend.csv"), path("store.jsonl"));
-    let o = run(&[
+    let spend = path("spend.csv");
+    let o = on_store(&[
         "channels",
-        "--config",
-        &config,
         "--by",
         "campaign",
         "--spend",
         &spend,
         "--out-audiences",
         out.to_str().unwrap(),
-        &store,
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let mut csv = csv::Reader::from_path(&out).unwrap();
@@ -509,21 +509,13 @@ fn audiences_rank_campaigns_and_sources_by_sql_rate() {
 #[test]
 fn spend_files_are_checked_against_the_grouping() {
     let dir = tempfile::tempdir().unwrap();
-    let (config, store) = (path("config.json"), path("store.jsonl"));
     let write = |name: &str, text: &str| {
         let p = dir.path().join(name);
         std::fs::write(&p, text).unwrap();
         p.to_str().unwrap().to_string()
     };
     let by_campaign = path("spend.csv");
-    let o = run(&[
-        "channels",
-        "--config",
-        &config,
-        "--spend",
-        &by_campaign,
-        &store,
-    ]);
+    let o = on_store(&["channels", "--spend", &by_campaign]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("is by campaign (its header has `campaign`); run with --by campaign"),
@@ -535,16 +527,13 @@ fn spend_files_are_checked_against_the_grouping() {
         "split.csv",
         "date,source,medium,cost\n2024-03-04,google,cpc,30\n2024-03-05,Google, CPC ,26\n2024-03-05,facebook,,9\n",
     );
-    let o = run(&[
+    let o = on_store(&[
         "channels",
         "--json",
-        "--config",
-        &config,
         "--by",
         "source-medium",
         "--spend",
         &split,
-        &store,
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let r: Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -564,9 +553,7 @@ fn spend_files_are_checked_against_the_grouping() {
         "channels.csv",
         "Date,Channel,Cost\n2024-03-04,paid search,56\n2024-03-04,Paid Social,42\n2024-03-04,TV,100\n2024-03-04,Email,-1\n",
     );
-    let o = run(&[
-        "channels", "--json", "--config", &config, "--spend", &channels, &store,
-    ]);
+    let o = on_store(&["channels", "--json", "--spend", &channels]);
     let r: Value = serde_json::from_slice(&o.stdout).unwrap();
     close(
         &row(&r["rows"], "name", "Paid Search")["cpa_sql"],
@@ -588,9 +575,7 @@ fn spend_files_are_checked_against_the_grouping() {
         "{err}"
     );
     let missing = write("missing.csv", "day,campaign,cost\n");
-    let o = run(&[
-        "channels", "--config", &config, "--by", "campaign", "--spend", &missing, &store,
-    ]);
+    let o = on_store(&["channels", "--by", "campaign", "--spend", &missing]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("the header has no `date` column"),
@@ -752,15 +737,7 @@ fn accelerators_compare_each_touchpoint_with_visits_at_the_same_stage() {
 
 #[test]
 fn accelerators_leave_out_rare_touchpoints_and_say_what_the_comparison_is() {
-    let (config, store) = (path("config.json"), path("store.jsonl"));
-    let o = run(&[
-        "accelerators",
-        "--config",
-        &config,
-        "--min-visitors",
-        "5",
-        &store,
-    ]);
+    let o = on_store(&["accelerators", "--min-visitors", "5"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(text.contains("Observational, not a lift"), "{text}");
@@ -771,14 +748,7 @@ fn accelerators_leave_out_rare_touchpoints_and_say_what_the_comparison_is() {
         "{text}"
     );
     assert!(!text.contains("fit-quiz"));
-    let o = run(&[
-        "accelerators",
-        "--config",
-        &config,
-        "--content",
-        "blogs",
-        &store,
-    ]);
+    let o = on_store(&["accelerators", "--content", "blogs"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("a path prefix starts with /"),
@@ -895,19 +865,16 @@ fn charts(dom: &str) -> Vec<String> {
 #[test]
 fn the_html_reports_render_their_charts_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
-    let (config, spend, store) = (path("config.json"), path("spend.csv"), path("store.jsonl"));
+    let spend = path("spend.csv");
     let page = dir.path().join("channels.html");
-    let o = run(&[
+    let o = on_store(&[
         "channels",
-        "--config",
-        &config,
         "--by",
         "campaign",
         "--spend",
         &spend,
         "--html",
         page.to_str().unwrap(),
-        &store,
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let dom = rendered(&page);
@@ -941,15 +908,12 @@ fn the_html_reports_render_their_charts_in_chromium() {
     assert!(!dom.contains("chart not drawn"));
 
     let page = dir.path().join("accelerators.html");
-    let o = run(&[
+    let o = on_store(&[
         "accelerators",
-        "--config",
-        &config,
         "--min-visitors",
         "2",
         "--html",
         page.to_str().unwrap(),
-        &store,
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let dom = rendered(&page);

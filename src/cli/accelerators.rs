@@ -32,12 +32,8 @@ pub const LIMITS: &str = "Observational, not a lift: each touchpoint is compared
 /// Arguments of `accelerators`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// A model config (JSON); the default model without it.
-    #[arg(long)]
-    config: Option<PathBuf>,
-    /// The log's layout; guessed from its first line when omitted.
-    #[arg(long, value_enum)]
-    format: Option<super::read::Format>,
+    #[command(flatten)]
+    log: super::history::Log,
     /// Days after a touchpoint over which the score change and SQLs are counted.
     #[arg(long, default_value_t = 7)]
     days: u32,
@@ -53,8 +49,6 @@ pub struct Args {
     /// Also write an HTML report with charts.
     #[arg(long)]
     html: Option<PathBuf>,
-    /// The event log (gzip is detected).
-    file: PathBuf,
 }
 
 /// Content events that are touchpoints in their own right.
@@ -540,11 +534,8 @@ fn render(r: &Report) -> String {
     out.push_str(&table::render(&headers, &rows));
     out.push_str(r.limits);
     out.push('\n');
-    let t = &r.totals;
-    out.push_str(&format!(
-        "read {} events of {} visitors ({} unknown, {} bad rows skipped); {} replayed; {} refused as out of order\n",
-        t.events, t.visitors, t.unknown, t.bad_rows, t.replayed, t.out_of_order
-    ));
+    out.push_str(&r.totals.sentence());
+    out.push('\n');
     out
 }
 
@@ -558,28 +549,19 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
             "--content {bad:?}: a path prefix starts with /, like /blogs/"
         ));
     }
-    let model = super::load_model(args.config.as_deref())?;
+    let model = args.log.model()?;
     let report = report(
-        &args.file,
-        args.format,
+        &args.log.file,
+        args.log.format,
         &model,
         args.days,
         &args.content,
         args.min_visitors,
     )?;
     if let Some(path) = &args.html {
-        let page = super::report_html::accelerators_page(&report);
-        std::fs::write(path, page).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        eprintln!("wrote {}", path.display());
+        super::write_page(path, &super::report_html::accelerators_page(&report))?;
     }
-    if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
-        );
-    } else {
-        print!("{}", render(&report));
-    }
+    super::print_report(&report, args.json, || render(&report))?;
     if report.touchpoints.is_empty() {
         eprintln!(
             "shopper-intent: no touchpoint was had by {} visitors or more (--min-visitors) with a same-stage baseline",

@@ -21,12 +21,8 @@ use std::process::ExitCode;
 /// Arguments of `channels`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// A model config (JSON); the default model without it.
-    #[arg(long)]
-    config: Option<PathBuf>,
-    /// The log's layout; guessed from its first line when omitted.
-    #[arg(long, value_enum)]
-    format: Option<super::read::Format>,
+    #[command(flatten)]
+    log: super::history::Log,
     /// Days after the first event at which leads are compared.
     #[arg(long, default_value_t = 14)]
     days: u32,
@@ -48,8 +44,6 @@ pub struct Args {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
-    /// The event log (gzip is detected).
-    file: PathBuf,
 }
 
 /// One group of leads.
@@ -381,11 +375,8 @@ fn render(r: &Report, spend: Option<&str>) -> String {
         out.push_str(&note);
         out.push('\n');
     }
-    let t = &r.totals;
-    out.push_str(&format!(
-        "read {} events of {} visitors ({} unknown, {} bad rows skipped); {} replayed; {} refused as out of order\n",
-        t.events, t.visitors, t.unknown, t.bad_rows, t.replayed, t.out_of_order
-    ));
+    out.push_str(&r.totals.sentence());
+    out.push('\n');
     out
 }
 
@@ -403,13 +394,13 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     if args.days == 0 {
         return Err("--days must be a whole number of days above 0".into());
     }
-    if let Some(f) = args.format.filter(|f| !f.has_pages()) {
+    if let Some(f) = args.log.format.filter(|f| !f.has_pages()) {
         return Err(no_channels(f));
     }
-    let model = super::load_model(args.config.as_deref())?;
+    let model = args.log.model()?;
     let log = super::leads::replay(
-        &args.file,
-        args.format,
+        &args.log.file,
+        args.log.format,
         &model,
         args.days,
         &mut super::history::bad_rows_on_stderr(),
@@ -430,7 +421,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     };
     let rows = rows(&log.leads, args.by, args.touch, spend.as_ref());
     let report = Report {
-        file: args.file.display().to_string(),
+        file: args.log.file.display().to_string(),
         by: args.by,
         touch: args.touch,
         days: args.days,
@@ -460,17 +451,11 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     }
     if let Some(path) = &args.html {
         let page = super::report_html::channels_page(&report, spend_name.as_deref());
-        std::fs::write(path, page).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        eprintln!("wrote {}", path.display());
+        super::write_page(path, &page)?;
     }
-    if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
-        );
-    } else {
-        print!("{}", render(&report, spend_name.as_deref()));
-    }
+    super::print_report(&report, args.json, || {
+        render(&report, spend_name.as_deref())
+    })?;
     if log.leads.iter().all(|l| l.first.is_none()) {
         eprintln!(
             "shopper-intent: no visitor's first visit carried a page_location, so there is no channel to report"

@@ -122,6 +122,16 @@ pub struct Totals {
     pub replayed: u64,
 }
 
+impl Totals {
+    /// What was read, for the last line of a report.
+    pub fn sentence(&self) -> String {
+        format!(
+            "read {} events of {} visitors ({} unknown, {} bad rows skipped); {} replayed; {} refused as out of order",
+            self.events, self.visitors, self.unknown, self.bad_rows, self.replayed, self.out_of_order
+        )
+    }
+}
+
 /// The outcome of a replay.
 pub struct History {
     /// The format read.
@@ -461,15 +471,32 @@ fn decay(model: &Model, value: f64, elapsed_ms: u64) -> f64 {
     }
 }
 
-/// The input and cut-off options shared by `evaluate`, `calibrate` and `channels`.
+/// The model and log every history command reads.
 #[derive(clap::Args, Debug, Clone)]
-pub struct Source {
+pub struct Log {
     /// A model config (JSON); the default model without it.
     #[arg(long)]
     pub config: Option<std::path::PathBuf>,
     /// The log's layout; guessed from its first line when omitted.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// The event log (gzip is detected).
+    pub file: std::path::PathBuf,
+}
+
+impl Log {
+    /// The config's model (the default without one).
+    pub fn model(&self) -> Result<Model, String> {
+        super::load_model(self.config.as_deref())
+    }
+}
+
+/// The input and cut-off options shared by `evaluate` and `calibrate`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Source {
+    /// The model and the log.
+    #[command(flatten)]
+    pub log: Log,
     /// Score buyers this long before their first purchase (others before their last event),
     /// e.g. `7d`, `12h`, `30m`; 0 (the default) is the moment before the purchase.
     #[arg(long, conflicts_with = "at")]
@@ -481,8 +508,6 @@ pub struct Source {
     /// The labelling window after --at, in days.
     #[arg(long, requires = "at")]
     pub label_days: Option<f64>,
-    /// The event log (gzip is detected).
-    pub file: std::path::PathBuf,
 }
 
 impl Source {
@@ -507,7 +532,7 @@ impl Source {
     /// Loads the model and replays the file with `cutoff`; bad rows are reported on stderr
     /// (the first 20, then only counted).
     pub fn replay(&self, cutoff: Cutoff) -> Result<(Model, History), String> {
-        let model = super::load_model(self.config.as_deref())?;
+        let model = self.log.model()?;
         let history = self.replay_with(&model, cutoff)?;
         Ok((model, history))
     }
@@ -515,8 +540,8 @@ impl Source {
     /// Replays the file through `model`.
     pub fn replay_with(&self, model: &Model, cutoff: Cutoff) -> Result<History, String> {
         replay(
-            &self.file,
-            self.format,
+            &self.log.file,
+            self.log.format,
             model,
             cutoff,
             &mut bad_rows_on_stderr(),

@@ -79,6 +79,28 @@ fn print_default_config() -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Writes an HTML report, and says so on stderr.
+pub(crate) fn write_page(path: &std::path::Path, page: &str) -> Result<(), String> {
+    std::fs::write(path, page).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
+}
+
+/// Prints a report: as JSON with `--json`, else as text.
+pub(crate) fn print_report<T: serde::Serialize>(
+    report: &T,
+    json: bool,
+    text: impl FnOnce() -> String,
+) -> Result<(), String> {
+    if json {
+        let text = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
+        println!("{text}");
+    } else {
+        print!("{}", text());
+    }
+    Ok(())
+}
+
 /// Loads and validates a config file; the defaults without one.
 pub(crate) fn load_model(path: Option<&std::path::Path>) -> Result<crate::core::Model, String> {
     let Some(path) = path else {

@@ -414,18 +414,7 @@ fn stage_chart(report: &Report) -> String {
 }
 
 fn groups_table(title: &str, groups: &[metrics::Group]) -> String {
-    let rows: Vec<Vec<String>> = groups
-        .iter()
-        .map(|g| {
-            vec![
-                g.name.clone(),
-                g.visitors.to_string(),
-                g.buyers.to_string(),
-                table::percent(g.conversion),
-                table::ratio(g.lift),
-            ]
-        })
-        .collect();
+    let rows = super::evaluate::group_cells(groups);
     table(&[title, "visitors", "bought", "conversion", "lift"], &rows)
 }
 

@@ -13,23 +13,16 @@ use super::table;
 use crate::core::{Event, EventKind, Intent, Model, Profile, Snapshot, Stage};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `tiers`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// A model config (JSON); the default model without it.
-    #[arg(long)]
-    config: Option<PathBuf>,
-    /// The log's layout; guessed from its first line when omitted.
-    #[arg(long, value_enum)]
-    format: Option<super::read::Format>,
+    #[command(flatten)]
+    log: super::history::Log,
     /// Print JSON instead of tables.
     #[arg(long)]
     json: bool,
-    /// The event log (gzip is detected).
-    file: PathBuf,
 }
 
 const WEEK_MS: u64 = 7 * 86_400_000;
@@ -243,26 +236,16 @@ fn render(r: &Report) -> String {
             &cells,
         ));
     }
-    let t = &r.totals;
-    out.push_str(&format!(
-        "\nread {} events of {} visitors ({} unknown, {} bad rows skipped); {} replayed; {} refused as out of order\n",
-        t.events, t.visitors, t.unknown, t.bad_rows, t.replayed, t.out_of_order
-    ));
+    out.push('\n');
+    out.push_str(&r.totals.sentence());
+    out.push('\n');
     out
 }
 
 /// Runs `tiers`.
 pub fn run(args: Args) -> Result<ExitCode, String> {
-    let model = super::load_model(args.config.as_deref())?;
-    let report = report(&args.file, args.format, &model)?;
-    if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
-        );
-    } else {
-        print!("{}", render(&report));
-    }
+    let report = report(&args.log.file, args.log.format, &args.log.model()?)?;
+    super::print_report(&report, args.json, || render(&report))?;
     if report.by_stage.is_empty() {
         eprintln!("shopper-intent: no visitor could be scored");
         return Ok(ExitCode::from(1));
