@@ -5,6 +5,10 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{run, stderr, stdout};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -12,29 +16,11 @@ use std::process::{Command, Output};
 const DAY_MS: f64 = 86_400_000.0;
 const MIN_MS: f64 = 60_000.0;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/attribution")
-        .join(name)
-}
-
 fn path(name: &str) -> String {
-    fixture(name).to_str().unwrap().to_string()
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shopper-intent"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    cli::fixture(&format!("attribution/{name}"))
+        .to_str()
+        .unwrap()
+        .to_string()
 }
 
 /// Runs `args` on the fixture's log, with its config.

@@ -3,29 +3,16 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{fixture, run, stderr};
 use serde_json::Value;
 use shopper_intent::cli::history::{replay, Cutoff};
 use shopper_intent::cli::read::{Detail, Format, Reader};
 use shopper_intent::core::{Config, Model};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shopper-intent"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::path::Path;
+use std::process::Output;
 
 fn json(o: &Output) -> Value {
     assert!(o.status.success(), "failed: {}", stderr(o));
