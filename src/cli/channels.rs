@@ -203,7 +203,8 @@ pub struct Audience {
     pub cpa_sql: Option<f64>,
 }
 
-/// The campaigns, then the source / mediums, each ranked by SQL rate (then visitors, name).
+/// The campaigns, then the source / mediums, each ranked by SQL rate (then visitors, name);
+/// visitors with no landing page are no audience.
 pub fn audiences(leads: &[Lead], credit: Credit, spend: Option<(By, &Spend)>) -> Vec<Audience> {
     let all = share(leads.iter().filter(|l| l.sql()).count(), leads.len()).unwrap_or(0.0);
     let mut out = Vec::new();
@@ -219,25 +220,34 @@ pub fn audiences(leads: &[Lead], credit: Credit, spend: Option<(By, &Spend)>) ->
                 .then(b.visitors.cmp(&a.visitors))
                 .then(a.name.cmp(&b.name))
         });
-        out.extend(rows.into_iter().map(|r| Audience {
-            kind,
-            vs_all: match r.sql_rate_interval {
-                (low, _) if low > all => "higher",
-                (_, high) if high < all => "lower",
-                _ => "not different",
-            },
-            sql_rate_low: r.sql_rate_interval.0,
-            sql_rate_high: r.sql_rate_interval.1,
-            name: r.name,
-            visitors: r.visitors,
-            sqls: r.sqls,
-            sql_rate: r.sql_rate,
-            still_cold: r.still_cold,
-            buyers: r.buyers,
-            revenue_per_visitor: r.revenue_per_visitor,
-            cost: r.cost,
-            cpa_sql: r.cpa_sql,
-        }));
+        // Shares to 4 decimals and money to 2: a sheet to read, not to recompute from.
+        let (share, money) = (
+            |x: f64| (x * 1e4).round() / 1e4,
+            |x: f64| (x * 100.0).round() / 100.0,
+        );
+        out.extend(
+            rows.into_iter()
+                .filter(|r| r.name != NO_LANDING)
+                .map(|r| Audience {
+                    kind,
+                    vs_all: match r.sql_rate_interval {
+                        (low, _) if low > all => "higher",
+                        (_, high) if high < all => "lower",
+                        _ => "not different",
+                    },
+                    sql_rate_low: share(r.sql_rate_interval.0),
+                    sql_rate_high: share(r.sql_rate_interval.1),
+                    name: r.name,
+                    visitors: r.visitors,
+                    sqls: r.sqls,
+                    sql_rate: share(r.sql_rate),
+                    still_cold: share(r.still_cold),
+                    buyers: r.buyers,
+                    revenue_per_visitor: money(r.revenue_per_visitor),
+                    cost: r.cost.map(money),
+                    cpa_sql: r.cpa_sql.map(money),
+                }),
+        );
     }
     out
 }
@@ -482,4 +492,42 @@ fn no_channels(format: super::read::Format) -> String {
         "{} logs carry no page_location or referrer, so they have no acquisition channel; channels needs jsonl or datalayer logs with page_location",
         format.name()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::channel::Touch;
+
+    fn lead(campaign: &str, sql: bool) -> Lead {
+        let url = format!(
+            "https://s.example/?utm_source=meta&utm_medium=paid_social&utm_campaign={campaign}"
+        );
+        Lead {
+            visitor: String::new(),
+            first: Some(Touch::of(&url, None)),
+            last_non_direct: None,
+            scores: vec![0.0, if sql { 70.0 } else { 10.0 }],
+            stage: if sql { Stage::Sql } else { Stage::Cold },
+            sql_days: sql.then_some(1.0),
+            bought: false,
+            revenue: 0.0,
+        }
+    }
+
+    #[test]
+    fn audiences_say_which_rates_differ_from_everyone() {
+        // 16 SQLs of 40 (40 %): 15 of 20 lies above (interval 53–89 %), 1 of 20 below (1–24 %).
+        let leads: Vec<Lead> = (0..20)
+            .map(|i| lead("lookalike", i < 15))
+            .chain((0..20).map(|i| lead("broad", i < 1)))
+            .collect();
+        let list = audiences(&leads, Credit::First, None);
+        let find = |name: &str| list.iter().find(|a| a.name == name).unwrap();
+        assert_eq!(find("lookalike").vs_all, "higher");
+        assert_eq!(find("broad").vs_all, "lower");
+        assert_eq!(find("meta / paid_social").vs_all, "not different");
+        assert_eq!(list[0].name, "lookalike", "ranked by SQL rate");
+        assert_eq!((find("broad").sqls, find("broad").still_cold), (1, 0.95));
+    }
 }
