@@ -198,84 +198,24 @@ pub enum Category {
     Shopping,
 }
 
-/// The major sites of each of Google's source-category lists.
-const CATEGORIES: &[(Category, &[&str])] = &[
+/// The major sites of each of Google's source-category lists, comma-separated (one string per
+/// list is smaller in the wasm than a slice of strings).
+const CATEGORIES: &[(Category, &str)] = &[
     (
         Category::Search,
-        &[
-            "google",
-            "bing",
-            "yahoo",
-            "baidu",
-            "yandex",
-            "duckduckgo",
-            "ecosia",
-            "naver",
-            "seznam",
-            "qwant",
-            "ask",
-            "aol",
-            "msn",
-            "sogou",
-            "daum",
-            "so.com",
-        ],
+        "google,bing,yahoo,baidu,yandex,duckduckgo,ecosia,naver,seznam,qwant,ask,aol,msn,sogou,daum,so.com",
     ),
     (
         Category::Social,
-        &[
-            "facebook",
-            "fb",
-            "instagram",
-            "ig",
-            "messenger",
-            "whatsapp",
-            "linkedin",
-            "lnkd.in",
-            "twitter",
-            "t.co",
-            "pinterest",
-            "reddit",
-            "tiktok",
-            "snapchat",
-            "tumblr",
-            "quora",
-            "medium.com",
-            "vk.com",
-            "weibo",
-            "wechat",
-            "line.me",
-            "t.me",
-        ],
+        "facebook,fb,instagram,ig,messenger,whatsapp,linkedin,lnkd.in,twitter,t.co,pinterest,reddit,tiktok,snapchat,tumblr,quora,medium.com,vk.com,weibo,wechat,line.me,t.me",
     ),
     (
         Category::Video,
-        &[
-            "youtube",
-            "vimeo",
-            "twitch",
-            "dailymotion",
-            "wistia",
-            "netflix",
-            "hulu",
-            "ted.com",
-        ],
+        "youtube,vimeo,twitch,dailymotion,wistia,netflix,hulu,ted.com",
     ),
     (
         Category::Shopping,
-        &[
-            "google shopping",
-            "igshopping",
-            "amazon",
-            "ebay",
-            "etsy",
-            "walmart",
-            "alibaba",
-            "mercadolibre",
-            "shopify",
-            "shop.app",
-            "stripe",
-        ],
+        "google shopping,igshopping,amazon,ebay,etsy,walmart,alibaba,mercadolibre,shopify,shop.app,stripe",
     ),
 ];
 
@@ -302,8 +242,8 @@ fn entry(source: &str) -> Option<(Category, &'static str)> {
     };
     CATEGORIES.iter().find_map(|(category, names)| {
         names
-            .iter()
-            .find(|&&name| {
+            .split(',')
+            .find(|&name| {
                 if name.contains('.') {
                     source == name
                         || source
@@ -313,7 +253,7 @@ fn entry(source: &str) -> Option<(Category, &'static str)> {
                     site == name
                 }
             })
-            .map(|&name| (*category, name))
+            .map(|name| (*category, name))
     })
 }
 
@@ -322,11 +262,11 @@ pub fn category(source: &str) -> Option<Category> {
     entry(source).map(|(c, _)| c)
 }
 
-/// GA4's longest parameter value, in characters.
+/// GA4's longest parameter value is 100 characters; we cut at 100 bytes, on a character boundary.
 const MAX_VALUE: usize = 100;
 
 /// A campaign value as GA4 reports it: percent-decoded, `+` as a space, trimmed, ASCII
-/// lowercased (no Unicode tables in the wasm), at most 100 characters.
+/// lowercased (no Unicode tables in the wasm), at most [`MAX_VALUE`] bytes.
 fn decode(raw: &str) -> String {
     let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
     let bytes = raw.as_bytes();
@@ -346,12 +286,13 @@ fn decode(raw: &str) -> String {
         }
         i += 1;
     }
-    let text = String::from_utf8_lossy(&out);
+    // Bytes that do not decode to UTF-8 stay as they were written.
+    let text = String::from_utf8(out).unwrap_or_else(|_| raw.into());
     let text = text.trim();
-    let end = text
-        .char_indices()
-        .nth(MAX_VALUE)
-        .map_or(text.len(), |(i, _)| i);
+    let mut end = text.len().min(MAX_VALUE);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
     text[..end].to_ascii_lowercase()
 }
 
@@ -732,8 +673,13 @@ mod tests {
         assert_eq!(decode("caf%C3%A9%2Bcr%C3%A8me"), "café+crème");
         assert_eq!(decode("100%"), "100%");
         assert_eq!(decode("%zz%4"), "%zz%4");
-        assert_eq!(decode("%ff"), "\u{fffd}");
-        assert_eq!(decode(&"é".repeat(300)).chars().count(), MAX_VALUE);
+        assert_eq!(
+            decode("%ff"),
+            "%ff",
+            "not UTF-8 once decoded: kept as written"
+        );
+        assert_eq!(decode(&"é".repeat(300)), "é".repeat(50));
+        assert_eq!(decode(&format!("a{}", "é".repeat(300))).len(), 99);
     }
 
     #[test]
