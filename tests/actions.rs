@@ -7,9 +7,11 @@
 use serde_json::{json, Value};
 use shopper_intent::core::actions::{
     self, arms, conversions, decide, dismiss, idle_after_ms, next_deadline, record,
-    wants_exit_intent, Context, Decision, Kind, Trigger, DEFAULT_EXPERIMENT,
+    wants_exit_intent, Context, Decision, Trigger,
 };
+use shopper_intent::core::config::actions::DEFAULT_EXPERIMENT;
 use shopper_intent::core::experiment::Experiment;
+use shopper_intent::core::model::Kind;
 use shopper_intent::core::{Config, Event, Model, Profile, Stage};
 
 const T0: u64 = 1_700_000_000_000;
@@ -1062,7 +1064,7 @@ fn memory_survives_encoding_and_stays_bounded() {
     assert!((64..=72).contains(&shown), "{shown}");
     let text = s.profile.encode();
     assert!(text.len() < 4096, "{} bytes", text.len());
-    assert_eq!(Profile::decode(&text), Ok(s.profile.clone()));
+    assert_eq!(Profile::decode(&text), Ok(s.profile));
 }
 
 #[test]

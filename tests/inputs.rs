@@ -91,7 +91,7 @@ fn an_out_of_order_on_site_event_is_refused_and_changes_nothing() {
     let mut p = Profile::new("v");
     let at = |ms: u64, name: &str| Event::decode(name, ms, &&json!({})).unwrap().unwrap();
     p.track(&model, &at(2_000_000, "page_view")).unwrap();
-    let before = p.clone();
+    let before = p;
     let err = p.track(&model, &at(1_000_000, "page_view")).unwrap_err();
     assert!(err.is_out_of_order());
     assert_eq!(

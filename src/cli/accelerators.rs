@@ -240,7 +240,7 @@ impl Player for Replay<'_> {
 
     fn open(&mut self, id: String, scan: &Scan) -> Live {
         Live {
-            profile: Profile::new(id),
+            profile: Profile::new(&id),
             visits: Visits::default(),
             moments: Vec::new(),
             resolved: 0,

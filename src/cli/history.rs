@@ -318,6 +318,8 @@ fn close<P: Player>(
 
 /// A visitor being scored up to their cut-off.
 struct Live {
+    /// The whole id (the profile keeps at most 64 bytes of it, for experiments).
+    visitor: String,
     profile: Profile,
     /// Decayed signal counts per event rule: (value, at_ms).
     signals: [(f64, u64); crate::core::model::EVENT_RULES],
@@ -373,7 +375,8 @@ impl Player for Scoring<'_> {
 
     fn open(&mut self, id: String, _scan: &Scan) -> Live {
         Live {
-            profile: Profile::new(id),
+            profile: Profile::new(&id),
+            visitor: id,
             signals: [(0.0, 0); crate::core::model::EVENT_RULES],
             done: false,
         }
@@ -393,7 +396,7 @@ impl Player for Scoring<'_> {
         match l.profile.track(self.model, &event) {
             Ok(fired) => {
                 totals.replayed += 1;
-                let signals = l.profile.signals();
+                let signals: Vec<_> = l.profile.signals().collect();
                 let new = &signals[signals.len().saturating_sub(fired as usize)..];
                 for s in new {
                     let (value, at) = &mut l.signals[s.rule as usize];
@@ -429,7 +432,7 @@ impl Player for Scoring<'_> {
         }
         self.outcomes[slot] = Some(Outcome {
             snapshot: l.profile.snapshot(model, at),
-            visitor: std::mem::take(&mut l.profile.visitor_id),
+            visitor: std::mem::take(&mut l.visitor),
             bought: p.bought,
             signals,
         });

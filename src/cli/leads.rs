@@ -112,6 +112,8 @@ pub struct Leads {
 }
 
 struct Live {
+    /// The whole id (the profile keeps at most 64 bytes of it).
+    visitor: String,
     profile: Profile,
     visits: Visits,
     first_ms: u64,
@@ -159,7 +161,8 @@ impl Player for Replay<'_> {
 
     fn open(&mut self, id: String, scan: &Scan) -> Live {
         Live {
-            profile: Profile::new(id),
+            profile: Profile::new(&id),
+            visitor: id,
             visits: Visits::default(),
             first_ms: scan.first_ms,
             first: None,
@@ -212,7 +215,7 @@ impl Player for Replay<'_> {
     fn close(&mut self, slot: usize, _scan: &Scan, mut l: Live, _totals: &mut Totals) {
         self.mark(&mut l, u64::MAX);
         self.leads[slot] = Some(Lead {
-            visitor: std::mem::take(&mut l.profile.visitor_id),
+            visitor: l.visitor,
             first: l.first,
             last_non_direct: l.last_non_direct,
             scores: l.scores,

@@ -120,7 +120,7 @@ impl Player for Replay<'_> {
 
     fn open(&mut self, id: String, _scan: &Scan) -> Live {
         Live {
-            profile: Profile::new(id),
+            profile: Profile::new(&id),
             week: None,
             cut: None,
             revenue: 0.0,

@@ -22,8 +22,8 @@
 //! are written out by hand (no regex crate in the wasm).
 
 use super::visit::{host_of, param, Channel};
-use std::string::String;
-use std::vec::Vec;
+use alloc::string::String;
+use alloc::vec::Vec;
 
 /// GA4's default channel groups, in the order its rules are tried.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -448,6 +448,8 @@ pub fn group(source: &str, medium: &str, campaign: &str) -> Group {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::format;
+    use alloc::string::ToString;
 
     const SHOP: &str = "https://shop.example/products/linen";
 

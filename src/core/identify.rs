@@ -6,11 +6,12 @@
 //! [`Memory`], kept in the profile): only what is new fires rules, so repeating a report changes
 //! nothing, and a report older than one already applied is ignored.
 
-use super::config::Fields;
 use super::error::Error;
 use super::event::{Event, EventKind, Params};
+use super::fields::Fields;
 use super::model::{Model, RuleId};
-use super::state::Profile;
+use super::state::{remove, Profile};
+use bytemuck::{Pod, Zeroable};
 
 /// The span of the `…30d` counts.
 const WINDOW_MS: u64 = 30 * 86_400_000;
@@ -60,28 +61,31 @@ pub struct Facts {
 }
 
 /// The watermarks of the reports applied so far (stored in [`Profile::identified`]).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
 pub struct Memory {
-    /// `emailOpens30d` of the last report, and its time.
-    pub(crate) opens: u32,
+    /// Time of the last `emailOpens30d` report.
     pub(crate) opens_ms: u64,
-    /// Bounces of the last report, and its time.
-    pub(crate) bounces: u32,
+    /// Time of the last `bounced` report.
     pub(crate) bounces_ms: u64,
-    /// Yes/no facts already applied (see `flag`).
-    pub(crate) flags: u8,
     /// The newest server-reported purchase applied, ms.
     pub(crate) purchase_ms: u64,
+    /// `emailOpens30d` of the last report.
+    pub(crate) opens: u32,
+    /// Bounces of the last report.
+    pub(crate) bounces: u32,
+    /// Yes/no facts already applied (see `flag`).
+    pub(crate) flags: u8,
+    pub(crate) _pad: [u8; 7],
 }
 
-super::codec::stored!(Memory {
-    opens,
-    opens_ms,
-    bounces,
-    bounces_ms,
-    flags,
-    purchase_ms
-});
+impl Memory {
+    pub(crate) fn forget_future(&mut self, clamp: &mut impl FnMut(&mut u64)) {
+        clamp(&mut self.opens_ms);
+        clamp(&mut self.bounces_ms);
+        clamp(&mut self.purchase_ms);
+    }
+}
 
 mod flag {
     pub const SUBSCRIBED: u8 = 1;
@@ -265,12 +269,18 @@ impl Profile {
         for item in &purchase.items {
             self.remember_purchase(item, t);
         }
-        self.cart.retain(|line| line.added_ms > t);
+        let mut at = 0;
+        while at < self.cart().len() {
+            if self.cart[at].added_ms > t {
+                at += 1;
+            } else {
+                remove(&mut self.cart, &mut self.n_cart, at);
+            }
+        }
         let checkout = self
-            .signals
-            .iter()
-            .rev()
-            .find(|s| s.rule == RuleId::BeginCheckout);
+            .signals()
+            .filter(|s| s.rule == RuleId::BeginCheckout)
+            .last();
         if checkout.is_some_and(|s| s.time_ms <= t) {
             self.abandoned = Default::default();
         }
@@ -299,7 +309,7 @@ mod tests {
         let f = facts(json!({"emailOpens30d": 3, "smsOptIn": true, "unsubscribed": false}));
         // 3 opens (+1 each) and the SMS opt-in (+5).
         assert_eq!(p.identify(&model, &f, T0), 4);
-        let once = p.clone();
+        let once = p;
         assert_eq!(p.identify(&model, &f, T0 + 60_000), 0);
         assert_eq!(
             p.snapshot(&model, T0).score,
@@ -356,7 +366,7 @@ mod tests {
         let s = p.snapshot(&model, T0 + DAY);
         assert!(s.suppression.opted_out && s.suppression.bounced);
         // −25 once, −20 once (two bounces, the rule fires once per 30 days).
-        assert_eq!(p.signals().len(), 2);
+        assert_eq!(p.signals().count(), 2);
         let mut q = Profile::new("w");
         q.identify(&model, &facts(json!({"spamComplaint": true})), T0);
         assert!(q.snapshot(&model, T0).suppression.bounced);
@@ -408,8 +418,8 @@ mod tests {
         assert_eq!(p.conversions, 0, "not a conversion seen on site");
         let recent: Vec<_> = p.recent_purchases(&model, T0 + 2 * DAY).collect();
         assert_eq!(recent.len(), 1);
-        assert_eq!(recent[0].category.as_deref(), Some("Coats"));
-        let before = p.clone();
+        assert_eq!(recent[0].category(), Some("Coats"));
+        let before = p;
         p.identify(&model, &f, T0 + 3 * DAY);
         assert_eq!(p, before);
     }

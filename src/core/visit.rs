@@ -4,14 +4,15 @@
 //! the query or fragment parameters and the host, and the `url` crate would triple the wasm.
 
 use super::model::Model;
-use serde::{Deserialize, Serialize};
-use std::string::String;
+use alloc::string::String;
 
 /// How a visit reached the store, from its landing URL and referrer (EVENTS.md §3).
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(
+    not(target_arch = "wasm32"),
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
 )]
-#[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// No campaign, no click id, no external referrer.
     #[default]
@@ -41,6 +42,19 @@ impl Channel {
         Channel::Organic,
         Channel::Referral,
     ];
+
+    /// The channel at `index` (stored state); direct for an unknown index.
+    pub fn from_index(index: u8) -> Channel {
+        Channel::ALL
+            .get(index as usize)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Its index in [`Channel::ALL`], as stored.
+    pub fn index(self) -> u8 {
+        self as u8
+    }
 
     /// The channel's name in reports.
     pub fn name(self) -> &'static str {
@@ -225,16 +239,6 @@ pub fn channel(model: &Model, landing: &str, referrer: Option<&str>) -> Channel 
     }
 }
 
-/// The landing path kept in state: the path only, since queries can carry personal data.
-pub fn landing_path(url: &str) -> String {
-    let p = path_of(url);
-    let mut end = p.len().min(200);
-    while !p.is_char_boundary(end) {
-        end -= 1;
-    }
-    p[..end].into()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,7 +307,7 @@ mod tests {
     #[test]
     fn landing_drops_query() {
         assert_eq!(
-            landing_path("https://s.example/products/a?email=a@b.c"),
+            path_of("https://s.example/products/a?email=a@b.c"),
             "/products/a"
         );
     }
