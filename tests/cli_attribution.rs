@@ -604,94 +604,89 @@ fn accelerators_compare_each_touchpoint_with_visits_at_the_same_stage() {
     // g1 68✓ g2 68✓ g3 6 g4 30 g5 4 | m1 76✓ 68✓ m2 28 24 m3 6 m4 4 m5 44 |
     // o1 68✓ o2 63✓ 44✓ o3 4 o4 21 | e1 63✓ e2 70✓ 59✓ e3 9 e4 24 | d1 4 d2 6: Σ 861, 10 ✓.
     assert_eq!(r["visit_starts"].as_u64(), Some(28));
-    // The quiz page: o2 (cold at 19 → 63) and e2 (11 → 70), against the 20 cold starts of the
-    // others: Σ 861 − 236 = 625, 6 reached SQL.
-    touch(
-        &r,
-        "page: /pages/fit-quiz",
-        (2, 2),
-        ((44.0 + 59.0) / 2.0, 625.0 / 20.0),
-        (1.0, 6.0 / 20.0),
-    );
-    // quiz_complete itself: o2 is warm by then (26 → 63), e2 cold (18 → 70). The only warm
-    // start of the others is g4's return (+9, no SQL): the baseline weighs the two stages.
-    touch(
-        &r,
-        "event: quiz_complete",
-        (2, 2),
-        ((37.0 + 52.0) / 2.0, (9.0 + 625.0 / 20.0) / 2.0),
-        (1.0, (0.0 + 6.0 / 20.0) / 2.0),
-    );
-    // Retargeting: m1 (8 → 76) and m2 (4 → 28) at cold; g4's warm return has no warm baseline
-    // of others, so it is not compared. Baseline: cold starts of all but g4, m1, m2.
-    touch(
-        &r,
-        "campaign: meta-retargeting",
-        (3, 2),
-        ((68.0 + 24.0) / 2.0, (861.0 - 226.0) / 19.0),
-        (0.5, 8.0 / 19.0),
-    );
-    // The buying guide: o1 68, o2 63, o3 4, each landing on it.
-    touch(
-        &r,
-        "page: /blogs/guides/linen-buying-guide",
-        (3, 3),
-        (45.0, (861.0 - 179.0) / 20.0),
-        (2.0 / 3.0, 7.0 / 20.0),
-    );
-    // Email click-throughs: e1–e4 at their first (cold) visit and m1's cart reminder at MQL
-    // (57 → 76); baselines: 17 cold starts (Σ 492, 5 ✓) and g2's MQL return (+24 ✓).
-    touch(
-        &r,
-        "email click-through",
-        (5, 5),
-        ((166.0 + 19.0) / 5.0, (4.0 * 492.0 / 17.0 + 24.0) / 5.0),
-        (3.0 / 5.0, (4.0 * 5.0 / 17.0 + 1.0) / 5.0),
-    );
-    touch(
-        &r,
-        "campaign: welcome-popup",
-        (4, 4),
-        (41.5, (861.0 - 225.0) / 19.0),
-        (0.5, 7.0 / 19.0),
-    );
-    touch(
-        &r,
-        "campaign: cart-reminder",
-        (1, 1),
-        (19.0, (24.0 + 14.0) / 2.0),
-        (1.0, 1.0),
-    );
-    touch(
-        &r,
-        "campaign: google-nonbrand",
-        (5, 5),
-        (35.2, (861.0 - 176.0) / 19.0),
-        (0.4, 8.0 / 19.0),
-    );
-    touch(
-        &r,
-        "campaign: meta-prospecting",
-        (5, 5),
-        (31.6, (861.0 - 250.0) / 17.0),
-        (0.2, 8.0 / 17.0),
-    );
-    // g4 came through Facebook too, at warm: counted as a visitor, not compared.
-    touch(
-        &r,
-        "source / medium: facebook / paid_social",
-        (6, 5),
-        (31.6, (861.0 - 280.0) / 16.0),
-        (0.2, 0.5),
-    );
-    // The size guide, on g4's (4 → 30) and o4's (4 → 21) first visits.
-    touch(
-        &r,
-        "page: /pages/size-guide",
-        (2, 2),
-        ((26.0 + 17.0) / 2.0, (861.0 - 51.0) / 22.0),
-        (0.0, 10.0 / 22.0),
-    );
+    // (touchpoint, (visitors, compared), (change, baseline), (SQL rate, baseline SQL rate))
+    let cases = [
+        // The quiz page: o2 (cold at 19 → 63) and e2 (11 → 70), against the 20 cold starts of the
+        // others: Σ 861 − 236 = 625, 6 reached SQL.
+        (
+            "page: /pages/fit-quiz",
+            (2, 2),
+            ((44.0 + 59.0) / 2.0, 625.0 / 20.0),
+            (1.0, 6.0 / 20.0),
+        ),
+        // quiz_complete itself: o2 is warm by then (26 → 63), e2 cold (18 → 70). The only warm
+        // start of the others is g4's return (+9, no SQL): the baseline weighs the two stages.
+        (
+            "event: quiz_complete",
+            (2, 2),
+            ((37.0 + 52.0) / 2.0, (9.0 + 625.0 / 20.0) / 2.0),
+            (1.0, (0.0 + 6.0 / 20.0) / 2.0),
+        ),
+        // Retargeting: m1 (8 → 76) and m2 (4 → 28) at cold; g4's warm return has no warm baseline
+        // of others, so it is not compared. Baseline: cold starts of all but g4, m1, m2.
+        (
+            "campaign: meta-retargeting",
+            (3, 2),
+            ((68.0 + 24.0) / 2.0, (861.0 - 226.0) / 19.0),
+            (0.5, 8.0 / 19.0),
+        ),
+        // The buying guide: o1 68, o2 63, o3 4, each landing on it.
+        (
+            "page: /blogs/guides/linen-buying-guide",
+            (3, 3),
+            (45.0, (861.0 - 179.0) / 20.0),
+            (2.0 / 3.0, 7.0 / 20.0),
+        ),
+        // Email click-throughs: e1–e4 at their first (cold) visit and m1's cart reminder at MQL
+        // (57 → 76); baselines: 17 cold starts (Σ 492, 5 ✓) and g2's MQL return (+24 ✓).
+        (
+            "email click-through",
+            (5, 5),
+            ((166.0 + 19.0) / 5.0, (4.0 * 492.0 / 17.0 + 24.0) / 5.0),
+            (3.0 / 5.0, (4.0 * 5.0 / 17.0 + 1.0) / 5.0),
+        ),
+        (
+            "campaign: welcome-popup",
+            (4, 4),
+            (41.5, (861.0 - 225.0) / 19.0),
+            (0.5, 7.0 / 19.0),
+        ),
+        (
+            "campaign: cart-reminder",
+            (1, 1),
+            (19.0, (24.0 + 14.0) / 2.0),
+            (1.0, 1.0),
+        ),
+        (
+            "campaign: google-nonbrand",
+            (5, 5),
+            (35.2, (861.0 - 176.0) / 19.0),
+            (0.4, 8.0 / 19.0),
+        ),
+        (
+            "campaign: meta-prospecting",
+            (5, 5),
+            (31.6, (861.0 - 250.0) / 17.0),
+            (0.2, 8.0 / 17.0),
+        ),
+        // g4 came through Facebook too, at warm: counted as a visitor, not compared.
+        (
+            "source / medium: facebook / paid_social",
+            (6, 5),
+            (31.6, (861.0 - 280.0) / 16.0),
+            (0.2, 0.5),
+        ),
+        // The size guide, on g4's (4 → 30) and o4's (4 → 21) first visits.
+        (
+            "page: /pages/size-guide",
+            (2, 2),
+            ((26.0 + 17.0) / 2.0, (861.0 - 51.0) / 22.0),
+            (0.0, 10.0 / 22.0),
+        ),
+    ];
+    for (name, counts, changes, sqls) in cases {
+        touch(&r, name, counts, changes, sqls);
+    }
     // Ranked by difference.
     let ranked = names(&r["touchpoints"], "touchpoint");
     assert_eq!(

@@ -14,7 +14,7 @@
 //! with a holdout, not the touchpoint's effect. Moments less than N days before the log's end and
 //! touchpoints after a visitor's first purchase are left out.
 
-use super::history::{play, Player, Scan, Totals};
+use super::history::{play_reporting, Player, Scan, Totals};
 use super::leads::Visits;
 use super::table;
 use crate::core::channel::{Group, Touch};
@@ -449,13 +449,7 @@ pub fn report(
         visit_starts: [Sums::default(); 4],
         log_end_ms: 0,
     };
-    let (_, totals) = play(
-        path,
-        format,
-        None,
-        &mut replay,
-        &mut super::history::bad_rows_on_stderr(),
-    )?;
+    let (_, totals) = play_reporting(path, format, &mut replay)?;
     let mut touchpoints: Vec<Accelerator> = replay
         .names
         .iter()

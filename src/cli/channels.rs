@@ -408,13 +408,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         return Err(no_channels(f));
     }
     let model = args.log.model()?;
-    let log = super::leads::replay(
-        &args.log.file,
-        args.log.format,
-        &model,
-        args.days,
-        &mut super::history::bad_rows_on_stderr(),
-    )?;
+    let log = super::leads::replay(&args.log.file, args.log.format, &model, args.days)?;
     if !log.format.has_pages() {
         return Err(no_channels(log.format));
     }

@@ -300,6 +300,15 @@ pub fn play<P: Player>(
     Ok((format, totals))
 }
 
+/// [`play`] with bad rows reported on stderr, as every command reports them.
+pub fn play_reporting<P: Player>(
+    path: &Path,
+    format: Option<Format>,
+    player: &mut P,
+) -> Result<(Format, Totals), String> {
+    play(path, format, None, player, &mut bad_rows_on_stderr())
+}
+
 /// Plays a visitor's held events (sorted by time, stable), then closes them.
 fn close<P: Player>(
     player: &mut P,

@@ -3,8 +3,8 @@
 //! reached SQL, and what they bought. `channels` groups leads by channel, source / medium or
 //! campaign.
 
-use super::history::{play, Player, Scan, Totals};
-use super::read::{Format, RowError};
+use super::history::{play_reporting, Player, Scan, Totals};
+use super::read::Format;
 use crate::core::channel::{Group, Touch};
 use crate::core::model::DAY_MS;
 use crate::core::{Event, EventKind, Model, Profile, Snapshot, Stage};
@@ -227,13 +227,13 @@ impl Player for Replay<'_> {
     }
 }
 
-/// Replays `path` through `model`, scoring each visitor up to `days` days after their first event.
+/// Replays `path` through `model`, scoring each visitor up to `days` days after their first
+/// event; bad rows are reported on stderr.
 pub fn replay(
     path: &Path,
     format: Option<Format>,
     model: &Model,
     days: u32,
-    warn: &mut dyn FnMut(&RowError),
 ) -> Result<Leads, String> {
     let mut player = Replay {
         model,
@@ -241,7 +241,7 @@ pub fn replay(
         leads: Vec::new(),
         span_ms: (0, 0),
     };
-    let (format, totals) = play(path, format, None, &mut player, warn)?;
+    let (format, totals) = play_reporting(path, format, &mut player)?;
     Ok(Leads {
         format,
         leads: player.leads.into_iter().flatten().collect(),

@@ -7,7 +7,7 @@
 //! count, the purchase does not, as in `evaluate`), else at their last event of the week. Bought:
 //! a purchase that week; revenue: that week's purchases.
 
-use super::history::{play, Player, Scan, Totals};
+use super::history::{play_reporting, Player, Scan, Totals};
 use super::leads::revenue;
 use super::table;
 use crate::core::{Event, EventKind, Intent, Model, Profile, Snapshot, Stage};
@@ -183,13 +183,7 @@ pub fn report(
         intents: Tally::new(),
         stages: Tally::new(),
     };
-    let (_, totals) = play(
-        path,
-        format,
-        None,
-        &mut replay,
-        &mut super::history::bad_rows_on_stderr(),
-    )?;
+    let (_, totals) = play_reporting(path, format, &mut replay)?;
     Ok(Report {
         file: path.display().to_string(),
         by_intent: rows(&replay.intents, |i| {
