@@ -31,6 +31,14 @@ fn on_store(args: &[&str]) -> Output {
     run(&all)
 }
 
+/// `channels --by campaign --spend spend.csv` on the fixture, with `extra`.
+fn campaigns_with_spend(extra: &[&str]) -> Output {
+    let spend = path("spend.csv");
+    let mut args = vec!["channels", "--by", "campaign", "--spend", &spend];
+    args.extend_from_slice(extra);
+    on_store(&args)
+}
+
 /// Runs a command on the fixture; its JSON report.
 fn report(command: &str, extra: &[&str]) -> (Value, String) {
     let mut args = vec![command, "--json"];
@@ -304,8 +312,7 @@ fn channels_by_campaign_with_spend_reproduce_the_articles_table() {
 
 #[test]
 fn the_terminal_table_says_which_rows_had_no_cost() {
-    let spend = path("spend.csv");
-    let o = on_store(&["channels", "--by", "campaign", "--spend", &spend]);
+    let o = campaigns_with_spend(&[]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     let line = |name: &str| {
@@ -428,16 +435,7 @@ fn last_non_direct_touch_moves_the_credit_to_later_campaigns() {
 fn audiences_rank_campaigns_and_sources_by_sql_rate() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("audiences.csv");
-    let spend = path("spend.csv");
-    let o = on_store(&[
-        "channels",
-        "--by",
-        "campaign",
-        "--spend",
-        &spend,
-        "--out-audiences",
-        out.to_str().unwrap(),
-    ]);
+    let o = campaigns_with_spend(&["--out-audiences", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let mut csv = csv::Reader::from_path(&out).unwrap();
     assert_eq!(
@@ -846,17 +844,8 @@ fn charts(dom: &str) -> Vec<String> {
 #[test]
 fn the_html_reports_render_their_charts_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
-    let spend = path("spend.csv");
     let page = dir.path().join("channels.html");
-    let o = on_store(&[
-        "channels",
-        "--by",
-        "campaign",
-        "--spend",
-        &spend,
-        "--html",
-        page.to_str().unwrap(),
-    ]);
+    let o = campaigns_with_spend(&["--html", page.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let dom = rendered(&page);
     assert!(

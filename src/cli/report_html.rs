@@ -8,6 +8,7 @@ use super::evaluate::Report;
 use super::history::Outcome;
 use super::metrics;
 use super::table;
+use plotters::coord::ranged1d::AsRangedCoord;
 use plotters::prelude::*;
 
 const WIDTH: u32 = 640;
@@ -54,6 +55,30 @@ fn svg_sized(
         Ok(()) => out,
         Err(e) => format!("<p>chart not drawn: {}</p>", escape(&e)),
     }
+}
+
+/// A chart on an SVG page, over the coordinates `X` and `Y` make.
+type Chart<'a, 'b, X, Y> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<<X as AsRangedCoord>::CoordDescType, <Y as AsRangedCoord>::CoordDescType>,
+>;
+
+/// A chart with its caption and label areas, every report's layout.
+fn axes<'a, 'b, X: AsRangedCoord, Y: AsRangedCoord>(
+    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    caption: impl AsRef<str>,
+    y_label_area: u32,
+    x: X,
+    y: Y,
+) -> Result<Chart<'a, 'b, X, Y>, String> {
+    ChartBuilder::on(root)
+        .caption(caption, ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(y_label_area)
+        .build_cartesian_2d(x, y)
+        .map_err(|e| e.to_string())
 }
 
 /// Series colours, colour-blind safe (Dark2).
@@ -104,13 +129,13 @@ pub fn bar_chart(caption: &str, axis: &str, bars: &[Bar], tick: &dyn Fn(f64) -> 
     let labels: Vec<String> = bars.iter().map(|b| short_label(&b.label)).collect();
     let height = (90 + 30 * n as u32).max(180);
     svg_sized((WIDTH, height), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(caption, ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(190)
-            .build_cartesian_2d(lo..hi, (0..n as i32 - 1).into_segmented())
-            .map_err(|e| e.to_string())?;
+        let mut chart = axes(
+            root,
+            caption,
+            190,
+            lo..hi,
+            (0..n as i32 - 1).into_segmented(),
+        )?;
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -166,13 +191,7 @@ pub fn line_chart(
     let y_hi = points().map(|p| p.1).fold(1.0f64, f64::max) * 1.1;
     let y_lo = points().map(|p| p.1).fold(0.0f64, f64::min);
     svg(|root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(caption, ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(48)
-            .build_cartesian_2d(0.0..x_hi, y_lo..y_hi)
-            .map_err(|e| e.to_string())?;
+        let mut chart = axes(root, caption, 48, 0.0..x_hi, y_lo..y_hi)?;
         chart
             .configure_mesh()
             .light_line_style(WHITE)
@@ -272,13 +291,13 @@ fn histogram_chart(report: &Report, outcomes: &[Outcome]) -> String {
         .max(0.01)
         * 1.1;
     svg(|root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption("Score at the cut-off: buyers vs others", ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(48)
-            .build_cartesian_2d(lo..hi, 0.0..top)
-            .map_err(|e| e.to_string())?;
+        let mut chart = axes(
+            root,
+            "Score at the cut-off: buyers vs others",
+            48,
+            lo..hi,
+            0.0..top,
+        )?;
         chart
             .configure_mesh()
             .x_desc("score")
@@ -322,13 +341,7 @@ fn roc_chart(report: &Report, outcomes: &[Outcome]) -> String {
     points.extend(metrics::roc_curve(&scored).iter().map(|c| (c.fpr, c.tpr)));
     let caption = format!("ROC curve (AUC {})", table::auc(report.roc_auc));
     svg(|root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(caption, ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(48)
-            .build_cartesian_2d(0.0..1.0, 0.0..1.0)
-            .map_err(|e| e.to_string())?;
+        let mut chart = axes(root, caption, 48, 0.0..1.0, 0.0..1.0)?;
         chart
             .configure_mesh()
             .x_desc("share of non-buyers at or above")
@@ -355,13 +368,13 @@ fn stage_chart(report: &Report) -> String {
         * 1.15;
     let n = groups.len();
     svg(|root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption("Conversion by stage at the cut-off", ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(48)
-            .build_cartesian_2d(0.0..n as f64, 0.0..top)
-            .map_err(|e| e.to_string())?;
+        let mut chart = axes(
+            root,
+            "Conversion by stage at the cut-off",
+            48,
+            0.0..n as f64,
+            0.0..top,
+        )?;
         let names: Vec<String> = groups
             .iter()
             .map(|g| format!("{} ({})", g.name, g.visitors))
