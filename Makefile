@@ -8,9 +8,6 @@ SHELL := bash
 # cargo and wasm-bindgen live in ~/.cargo/bin, which CI's PATH may lack.
 export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
 
-WASM     := target/wasm32-unknown-unknown/release/shopper_intent.wasm
-WASM_OPT := tests/node_modules/.bin/wasm-opt
-TERSER   := tests/node_modules/.bin/terser
 PORT     ?= 8080
 
 # Browser tests: wasm-bindgen-test-runner (the runner in .cargo/config.toml) starts chromedriver,
@@ -27,19 +24,12 @@ help: ## list the targets
 install-deps: ## install the wasm target, chromium, wasm-bindgen-cli, tests/node_modules (skips what is there)
 	@bash scripts/install-deps.sh
 
-build: wasm-pkg ## release wasm -> pkg/ (wasm-bindgen, wasm-opt -Oz, loader), then print sizes
+build: wasm-pkg ## the tag, the engine, the default model and the lazy files -> pkg/ (scripts/build-web.sh); prints sizes
 	@bash scripts/sizes.sh
 
 wasm-pkg:
 	@bash scripts/install-deps.sh rust bindgen npm
-	cargo build --lib --release --target wasm32-unknown-unknown
-	wasm-bindgen --target web --out-dir pkg --out-name shopper_intent $(WASM)
-	@# wasm-opt reads the wasm features from the module's target_features section (rustc writes it).
-	$(WASM_OPT) -Oz --strip-debug --strip-producers --strip-target-features pkg/shopper_intent_bg.wasm -o pkg/shopper_intent_bg.wasm
-	@if [ -f src/web/loader.js ]; then cp -v src/web/loader.js pkg/shopper-intent.js; else rm -f pkg/shopper-intent.js; fi
-	@# Minify the JS that stores download (-2.7 KB gzipped); pkg/shopper_intent.d.ts keeps the types.
-	@for f in pkg/shopper_intent.js pkg/shopper-intent.js; do \
-		if [ -f $$f ]; then $(TERSER) $$f --module --compress --mangle -o $$f; fi; done
+	@bash scripts/build-web.sh
 
 demo: build ## build, then serve the demo store (www/) at http://127.0.0.1:8080 (PORT=... to change)
 	@echo

@@ -36,6 +36,8 @@ enum Command {
     Score(score::Args),
     /// Print the default model as a full, editable config.
     Config,
+    /// Validate a config and compile it into the model file the browser tag loads.
+    Compile(CompileArgs),
     /// Lift per experiment from the exposures and conversions pushed to the dataLayer.
     AbReport(ab_report::Args),
     /// Score each visitor of a history before the outcome; AUC, conversion by stage, thresholds.
@@ -56,6 +58,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Score(args) => score::run(args),
         Command::Config => print_default_config(),
+        Command::Compile(args) => compile(args),
         Command::AbReport(args) => ab_report::run(args),
         Command::Evaluate(args) => evaluate::run(args),
         Command::Calibrate(args) => calibrate::run(args),
@@ -101,18 +104,44 @@ pub(crate) fn print_report<T: serde::Serialize>(
     Ok(())
 }
 
+/// `shopper-intent compile`.
+#[derive(clap::Args, Debug)]
+struct CompileArgs {
+    /// The config (JSON); the default model without one.
+    config: Option<std::path::PathBuf>,
+    /// Where to write the model file (standard output without).
+    #[arg(long)]
+    out: Option<std::path::PathBuf>,
+}
+
+fn compile(args: CompileArgs) -> Result<ExitCode, String> {
+    let config = match &args.config {
+        Some(path) => read_config(path)?,
+        None => crate::core::Config::default(),
+    };
+    let file = config.model_file().map_err(|e| e.to_string())?;
+    match &args.out {
+        Some(path) => std::fs::write(path, file + "\n")
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        None => println!("{file}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_config(path: &std::path::Path) -> Result<crate::core::Config, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("config {}: not JSON: {e}", path.display()))?;
+    crate::core::Config::read(&json).map_err(|e| format!("config {}: {e}", path.display()))
+}
+
 /// Loads and validates a config file; the defaults without one.
 pub(crate) fn load_model(path: Option<&std::path::Path>) -> Result<crate::core::Model, String> {
     let Some(path) = path else {
         return Ok(crate::core::Model::default());
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
-    let json: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("config {}: not JSON: {e}", path.display()))?;
-    let config =
-        crate::core::Config::read(&json).map_err(|e| format!("config {}: {e}", path.display()))?;
-    config
+    read_config(path)?
         .compile()
         .map_err(|e| format!("config {}: {e}", path.display()))
 }

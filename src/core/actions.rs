@@ -384,7 +384,8 @@ impl Facts<'_> {
             p.push_str(" s on the page");
             part(&[&p]);
         }
-        parts.join(", ")
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        super::text::join(&parts, ", ")
     }
 
     fn status(&self, rule: &Nudge, trigger: Trigger) -> Status {
@@ -439,7 +440,9 @@ impl Facts<'_> {
         let Some((at_ms, alternative)) = best else {
             return Status::Blocked;
         };
-        if rule.message.contains("{product}") && self.product(rule.promotional).is_none() {
+        if super::text::contains(&rule.message, "{product}")
+            && self.product(rule.promotional).is_none()
+        {
             return Status::Blocked;
         }
         if let Some(e) = rule.experiment {
@@ -508,7 +511,7 @@ pub fn decide<'m>(profile: &Profile, model: &'m Model, ctx: &Context) -> Option<
         };
         let product = f.product(rule.promotional);
         let message = match product {
-            Some(name) => rule.message.replace("{product}", name),
+            Some(name) => super::text::replace(&rule.message, "{product}", name),
             None => rule.message.clone(),
         };
         let assignment = rule.experiment.and_then(|e| {
@@ -535,7 +538,7 @@ pub fn decide<'m>(profile: &Profile, model: &'m Model, ctx: &Context) -> Option<
             variant: assignment.map(|(_, a)| a.name),
             variation: assignment.map(|(_, a)| a.variation),
             message,
-            product: product.map(|p| p.to_string()),
+            product: product.map(String::from),
             reason: f.reason(rule, &rule.when[alternative]),
             promotional: rule.promotional,
             show: assignment.is_none_or(|(_, a)| !a.in_control),

@@ -348,7 +348,7 @@ fn text<P: Params>(
             let len = if s.len() <= max {
                 s.len()
             } else {
-                s.chars().count()
+                super::text::chars(&s)
             };
             if len > max {
                 return Err(Error::event(
@@ -441,7 +441,7 @@ impl Params for &serde_json::Value {
             serde_json::Value::Bool(b) => Value::Bool(*b),
             serde_json::Value::Number(n) => n.as_f64().map_or(Value::Other, Value::Number),
             serde_json::Value::String(s) if s.len() > MAX_URL * 4 => {
-                Value::LongText(s.chars().count())
+                Value::LongText(super::text::chars(s))
             }
             serde_json::Value::String(s) => Value::Text(s.clone()),
             serde_json::Value::Array(a) => Value::List(a.len()),

@@ -45,7 +45,11 @@ impl<P: Params> Fields<P> {
             {
                 return Err(Error::config(
                     join(path, &bad),
-                    ["unknown field; expected one of ", &allowed.join(", ")].concat(),
+                    [
+                        "unknown field; expected one of ",
+                        &super::text::join(allowed, ", "),
+                    ]
+                    .concat(),
                 ));
             }
         }

@@ -20,6 +20,7 @@ pub mod model;
 pub mod pack;
 pub mod score;
 pub mod state;
+pub mod text;
 pub mod visit;
 pub mod wire;
 

@@ -344,7 +344,7 @@ impl Model {
             .position(|t| {
                 t.patterns.iter().any(|p| match p.strip_prefix('=') {
                     Some(exact) => path == exact,
-                    None => path.contains(p.as_str()),
+                    None => super::text::contains(&path, p),
                 })
             })
             .map(|i| i as u8)

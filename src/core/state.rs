@@ -52,38 +52,42 @@ pub type Text<const N: usize> = [u8; N];
 /// `text` cut to fit `N` bytes: whole when it fits, else at a word boundary (or a character
 /// boundary for scripts without spaces) with "…" appended. Returns the bytes and their length.
 pub fn fit<const N: usize>(text: &str) -> (Text<N>, u8) {
+    const ELLIPSIS: &[u8] = "\u{2026}".as_bytes();
+    let bytes = text.as_bytes();
     let mut out = [0u8; N];
-    let cut = if text.len() <= N {
-        text
-    } else {
-        const ELLIPSIS: &str = "\u{2026}";
-        let mut end = N - ELLIPSIS.len();
-        while !text.is_char_boundary(end) {
+    if bytes.len() <= N {
+        out[..bytes.len()].copy_from_slice(bytes);
+        return (out, bytes.len() as u8);
+    }
+    let mut end = N - ELLIPSIS.len();
+    while end > 0 && bytes[end] & 0xc0 == 0x80 {
+        end -= 1;
+    }
+    // Back to the last space, unless that loses most of the text (one long word).
+    if let Some(space) = bytes[..end]
+        .iter()
+        .rposition(|&b| b == b' ')
+        .filter(|&s| s >= end / 2)
+    {
+        end = space;
+        while end > 0 && matches!(bytes[end - 1], b' ' | b',' | b';') {
             end -= 1;
         }
-        let head = &text[..end];
-        // Back to the last space, unless that loses most of the text (one long word).
-        let head = match head.rfind(' ') {
-            Some(space) if space >= end / 2 => head[..space].trim_end_matches([' ', ',', ';']),
-            _ => head,
-        };
-        let n = head.len();
-        out[..n].copy_from_slice(head.as_bytes());
-        out[n..n + ELLIPSIS.len()].copy_from_slice(ELLIPSIS.as_bytes());
-        return (out, (n + ELLIPSIS.len()) as u8);
-    };
-    out[..cut.len()].copy_from_slice(cut.as_bytes());
-    (out, cut.len() as u8)
+    }
+    out[..end].copy_from_slice(&bytes[..end]);
+    out[end..end + ELLIPSIS.len()].copy_from_slice(ELLIPSIS);
+    (out, (end + ELLIPSIS.len()) as u8)
 }
 
 /// `text` cut to at most `N` bytes at a character boundary (for paths: no ellipsis).
 pub fn cut<const N: usize>(text: &str) -> (Text<N>, u8) {
-    let mut end = text.len().min(N);
-    while !text.is_char_boundary(end) {
+    let bytes = text.as_bytes();
+    let mut end = bytes.len().min(N);
+    while end > 0 && end < bytes.len() && bytes[end] & 0xc0 == 0x80 {
         end -= 1;
     }
     let mut out = [0u8; N];
-    out[..end].copy_from_slice(&text.as_bytes()[..end]);
+    out[..end].copy_from_slice(&bytes[..end]);
     (out, end as u8)
 }
 

@@ -4,6 +4,7 @@
 //! the query or fragment parameters and the host, and the `url` crate would triple the wasm.
 
 use super::model::Model;
+use super::text;
 use alloc::string::String;
 
 /// How a visit reached the store, from its landing URL and referrer (EVENTS.md §3).
@@ -121,18 +122,18 @@ const SOCIAL_SITES: &[&str] = &[
 
 /// The path of a URL, absolute or relative, without query or fragment; `/` when empty.
 pub fn path_of(url: &str) -> &str {
-    let rest = match url.find("://") {
+    let rest = match text::find(url, "://") {
         Some(i) => {
-            let after = &url[i + 3..];
-            match after.find(['/', '?', '#']) {
-                Some(j) => &after[j..],
+            let after = text::from(url, i + 3);
+            match text::find_any(after, b"/?#") {
+                Some(j) => text::from(after, j),
                 None => "",
             }
         }
         None => url,
     };
-    let end = rest.find(['?', '#']).unwrap_or(rest.len());
-    let path = &rest[..end];
+    let end = text::find_any(rest, b"?#").unwrap_or(rest.len());
+    let path = text::slice(rest, 0, end);
     if path.is_empty() {
         "/"
     } else {
@@ -142,24 +143,34 @@ pub fn path_of(url: &str) -> &str {
 
 /// The lowercase host of an absolute URL, without port or credentials.
 pub fn host_of(url: &str) -> Option<String> {
-    let after = &url[url.find("://")? + 3..];
-    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
-    let authority = &after[..end];
-    let host = authority.rsplit('@').next().unwrap_or(authority);
-    let host = host.split(':').next().unwrap_or(host);
+    let after = text::from(url, text::find(url, "://")? + 3);
+    let end = text::find_any(after, b"/?#").unwrap_or(after.len());
+    let authority = text::slice(after, 0, end);
+    let at = authority
+        .bytes()
+        .rposition(|b| b == b'@')
+        .map_or(0, |i| i + 1);
+    let host = text::from(authority, at);
+    let host = text::slice(host, 0, text::find_any(host, b":").unwrap_or(host.len()));
     (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
 /// The value of a query or fragment parameter (campaign builders also put UTMs in the fragment).
 pub fn param<'a>(url: &'a str, name: &str) -> Option<&'a str> {
-    let start = url.find(['?', '#'])?;
-    url[start + 1..]
-        .split(['&', '?', '#'])
-        .filter_map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            k.eq_ignore_ascii_case(name).then_some(v)
-        })
-        .next()
+    let mut rest = text::from(url, text::find_any(url, b"?#")? + 1);
+    loop {
+        let end = text::find_any(rest, b"&?#").unwrap_or(rest.len());
+        let pair = text::slice(rest, 0, end);
+        let eq = text::find_any(pair, b"=");
+        let key = text::slice(pair, 0, eq.unwrap_or(pair.len()));
+        if key.eq_ignore_ascii_case(name) {
+            return Some(eq.map_or("", |i| text::from(pair, i + 1)));
+        }
+        if end >= rest.len() {
+            return None;
+        }
+        rest = text::from(rest, end + 1);
+    }
 }
 
 fn has_param(url: &str, names: &[impl AsRef<str>]) -> bool {
@@ -175,11 +186,8 @@ pub fn is_from_email(model: &Model, landing: &str) -> bool {
 
 /// Campaign values are compared lowercased, with `+` and `%20` as spaces and `%2D` as `-`.
 fn decode_lower(v: &str) -> String {
-    v.replace('+', " ")
-        .replace("%20", " ")
-        .replace("%2D", "-")
-        .replace("%2d", "-")
-        .to_ascii_lowercase()
+    let lower = text::replace(&v.to_ascii_lowercase(), "+", " ");
+    text::replace(&text::replace(&lower, "%20", " "), "%2d", "-")
 }
 
 /// The channel of a visit from its landing URL and the page referrer.
@@ -229,8 +237,8 @@ pub fn channel(model: &Model, landing: &str, referrer: Option<&str>) -> Channel 
     match referrer.and_then(host_of) {
         Some(r) if Some(&r) == own.as_ref() => Channel::Direct,
         Some(r)
-            if SEARCH_ENGINES.iter().any(|s| r.contains(s))
-                && !SOCIAL_SITES.iter().any(|s| r.contains(s)) =>
+            if SEARCH_ENGINES.iter().any(|s| text::contains(&r, s))
+                && !SOCIAL_SITES.iter().any(|s| text::contains(&r, s)) =>
         {
             Channel::Organic
         }

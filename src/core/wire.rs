@@ -129,13 +129,15 @@ impl Params for Wire<'_> {
 
     fn at(&self, index: usize) -> Option<Self> {
         let (count, mut at) = self.body(7)?;
+        // The writer may send fewer elements than the count (a list too long to copy).
+        let end = at + u32_at(self.bytes, self.at + 5)?;
         if index >= count {
             return None;
         }
         for _ in 0..index {
             at += self.child(at).size()?;
         }
-        Some(self.child(at)).filter(|v| v.tag() != 0)
+        (at < end).then(|| self.child(at)).filter(|v| v.tag() != 0)
     }
 
     fn keys(&self) -> Vec<String> {
@@ -156,16 +158,17 @@ impl Params for Wire<'_> {
 }
 
 /// Writes wire values natively: for tests of the format, and for fuzzing the decoder.
+#[cfg(any(not(target_arch = "wasm32"), feature = "compiler"))]
 #[derive(Default)]
 pub struct Writer(pub Vec<u8>);
 
+#[cfg(any(not(target_arch = "wasm32"), feature = "compiler"))]
 impl Writer {
     fn u32(&mut self, n: usize) {
         self.0.extend_from_slice(&(n as u32).to_le_bytes());
     }
 
     /// A JSON value, as the browser's writer would send the same JS value.
-    #[cfg(any(not(target_arch = "wasm32"), feature = "compiler"))]
     pub fn json(&mut self, v: &serde_json::Value) {
         use serde_json::Value as J;
         match v {
@@ -197,7 +200,6 @@ impl Writer {
         }
     }
 
-    #[cfg(any(not(target_arch = "wasm32"), feature = "compiler"))]
     fn container(&mut self, tag: u8, count: usize, body: impl FnOnce(&mut Writer)) {
         self.0.push(tag);
         self.u32(count);

@@ -1,5 +1,30 @@
-//! The browser boundary (placeholder while the edge is rewritten).
+//! The browser boundary: the engine behind numbers and one byte buffer per call.
+//!
+//! The loader's JavaScript (`src/web/js/`) does everything that touches the page: it reads the
+//! store's objects (catching what they throw), listens to the page, owns storage, consent,
+//! timers and rendering. It writes an event or an argument into the buffer [`si_input`] returns,
+//! in the wire format of [`crate::core::wire`], and calls one of these exports; results come
+//! back as numbers, and anything longer as a record it reads at [`si_out_ptr`]. No JS object is
+//! held here and no JS function is called but `Math.pow`, so nothing the page does can throw
+//! through wasm frames.
+//!
+//! The clock is the caller's: every export that needs the time takes it.
 
+#[cfg(feature = "bundle")]
+mod heap;
+mod out;
+
+#[cfg(feature = "compiler")]
+mod compiler;
+
+use crate::core::actions::{self, Context, Decision, Trigger};
+use crate::core::event::{Event, EventKind};
+use crate::core::identify::{Bounced, Facts};
+use crate::core::wire::Wire;
+use crate::core::{Model, Profile};
+use alloc::vec::Vec;
+use core::cell::UnsafeCell;
+use out::Out;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -7,4 +32,467 @@ extern "C" {
     /// JS's `Math.pow` (see `core::math`).
     #[wasm_bindgen(js_namespace = Math)]
     pub fn pow(x: f64, y: f64) -> f64;
+}
+
+/// The page's one engine: a model and the visitor's profile.
+struct Engine {
+    model: Option<Model>,
+    profile: Profile,
+    /// The input buffer of the current call.
+    input: (*mut u8, usize),
+    /// The record of the last call.
+    out: (*const u8, usize),
+    #[cfg(not(feature = "bundle"))]
+    kept: Vec<Vec<u8>>,
+}
+
+struct Global(UnsafeCell<Option<Engine>>);
+
+// wasm32-unknown-unknown has one thread, and exports do not re-enter (no callbacks into JS).
+unsafe impl Sync for Global {}
+
+static ENGINE: Global = Global(UnsafeCell::new(None));
+
+fn engine() -> &'static mut Engine {
+    // SAFETY: single-threaded and not re-entrant: one `&mut` at a time.
+    let slot = unsafe { &mut *ENGINE.0.get() };
+    slot.get_or_insert_with(|| Engine {
+        model: None,
+        profile: Profile::default(),
+        input: (core::ptr::null_mut(), 0),
+        out: (core::ptr::null(), 0),
+        #[cfg(not(feature = "bundle"))]
+        kept: Vec::new(),
+    })
+}
+
+/// Starts a call: what the previous call allocated is released.
+fn begin() {
+    #[cfg(feature = "bundle")]
+    heap::reset();
+}
+
+/// Hands `out` to the loader until the next call.
+fn finish(e: &mut Engine, out: Out) {
+    let bytes = out.0;
+    e.out = (bytes.as_ptr(), bytes.len());
+    // Under the bump allocator the next call releases it; with std's (tests) keep the last one.
+    #[cfg(feature = "bundle")]
+    core::mem::forget(bytes);
+    #[cfg(not(feature = "bundle"))]
+    {
+        e.kept.clear();
+        e.kept.push(bytes);
+    }
+}
+
+fn input(e: &Engine) -> &'static [u8] {
+    let (ptr, len) = e.input;
+    if ptr.is_null() {
+        return &[];
+    }
+    // SAFETY: `si_input` reserved `len` bytes at `ptr` for this call, and the loader filled them.
+    unsafe { core::slice::from_raw_parts(ptr, len) }
+}
+
+fn ms(t: f64) -> u64 {
+    if t > 0.0 {
+        t as u64
+    } else {
+        0
+    }
+}
+
+/// A buffer of `len` bytes for the next call's input (a new call starts here).
+#[wasm_bindgen]
+pub fn si_input(len: u32) -> *mut u8 {
+    begin();
+    let e = engine();
+    let mut buf: Vec<u8> = Vec::new();
+    buf.resize(len as usize, 0);
+    let ptr = buf.as_mut_ptr();
+    e.input = (ptr, len as usize);
+    #[cfg(feature = "bundle")]
+    core::mem::forget(buf);
+    #[cfg(not(feature = "bundle"))]
+    e.kept.push(buf);
+    ptr
+}
+
+/// Where the last call's record starts.
+#[wasm_bindgen]
+pub fn si_out_ptr() -> *const u8 {
+    engine().out.0
+}
+
+/// How long the last call's record is.
+#[wasm_bindgen]
+pub fn si_out_len() -> u32 {
+    engine().out.1 as u32
+}
+
+/// Loads a compiled model (the input); 1 when it reads whole, 0 when it does not. The visitor
+/// becomes a new one with the id that follows the model in the input (`model_len` bytes of
+/// model, then the id).
+#[wasm_bindgen]
+pub fn si_init(model_len: u32) -> u32 {
+    let e = engine();
+    let bytes = input(e);
+    let (model, id) = bytes.split_at((model_len as usize).min(bytes.len()));
+    e.profile = Profile::new(core::str::from_utf8(id).unwrap_or_default());
+    // A model loaded before stays below the mark, unused: loading another is for tests.
+    if let Some(old) = e.model.take() {
+        core::mem::forget(old);
+    }
+    e.model = Model::from_bytes(model);
+    // The model lives on across calls; so does this call's input, which costs a few KB once.
+    #[cfg(feature = "bundle")]
+    heap::keep();
+    u32::from(e.model.is_some())
+}
+
+/// The profile becomes a new visitor with the id in the input.
+#[wasm_bindgen]
+pub fn si_fresh() {
+    let e = engine();
+    let id = core::str::from_utf8(input(e)).unwrap_or_default();
+    e.profile = Profile::new(id);
+}
+
+/// Loads a stored profile (the input, as `Profile::encode` wrote it). 1 when it reads back;
+/// 0 when it does not (the reason is the record), and the profile is then left as it was.
+/// Times stored from the future (the device clock ran ahead) are brought back to `now`.
+#[wasm_bindgen]
+pub fn si_load(now: f64) -> i32 {
+    let e = engine();
+    let text = core::str::from_utf8(input(e)).unwrap_or_default();
+    match Profile::decode(text) {
+        Ok(mut p) => {
+            p.forget_future(ms(now));
+            e.profile = p;
+            finish(e, Out::default());
+            1
+        }
+        Err(why) => {
+            let mut out = Out::default();
+            out.str(&why.message());
+            finish(e, out);
+            0
+        }
+    }
+}
+
+/// The profile as stored text (`Profile::encode`), in the record; returns its length.
+#[wasm_bindgen]
+pub fn si_save() -> u32 {
+    begin();
+    let e = engine();
+    let text = e.profile.encode();
+    let mut out = Out::default();
+    out.0.extend_from_slice(text.as_bytes());
+    let n = out.0.len() as u32;
+    finish(e, out);
+    n
+}
+
+/// Tracks an event. The input is `u16 name length`, the name, then its parameters in the wire
+/// format. Returns the signals fired, 0 for an unknown event (counted), -1 when refused (the
+/// reason is the record). A purchase's record lists the experiment conversions it makes:
+/// `u8 count`, then per conversion `experiment_id`, `variation_id`, `f64 value`.
+#[wasm_bindgen]
+pub fn si_track(time: f64) -> i32 {
+    let e = engine();
+    let Some(model) = e.model.as_ref() else {
+        return -1;
+    };
+    let bytes = input(e);
+    let name_len = match bytes {
+        [a, b, ..] => u16::from_le_bytes([*a, *b]) as usize,
+        _ => 0,
+    };
+    let name = bytes
+        .get(2..2 + name_len)
+        .and_then(|n| core::str::from_utf8(n).ok())
+        .unwrap_or_default();
+    let params = Wire::new(bytes.get(2 + name_len..).unwrap_or_default());
+    // The clock never runs backwards for this visitor (two tabs, a late inbox entry).
+    let t = ms(time).max(e.profile.last_site_ms().unwrap_or(0));
+    let mut out = Out::default();
+    let fired = match Event::decode(name, t, &params) {
+        Ok(None) => {
+            e.profile.count_unknown();
+            0
+        }
+        Ok(Some(event)) => match e.profile.track(model, &event) {
+            Ok(fired) => {
+                if event.kind == EventKind::Purchase {
+                    let conversions = actions::conversions(&e.profile, model, &event);
+                    out.u8(conversions.len() as u8);
+                    for c in &conversions {
+                        out.str(c.experiment_id).str(&c.variation_id).f64(c.value);
+                    }
+                }
+                fired as i32
+            }
+            Err(why) => {
+                out.str(&why.message());
+                -1
+            }
+        },
+        Err(why) => {
+            out.str(&why.message());
+            -1
+        }
+    };
+    finish(e, out);
+    fired
+}
+
+/// Applies an `identify()` report at `now`, as the loader validated it: `opens` and
+/// `last_open` (-1 when not given), `yes_no` two bits per fact (0 not given, 1 false, 2 true:
+/// subscribed, unsubscribed, spam complaint, SMS opt-in, from the low bits), `bounced` (-1 not
+/// given, -2 marked as bouncing, else a count), and a last purchase at `purchase_time` (-1: none)
+/// whose parameters are the input, in the wire format. Returns the signals fired, or -1 when the
+/// purchase is malformed (the reason is the record); the record is otherwise one byte, 1 when the
+/// report changed anything.
+#[wasm_bindgen]
+pub fn si_identify(
+    now: f64,
+    opens: f64,
+    last_open: f64,
+    yes_no: u32,
+    bounced: f64,
+    purchase_time: f64,
+) -> i32 {
+    let e = engine();
+    let Some(model) = e.model.as_ref() else {
+        return -1;
+    };
+    let t = ms(now).max(e.profile.last_site_ms().unwrap_or(0));
+    let given = |x: f64| (x >= 0.0).then(|| ms(x));
+    let fact = |i: u32| match (yes_no >> (2 * i)) & 3 {
+        0 => None,
+        v => Some(v == 2),
+    };
+    let mut out = Out::default();
+    let last_purchase = match given(purchase_time) {
+        None => None,
+        Some(pt) => match Event::decode(EventKind::Purchase.name(), pt, &Wire::new(input(e))) {
+            Ok(event) => event,
+            Err(why) => {
+                out.str(&why.message());
+                finish(e, out);
+                return -1;
+            }
+        },
+    };
+    let facts = Facts {
+        email_opens_30d: given(opens).map(|n| n.min(u32::MAX as u64) as u32),
+        last_email_open_ms: given(last_open),
+        email_subscribed: fact(0),
+        unsubscribed: fact(1),
+        bounced: match bounced {
+            b if b == -2.0 => Some(Bounced::Marked),
+            b if b >= 0.0 => Some(Bounced::Count(ms(b).min(u32::MAX as u64) as u32)),
+            _ => None,
+        },
+        spam_complaint: fact(2),
+        sms_opt_in: fact(3),
+        last_purchase,
+    };
+    let before = e.profile.identified;
+    let fired = e.profile.identify(model, &facts, t) as i32;
+    out.u8(u8::from(fired > 0 || e.profile.identified != before));
+    finish(e, out);
+    fired
+}
+
+/// The score at `now` (the stage and intent are then read with [`si_stage`], [`si_intent`]).
+#[wasm_bindgen]
+pub fn si_score(now: f64) -> f64 {
+    begin();
+    let e = engine();
+    let Some(model) = e.model.as_ref() else {
+        return 0.0;
+    };
+    let s = e
+        .profile
+        .snapshot(model, ms(now).max(e.profile.last_site_ms().unwrap_or(0)));
+    let mut out = Out::default();
+    out.u8(s.stage as u8).u8(s.intent as u8);
+    finish(e, out);
+    s.score
+}
+
+/// The visitor's state at `now`, for `state()`: a record of score, stage, intent, suppression,
+/// value, the visit, the recent signals and the experiment arms.
+#[wasm_bindgen]
+pub fn si_state(now: f64) {
+    begin();
+    let e = engine();
+    let Some(model) = e.model.as_ref() else {
+        return;
+    };
+    let t = ms(now).max(e.profile.last_site_ms().unwrap_or(0));
+    let p = &e.profile;
+    let s = p.snapshot(model, t);
+    let mut out = Out::default();
+    out.f64(s.score).str(s.stage.name()).str(s.intent.name());
+    let reasons: Vec<&str> = s.suppression.reasons().collect();
+    out.u8(reasons.len() as u8);
+    reasons.iter().for_each(|r| {
+        out.str(r);
+    });
+    out.f64(s.value)
+        .u8(u8::from(s.high_value))
+        .str(p.visitor_id());
+    let v = &p.visit;
+    out.u32(v.index)
+        .time(v.started_ms)
+        .u32(v.page_views)
+        .opt(v.landing());
+    out.str(v.channel().name());
+    let signals: Vec<_> = p.signals().collect();
+    out.u8(signals.len() as u8);
+    for sig in &signals {
+        out.str(sig.rule.name()).f64(sig.points).time(sig.time_ms);
+    }
+    let arms = actions::arms(p, model, t);
+    out.u8(arms.len() as u8);
+    for a in &arms {
+        out.str(a.experiment).str(a.variant).u32(a.variation as u32);
+    }
+    finish(e, out);
+}
+
+/// A decision's record: its rule index and fields, the exposure to log, and the next deadline.
+fn write_decision(out: &mut Out, d: Option<&Decision>) {
+    let Some(d) = d else {
+        out.u8(0);
+        return;
+    };
+    out.u8(1)
+        .u32(d.rule_index as u32)
+        .str(d.action)
+        .str(d.kind.name())
+        .str(d.rule);
+    out.opt(d.experiment).opt(d.variant);
+    out.u32(d.variation.map_or(u32::MAX, |v| v as u32));
+    out.str(&d.message)
+        .opt(d.product.as_deref())
+        .str(&d.reason)
+        .u8(u8::from(d.show));
+    match &d.exposure {
+        Some(x) => out.u8(1).str(x.experiment_id).str(&x.variation_id),
+        None => out.u8(0),
+    };
+}
+
+/// Decides on a nudge now, woken by `trigger` (0 event, 1 dwell, 2 idle for `idle_ms`, 3 exit
+/// intent), and records the decision in both arms. The record: the decision (see
+/// `write_decision`), then the next deadline (`f64`, -1 for none).
+///
+/// A visitor who cannot be remembered (`remembered` 0: no consent, or no storage) gets no
+/// nudge: caps and arms could not hold from one page to the next.
+#[wasm_bindgen]
+pub fn si_nudge(now: f64, trigger: u32, idle_ms: f64, remembered: u32) {
+    begin();
+    let e = engine();
+    let Some(model) = e.model.as_ref() else {
+        return;
+    };
+    let t = ms(now).max(e.profile.last_site_ms().unwrap_or(0));
+    let trigger = match trigger {
+        1 => Trigger::Dwell,
+        2 => Trigger::Idle {
+            idle_ms: ms(idle_ms),
+        },
+        3 => Trigger::ExitIntent,
+        _ => Trigger::Event,
+    };
+    let mut out = Out::default();
+    if remembered == 0 {
+        write_decision(&mut out, None);
+        out.f64(-1.0);
+        finish(e, out);
+        return;
+    }
+    let decision = actions::decide(&e.profile, model, &Context { now_ms: t, trigger });
+    write_decision(&mut out, decision.as_ref());
+    if let Some(d) = &decision {
+        actions::record(&mut e.profile, model, d, t);
+    }
+    let deadline = actions::next_deadline(&e.profile, model, t);
+    out.f64(deadline.map_or(-1.0, |d| d as f64));
+    finish(e, out);
+}
+
+/// Records again a decision of this tab on another tab's profile (the tab's own operations are
+/// re-applied when it adopts a newer stored profile). `variation` is -1 outside an experiment.
+#[wasm_bindgen]
+pub fn si_record(rule: u32, variation: i32, at: f64) {
+    begin();
+    let e = engine();
+    let Some(model) = e.model.as_ref() else {
+        return;
+    };
+    let Some(r) = model.actions.rules.get(rule as usize) else {
+        return;
+    };
+    let decision = Decision {
+        action: &r.action,
+        kind: r.kind,
+        rule: &r.name,
+        rule_index: rule as usize,
+        experiment: r
+            .experiment
+            .and_then(|x| model.experiments.get(x))
+            .map(|x| x.key.as_str()),
+        variant: None,
+        variation: usize::try_from(variation).ok(),
+        message: alloc::string::String::new(),
+        product: None,
+        reason: alloc::string::String::new(),
+        promotional: r.promotional,
+        show: false,
+        exposure: None,
+    };
+    actions::record(&mut e.profile, model, &decision, ms(at));
+}
+
+/// The visitor closed the nudge.
+#[wasm_bindgen]
+pub fn si_dismiss() {
+    actions::dismiss(&mut engine().profile);
+}
+
+/// Which triggers the model's rules need: bit 0 exit intent; the idle time (ms) is returned by
+/// [`si_idle_ms`].
+#[wasm_bindgen]
+pub fn si_wants_exit() -> u32 {
+    engine()
+        .model
+        .as_ref()
+        .is_some_and(actions::wants_exit_intent) as u32
+}
+
+/// The shortest idle time a rule waits for, ms; -1 for none.
+#[wasm_bindgen]
+pub fn si_idle_ms() -> f64 {
+    engine()
+        .model
+        .as_ref()
+        .and_then(actions::idle_after_ms)
+        .map_or(-1.0, |ms| ms as f64)
+}
+
+/// Decodes the input as an event in the wire format and re-encodes it as text, for the browser
+/// tests of the wire writer (the same decoder `si_track` uses).
+#[cfg(not(feature = "bundle"))]
+pub fn decode_wire(
+    name: &str,
+    time_ms: u64,
+    bytes: &[u8],
+) -> Result<Option<Event>, crate::core::Error> {
+    Event::decode(name, time_ms, &Wire::new(bytes))
 }

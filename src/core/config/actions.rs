@@ -318,7 +318,7 @@ fn read_rule<P: Params>(r: &Fields<P>) -> Result<RuleConfig, Error> {
             Some(alternatives)
         }
         _ => match r.object("when", Some(CONDITION_FIELDS))? {
-            Some(c) => Some(std::vec![read_conditions(&c)?]),
+            Some(c) => Some(alloc::vec![read_conditions(&c)?]),
             None => None,
         },
     };
@@ -411,7 +411,7 @@ fn rule(
 
 /// A return after a checkout abandoned at `step`, after 5 s on any page.
 fn abandoned_at(step: &str) -> Vec<ConditionsConfig> {
-    std::vec![ConditionsConfig {
+    alloc::vec![ConditionsConfig {
         abandoned: names(&[step]),
         return_visit: Some(true),
         dwell_s: Some(5.0),
@@ -435,7 +435,7 @@ pub fn default_rules() -> Vec<(String, RuleConfig)> {
         ..extra
     };
     let reassurance = || {
-        std::vec![
+        alloc::vec![
             reassure(ConditionsConfig {
                 intent: Some(Levels::AtLeast("high".into())),
                 ..ConditionsConfig::default()
@@ -446,7 +446,7 @@ pub fn default_rules() -> Vec<(String, RuleConfig)> {
             }),
         ]
     };
-    std::vec![
+    alloc::vec![
     (
         "proactive_chat".into(),
         rule(
@@ -455,7 +455,7 @@ pub fn default_rules() -> Vec<(String, RuleConfig)> {
             100,
             3,
             "I noticed you've been looking at {product}. Can I help with any questions?",
-            std::vec![
+            alloc::vec![
                 sql_back(ConditionsConfig {
                     return_visit: Some(true),
                     ..ConditionsConfig::default()
@@ -508,7 +508,7 @@ pub fn default_rules() -> Vec<(String, RuleConfig)> {
             80,
             3,
             "Welcome back! Your cart is still saved for you.",
-            std::vec![ConditionsConfig {
+            alloc::vec![ConditionsConfig {
                 return_visit: Some(true),
                 cart: Some(true),
                 not_page_types: names(CHECKOUT_PAGES),
@@ -525,7 +525,7 @@ pub fn default_rules() -> Vec<(String, RuleConfig)> {
             60,
             0,
             "Not sure about the size? We're happy to help you find the right fit.",
-            std::vec![
+            alloc::vec![
                 ConditionsConfig {
                     viewed: names(&["size_guide"]),
                     dwell_s: Some(5.0),
@@ -569,8 +569,8 @@ pub fn default_rules() -> Vec<(String, RuleConfig)> {
             30,
             0,
             "Comparing options? We can help you pick the right one.",
-            std::vec![ConditionsConfig {
-                intent: Some(Levels::OneOf(std::vec!["mid".into()])),
+            alloc::vec![ConditionsConfig {
+                intent: Some(Levels::OneOf(alloc::vec!["mid".into()])),
                 dwell_s: Some(5.0),
                 ..ConditionsConfig::default()
             }],
@@ -581,7 +581,7 @@ pub fn default_rules() -> Vec<(String, RuleConfig)> {
 
 /// The default experiments: one shared holdout, [`DEFAULT_EXPERIMENT`].
 pub fn default_experiments() -> Vec<Experiment> {
-    std::vec![default_experiment(DEFAULT_EXPERIMENT)]
+    alloc::vec![default_experiment(DEFAULT_EXPERIMENT)]
 }
 
 /// The experiment a config entry named `key` overrides: the default holdout, or a plain 50/50.
@@ -644,7 +644,7 @@ fn seconds_ms(path: &str, s: f64, scale: f64) -> Result<u64, Error> {
             "must be a number of 0 or more, up to a year",
         ));
     }
-    Ok((s * scale).round() as u64)
+    Ok(crate::core::decimal::round(s * scale) as u64)
 }
 
 fn compile_conditions(

@@ -255,6 +255,19 @@ pub struct RuntimeConfig {
         serde(skip_serializing_if = "Option::is_none")
     )]
     pub beacon_url: Option<String>,
+    /// Log every refused event and every nudge decision to the console (also `?intent-debug`).
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
+    pub debug: Option<bool>,
+    /// A stylesheet the store hosts for the built-in nudge, linked instead of an inline `<style>`
+    /// (for a `style-src 'self'` Content Security Policy); `pkg/shopper-intent.css` is the default one.
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
+    pub stylesheet: Option<String>,
 }
 
 /// The resolved `runtime` section.
@@ -280,6 +293,10 @@ pub struct Runtime {
     pub clicks: bool,
     /// See [`RuntimeConfig::beacon_url`] (default none).
     pub beacon_url: Option<String>,
+    /// See [`RuntimeConfig::debug`] (default false).
+    pub debug: bool,
+    /// See [`RuntimeConfig::stylesheet`] (default none).
+    pub stylesheet: Option<String>,
 }
 
 impl Default for Runtime {
@@ -287,6 +304,20 @@ impl Default for Runtime {
         RuntimeConfig::default()
             .resolve()
             .unwrap_or_else(|_| unreachable!("the default runtime is valid"))
+    }
+}
+
+/// An optional URL field: 1 to 2048 characters, no spaces.
+fn url(field: &str, v: &Option<String>) -> Result<Option<String>, Error> {
+    match v {
+        None => Ok(None),
+        Some(u) if u.is_empty() || u.len() > 2048 || u.bytes().any(|b| b.is_ascii_whitespace()) => {
+            Err(Error::config(
+                field,
+                "must be a URL of 1 to 2048 characters, without spaces",
+            ))
+        }
+        Some(u) => Ok(Some(u.clone())),
     }
 }
 
@@ -308,28 +339,27 @@ impl RuntimeConfig {
                 "must be at most 60000 (one minute)",
             ));
         }
+        let data_layer = name("runtime.data_layer", &self.data_layer, "dataLayer")?;
+        let js_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+        if data_layer.as_bytes()[0].is_ascii_digit() || !data_layer.bytes().all(js_name) {
+            return Err(Error::config(
+                "runtime.data_layer",
+                "must be the name of a JavaScript global, such as dataLayer",
+            ));
+        }
         Ok(Runtime {
             require_consent: self.require_consent.unwrap_or(true),
             global_privacy_control: self.global_privacy_control.unwrap_or(true),
             storage_key: name("runtime.storage_key", &self.storage_key, "shopper-intent")?,
             save_delay_ms,
-            data_layer: name("runtime.data_layer", &self.data_layer, "dataLayer")?,
+            data_layer,
             stage_to_data_layer: self.stage_to_data_layer.unwrap_or(true),
             shopify: self.shopify.unwrap_or(true),
             spa: self.spa.unwrap_or(true),
             clicks: self.clicks.unwrap_or(true),
-            beacon_url: match &self.beacon_url {
-                None => None,
-                Some(url)
-                    if url.is_empty() || url.len() > 2048 || url.contains(char::is_whitespace) =>
-                {
-                    return Err(Error::config(
-                        "runtime.beacon_url",
-                        "must be a URL of 1 to 2048 characters, without spaces",
-                    ))
-                }
-                Some(url) => Some(url.clone()),
-            },
+            beacon_url: url("runtime.beacon_url", &self.beacon_url)?,
+            debug: self.debug.unwrap_or(false),
+            stylesheet: url("runtime.stylesheet", &self.stylesheet)?,
         })
     }
 }
@@ -348,6 +378,8 @@ impl Runtime {
             spa: Some(self.spa),
             clicks: Some(self.clicks),
             beacon_url: self.beacon_url.clone(),
+            debug: Some(self.debug),
+            stylesheet: self.stylesheet.clone(),
         }
     }
 }
@@ -759,6 +791,51 @@ impl Model {
     }
 }
 
+/// `format` of the compiled model file the browser loads.
+pub const MODEL_FILE_FORMAT: &str = "shopper-intent/model";
+
+/// The compiled model file (`shopper-intent compile`): the browser's runtime options, a summary
+/// for the intent panel, and the model's bytes in base64, as one JSON object.
+#[cfg(any(not(target_arch = "wasm32"), feature = "compiler"))]
+pub fn model_file(model: &Model, runtime: &Runtime) -> String {
+    use serde_json::json;
+    let r = runtime;
+    let file = json!({
+        "format": MODEL_FILE_FORMAT,
+        "version": super::compiled::FORMAT,
+        "runtime": {
+            "require_consent": r.require_consent,
+            "global_privacy_control": r.global_privacy_control,
+            "storage_key": r.storage_key,
+            "save_delay_ms": r.save_delay_ms,
+            "data_layer": r.data_layer,
+            "stage_to_data_layer": r.stage_to_data_layer,
+            "shopify": r.shopify,
+            "spa": r.spa,
+            "clicks": r.clicks,
+            "beacon_url": r.beacon_url,
+            "debug": r.debug,
+            "stylesheet": r.stylesheet,
+        },
+        "summary": {
+            "stages": {"sql": model.stages[0], "mql": model.stages[1], "warm": model.stages[2]},
+            "decay_half_life_days": model.half_life_ms / DAY_MS,
+            "intent_window_days": model.intent_window_ms as f64 / DAY_MS,
+        },
+        "model": super::pack::to_base64(&model.to_bytes()),
+    });
+    file.to_string()
+}
+
+#[cfg(any(not(target_arch = "wasm32"), feature = "compiler"))]
+impl Config {
+    /// Validates and compiles the config into the model file the browser loads.
+    pub fn model_file(&self) -> Result<String, Error> {
+        let model = self.compile()?;
+        Ok(model_file(&model, &self.runtime.resolve()?))
+    }
+}
+
 /// Top-level fields of a config.
 pub const CONFIG_FIELDS: &[&str] = &[
     "session_timeout_min",
@@ -793,6 +870,8 @@ pub const RUNTIME_FIELDS: &[&str] = &[
     "spa",
     "clicks",
     "beacon_url",
+    "debug",
+    "stylesheet",
 ];
 const RULE_FIELDS: &[&str] = &["points", "per", "max", "days", "views", "within_days"];
 const STAGE_FIELDS: &[&str] = &["sql", "mql", "warm"];
@@ -875,6 +954,8 @@ impl Config {
                 spa: r.flag("spa")?,
                 clicks: r.flag("clicks")?,
                 beacon_url: r.text("beacon_url")?,
+                debug: r.flag("debug")?,
+                stylesheet: r.text("stylesheet")?,
             };
         }
         if let Some(pages) = f.object("page_types", None)? {
@@ -996,7 +1077,7 @@ mod read_tests {
             msg(json!({"runtime": {"requireConsent": true}})),
             "config field `runtime.requireConsent`: unknown field; expected one of \
              require_consent, global_privacy_control, storage_key, save_delay_ms, data_layer, \
-             stage_to_data_layer, shopify, spa, clicks, beacon_url"
+             stage_to_data_layer, shopify, spa, clicks, beacon_url, debug, stylesheet"
         );
         assert_eq!(
             msg(json!({"runtime": {"require_consent": "yes"}})),

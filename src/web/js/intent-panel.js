@@ -1,17 +1,19 @@
-// Shopper-intent debug panel (ES module, optional: never part of the store bundle).
+// Shopper-intent debug panel (pkg/intent-panel.js; optional, never part of the store bundle).
 //
-// store.js loads it only when asked: `?intent-debug` in the URL, or Alt+Shift+I.
-// It reads the scorer through its PUBLIC API only (`window.shopperIntent.state()`) and
-// re-renders on the `shopper-intent:score|stage|intent|action` window events.
-// All DOM is built with createElement/createElementNS + textContent: no innerHTML.
+// The tag loads it only when asked: `?intent-debug` in the URL, or `runtime.debug` in the config;
+// a page may also import it and call open(). It draws the live model's stage thresholds and
+// half-life (the model file's `summary`), reads the scorer through its PUBLIC API only
+// (`window.shopperIntent.state()`) and re-renders on the shopper-intent:score|stage|intent|action
+// events. All DOM is built with createElement/createElementNS + textContent: no innerHTML.
 
 const SVG = 'http://www.w3.org/2000/svg';
-const THRESHOLDS = [['cold', -Infinity], ['warm', 21], ['MQL', 41], ['SQL', 61]];
+// The live model's, set by open(); these are the defaults (SCORING.md).
+let THRESHOLDS = [['cold', -Infinity], ['warm', 21], ['MQL', 41], ['SQL', 61]];
 const ZONE_COLOURS = { cold: '#5f7fa0', warm: '#c9a86a', MQL: '#db8a3a', SQL: '#4aa36c' };
 const INTENT_COLOURS = { none: '#596168', low: '#5f7fa0', mid: '#c9a86a', high: '#4aa36c' };
-// Display-only: the chart re-derives the score between signals with the default
-// 14-day half-life (SCORING.md). The big number and the "now" dot are the scorer's own.
-const HALF_LIFE_MS = 14 * 86400000;
+// Display-only: the chart re-derives the score between signals with the model's half-life.
+// The big number and the "now" dot are the scorer's own.
+let HALF_LIFE_MS = 14 * 86400000;
 const MAX_POINTS = 26;
 const MIN_DX = 13;
 const SESSION_GAP_MS = 30 * 60000;
@@ -110,13 +112,14 @@ function gauge(score) {
   const hi = Math.max(100, Math.ceil(score / 10) * 10);
   const x = (v) => L + ((v - lo) / (hi - lo)) * (W - L - R);
   const g = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `Score ${fmt2(score)}, stage ${stageOf(score)}` });
-  const zones = [['cold', lo, 21], ['warm', 21, 41], ['MQL', 41, 61], ['SQL', 61, hi]];
+  const [w, m, q] = THRESHOLDS.slice(1).map((t) => t[1]);
+  const zones = [['cold', lo, w], ['warm', w, m], ['MQL', m, q], ['SQL', q, hi]];
   for (const [name, a, b] of zones) {
     const active = stageOf(score) === name;
     g.append(svg('rect', { x: x(a), y: top, width: Math.max(0, x(b) - x(a)), height: barH, fill: ZONE_COLOURS[name], opacity: active ? 1 : 0.35 }));
     g.append(svg('text', { x: (x(a) + x(b)) / 2, y: top - 6, 'text-anchor': 'middle', 'font-size': 10, fill: active ? '#fff' : '#8c9891', 'font-weight': active ? 700 : 400 }, name));
   }
-  for (const t of [21, 41, 61]) {
+  for (const t of [w, m, q]) {
     g.append(svg('line', { x1: x(t), x2: x(t), y1: top - 2, y2: top + barH + 4, stroke: '#15191b', 'stroke-width': 2 }));
     g.append(svg('text', { x: x(t), y: top + barH + 15, 'text-anchor': 'middle', 'font-size': 10, fill: '#8c9891' }, t));
   }
@@ -335,9 +338,16 @@ function onReady() {
 
 /* --------------------------------------------------------------- lifecycle */
 
-export function open() {
+/** Opens the panel; `summary` is the model file's (stages, half-life), else the defaults. */
+export function open(liveApi, summary) {
+  api = liveApi || window.shopperIntent || null;
+  summary = summary || (api && api.model);
+  if (summary && summary.stages) {
+    const st = summary.stages;
+    THRESHOLDS = [['cold', -Infinity], ['warm', st.warm], ['MQL', st.mql], ['SQL', st.sql]];
+  }
+  if (summary && summary.decay_half_life_days > 0) HALF_LIFE_MS = summary.decay_half_life_days * 86400000;
   if (root) return root;
-  api = window.shopperIntent || null;
   if (!document.getElementById('intent-panel-style')) {
     const style = document.createElement('style');
     style.id = 'intent-panel-style';
