@@ -119,7 +119,7 @@ impl Group {
 
     /// The group with this GA4 name, any case, or with `_` for the spaces (`paid_search`).
     pub fn from_name(text: &str) -> Option<Group> {
-        let wanted = text.trim().as_bytes();
+        let wanted = text.trim_ascii().as_bytes();
         Group::ALL.into_iter().find(|g| {
             let name = g.name().as_bytes();
             name.len() == wanted.len()
@@ -222,9 +222,31 @@ const CATEGORIES: &[(Category, &str)] = &[
 /// Second-level labels under a country code (`google.co.uk`, `yahoo.co.jp`).
 const SECOND_LEVEL: &[&str] = &["co", "com", "ne", "or", "ac", "net", "org", "gov", "edu"];
 
+// Text is searched byte by byte: `str`'s substring search (Two-Way) and its UTF-8-aware
+// splitting and trimming would add about 3 KB to the wasm for nothing the rules need.
+
+/// Where `needle` occurs in `hay`, as byte offsets.
+fn offsets<'a>(hay: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let n = needle.len();
+    (0..=hay.len().saturating_sub(n))
+        .filter(move |&i| hay.len() >= n && &hay.as_bytes()[i..i + n] == needle.as_bytes())
+}
+
+/// `hay` contains `needle`.
+fn has(hay: &str, needle: &str) -> bool {
+    offsets(hay, needle).next().is_some()
+}
+
+/// The dot-separated labels of a host, last first.
+fn labels_back(host: &str) -> impl Iterator<Item = &str> {
+    host.as_bytes()
+        .rsplit(|&b| b == b'.')
+        .map(|l| core::str::from_utf8(l).unwrap_or(""))
+}
+
 /// The site name of a host: the label before its public suffix (`m.facebook.com` → facebook).
 fn site(host: &str) -> &str {
-    let mut labels = host.rsplit('.');
+    let mut labels = labels_back(host);
     let _suffix = labels.next();
     match labels.next() {
         Some(l) if SECOND_LEVEL.contains(&l) => labels.next().unwrap_or(l),
@@ -235,25 +257,24 @@ fn site(host: &str) -> &str {
 
 /// The category entry a source matches, if any.
 fn entry(source: &str) -> Option<(Category, &'static str)> {
-    let site = if source.contains('.') {
-        site(source)
-    } else {
-        source
-    };
-    CATEGORIES.iter().find_map(|(category, names)| {
+    let dotted = |t: &str| t.as_bytes().contains(&b'.');
+    let site = if dotted(source) { site(source) } else { source };
+    CATEGORIES.iter().find_map(|&(category, names)| {
         names
-            .split(',')
+            .as_bytes()
+            .split(|&b| b == b',')
+            .map(|n| core::str::from_utf8(n).unwrap_or(""))
             .find(|&name| {
-                if name.contains('.') {
+                if dotted(name) {
                     source == name
                         || source
                             .strip_suffix(name)
-                            .is_some_and(|head| head.ends_with('.'))
+                            .is_some_and(|head| head.as_bytes().last() == Some(&b'.'))
                 } else {
                     site == name
                 }
             })
-            .map(|name| (*category, name))
+            .map(|name| (category, name))
     })
 }
 
@@ -288,7 +309,7 @@ fn decode(raw: &str) -> String {
     }
     // Bytes that do not decode to UTF-8 stay as they were written.
     let text = String::from_utf8(out).unwrap_or_else(|_| raw.into());
-    let text = text.trim();
+    let text = text.trim_ascii();
     let mut end = text.len().min(MAX_VALUE);
     while !text.is_char_boundary(end) {
         end -= 1;
@@ -364,17 +385,14 @@ impl Touch {
 
 /// `^(.*cp.*|ppc|retargeting|paid.*)$`
 fn paid(medium: &str) -> bool {
-    medium.contains("cp")
-        || medium == "ppc"
-        || medium == "retargeting"
-        || medium.starts_with("paid")
+    has(medium, "cp") || medium == "ppc" || medium == "retargeting" || medium.starts_with("paid")
 }
 
 /// `^(.*(([^a-df-z]|^)shop|shopping).*)$`: `shop` at the start or after anything but the
 /// letters a–d and f–z (so `e-shop` and `eshop` match, `workshop` does not), or `shopping`.
 fn shopping_campaign(campaign: &str) -> bool {
-    campaign.contains("shopping")
-        || campaign.match_indices("shop").any(|(i, _)| {
+    has(campaign, "shopping")
+        || offsets(campaign, "shop").any(|i| {
             campaign.as_bytes()[..i]
                 .last()
                 .is_none_or(|&b| b == b'e' || !b.is_ascii_lowercase())
@@ -399,7 +417,7 @@ pub fn group(source: &str, medium: &str, campaign: &str) -> Group {
     let shopping = is(Category::Shopping) || shopping_campaign(campaign);
     if source == "(direct)" && (medium == "(none)" || medium == "(not set)") {
         Group::Direct
-    } else if campaign.contains("cross-network") {
+    } else if has(campaign, "cross-network") {
         Group::CrossNetwork
     } else if shopping && paid {
         Group::PaidShopping
@@ -420,7 +438,7 @@ pub fn group(source: &str, medium: &str, campaign: &str) -> Group {
         Group::OrganicShopping
     } else if is(Category::Social) || SOCIAL_MEDIUMS.contains(&medium) {
         Group::OrganicSocial
-    } else if is(Category::Video) || medium.contains("video") {
+    } else if is(Category::Video) || has(medium, "video") {
         Group::OrganicVideo
     } else if is(Category::Search) || medium == "organic" {
         Group::OrganicSearch
@@ -435,8 +453,8 @@ pub fn group(source: &str, medium: &str, campaign: &str) -> Group {
     } else if source == "sms" || medium == "sms" {
         Group::Sms
     } else if medium.ends_with("push")
-        || medium.contains("mobile")
-        || medium.contains("notification")
+        || has(medium, "mobile")
+        || has(medium, "notification")
         || source == "firebase"
     {
         Group::MobilePush
@@ -720,6 +738,17 @@ mod tests {
         assert_eq!(category("notfacebook.com"), None);
         assert_eq!(category("facebook.example.org"), None);
         assert_eq!(category("tco"), None);
+    }
+
+    #[test]
+    fn byte_search_finds_every_occurrence() {
+        assert_eq!(
+            offsets("shop-the-shop", "shop").collect::<alloc::vec::Vec<_>>(),
+            [0, 9]
+        );
+        assert!(has("cpm", "cp") && !has("c", "cp") && !has("", "cp"));
+        assert_eq!(site("www.shop.example.co.uk"), "example");
+        assert_eq!(site("localhost"), "localhost");
     }
 
     #[test]
