@@ -17,6 +17,9 @@ test('a bad config is logged with the field at fault, and every call still takes
     [{ stages: { sql: 10, mql: 20 } }, 'config field `stages`: thresholds must rise from warm to mql to sql'],
     [[1, 2], 'config field `(the config)`: must be an object, not an array'],
     [{ runtime: { data_layer: 'data layer' } }, 'config field `runtime.data_layer`: must be the name of a JavaScript global, such as dataLayer'],
+    // The same limits as the CLI's (one validator): a 9,000-character message.
+    [{ actions: { rules: { hello: { message: 'x'.repeat(9000), when: {} } } } },
+      'config field `actions.rules.hello.message`: must be a string of at most 1000 characters, not 9000'],
   ]) {
     const v = await visitor();
     const page = await v.tab('/t/bad.html', { config });
@@ -236,5 +239,24 @@ test('calls made before the scorer is ready are queued and replayed; ready resol
   assert.equal(r.same, true);
   assert.deepEqual(rules(r.s), ['site_visit', 'email_open', 'email_open', 'product_view']);
   assert.deepEqual(v.logs, []);
+  await v.context.close();
+});
+
+test('per-item limits hold for any number of items (10,000 adds over 1,000 SKUs)', async () => {
+  const v = await visitor();
+  const page = await v.tab('/t/p.html', { config: NO_CONSENT });
+  const r = await page.evaluate(() => {
+    const si = window.shopperIntent;
+    let fired = 0;
+    for (let i = 0; i < 10000; i++) fired += si.track('add_to_cart', { items: [{ item_id: 'SKU-' + (i % 1000), price: 1 }] });
+    const score = si.state().score;
+    let again = 0;
+    for (let i = 0; i < 1000; i++) again += si.track('add_to_cart', { items: [{ item_id: 'SKU-' + i, price: 1 }] });
+    return { fired, score, again };
+  });
+  // At most once per item per visit, whatever the number of items; nothing grows without bound.
+  assert.ok(r.fired <= 1000 && r.fired >= 800, `${r.fired} adds fired`);
+  assert.ok(r.score <= 2 + 15 * 1000, `score ${r.score}`);
+  assert.equal(r.again, 0);
   await v.context.close();
 });
