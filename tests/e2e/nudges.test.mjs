@@ -386,3 +386,23 @@ test('the triggers: dwell re-arms, exit intent is the top edge, idle waits for q
   assert.deepEqual(r, { dwell: [0, 1], exits: 2, postponed: 0, once: true, still: 1, again: 2, armed: [false, false, false], after: [0, 2, 2] });
   await v.context.close();
 });
+
+test('the debug switch logs every decision and refusal; ?intent-debug opens the panel on the live model', async () => {
+  const v = await visitor();
+  // A store's own thresholds: the panel must draw these, not the defaults.
+  const cfg = Object.assign(config(1, RULES), { stages: { warm: 10, mql: 20, sql: 30 } });
+  v.serve('/t/debug.html', { config: cfg, head: RECORD });
+  const page = await v.context.newPage();
+  await (await import('./support.mjs')).open(page, '/t/debug.html?intent-debug');
+  await page.locator('#intent-panel svg').first().waitFor();
+  const labels = await page.locator('#intent-panel svg text').allTextContents();
+  for (const t of ['10', '20', '30']) assert.ok(labels.includes(t), `threshold ${t} drawn: ${labels}`);
+  assert.ok(!labels.includes('61'), 'not the default thresholds');
+  await viewProduct(page, 'Coat');
+  await track(page, 'add_to_cart', { items: [] });
+  await track(page, 'add_to_cart', { items: [{ price: 1 }] });
+  const infos = await page.evaluate(() => window.__infos);
+  assert.ok(infos.some((m) => m.startsWith('shopper-intent: decision')), JSON.stringify(infos));
+  assert.equal(infos.filter((m) => m.startsWith('shopper-intent: refused')).length, 2, 'every refusal, not one per kind');
+  await v.context.close();
+});
