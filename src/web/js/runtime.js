@@ -271,7 +271,8 @@ export class Scorer {
   op(o) {
     this.seq++;
     o.seq = this.seq;
-    if (this.pending.length >= MAX_PENDING) this.pending.shift();
+    // Trimmed in batches: one shift per event would copy the whole log each time.
+    if (this.pending.length >= MAX_PENDING + 1000) this.pending.splice(0, 1000);
     this.pending.push(o);
   }
 
