@@ -26,7 +26,7 @@ fn write_log(path: &Path, format: Format) {
     }
     let start_s: i64 = 1_569_888_000;
     for i in 0..EVENTS {
-        let r = rng.next();
+        let r = rng.next_u64();
         let user = 500_000_000 + r % VISITORS;
         let product = 1_000_000 + (r >> 20) % 5_000;
         let roll = (r >> 40) % 100;

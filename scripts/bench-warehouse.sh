@@ -40,26 +40,31 @@ measure() {
     /usr/bin/time -v "$@" >"$TIME_OUT.out" 2>"$TIME_OUT" || { cat "$TIME_OUT" >&2; exit 1; }
     WALL=$(awk '/Elapsed \(wall clock\)/ { n = split($NF, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$TIME_OUT")
     RSS=$(awk '/Maximum resident set size/ { printf "%.0f", $NF / 1024 }' "$TIME_OUT")
+    CPU=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$TIME_OUT")
     OUT=$(cat "$TIME_OUT.out")
 }
 
-printf '\n| what | threads | events/s | events/s per thread | peak RSS, MB |\n|---|--:|--:|--:|--:|\n'
+# events/s: over wall time (the core row: over the time inside Profile::track only);
+# per CPU-second: over user + system time of the whole process, which a busy machine inflates less.
+printf '\n| what | threads | events/s | events/s per thread | events per CPU-second | peak RSS, MB |\n|---|--:|--:|--:|--:|--:|\n'
 for threads in 1 "$CORES"; do
     measure "$BIN" synth --replay --events "$EVENTS" --visitors "$VISITORS" --threads "$threads"
     rate=$(sed -E 's/.* = ([0-9]+) events\/s.*/\1/' <<<"$OUT")
-    printf '| core replay of decoded events | %s | %s | %s | %s |\n' "$threads" "$rate" "$((rate / threads))" "$RSS"
+    per_cpu=$(awk -v e="$EVENTS" -v s="$CPU" 'BEGIN { printf "%.0f", e / s }')
+    printf '| core replay of decoded events (generating them included in CPU) | %s | %s | %s | %s | %s |\n' "$threads" "$rate" "$((rate / threads))" "$per_cpu" "$RSS"
     REST=$(sed -E 's/.*at rest: //' <<<"$OUT")
 done
 for file in events.jsonl events.parquet; do
     for threads in 1 "$CORES"; do
         measure "$BIN" evaluate --json --threads "$threads" "$DIR/$file"
         rate=$(awk -v e="$EVENTS" -v s="$WALL" 'BEGIN { printf "%.0f", e / s }')
-        printf '| evaluate end to end, %s | %s | %s | %s | %s |\n' "${file#events.}" "$threads" "$rate" "$((rate / threads))" "$RSS"
+        per_cpu=$(awk -v e="$EVENTS" -v s="$CPU" 'BEGIN { printf "%.0f", e / s }')
+        printf '| evaluate end to end, %s | %s | %s | %s | %s | %s |\n' "${file#events.}" "$threads" "$rate" "$((rate / threads))" "$per_cpu" "$RSS"
     done
 done
 echo
 echo "core replay at rest: $REST"
-echo "(events/s = events / wall time; evaluate reads the file twice, parsing both times; RSS per live visitor = peak RSS / $VISITORS)"
+echo "(evaluate reads the input twice, parsing it both times; all $VISITORS visitors are live at the end; load after: $(cut -d' ' -f1-3 /proc/loadavg))"
 
 if [[ ${SQL:-0} == 1 ]]; then
     CARGO_TARGET_DIR=$TARGET/datafusion cargo build --quiet --profile sql --features datafusion --example sql

@@ -10,7 +10,13 @@ use std::path::{Path, PathBuf};
 
 #[path = "support/cli.rs"]
 mod support;
-use support::{run, stderr, stdout};
+use support::{run, stderr};
+
+/// Stdout of a run that succeeded.
+fn ok(o: &std::process::Output) -> String {
+    assert!(o.status.success(), "{}", stderr(o));
+    support::stdout(o)
+}
 
 fn fixture(name: &str) -> PathBuf {
     support::fixture(&format!("warehouse/{name}"))
@@ -41,7 +47,7 @@ fn ga4_parquet(dir: &Path) -> PathBuf {
 
 #[test]
 fn every_format_gives_the_canonical_scores() {
-    let want = stdout(&run(&[
+    let want = ok(&run(&[
         "score",
         fixture("journeys.jsonl").to_str().unwrap(),
     ]));
@@ -57,7 +63,7 @@ fn every_format_gives_the_canonical_scores() {
         fixture("segment.jsonl"),
     ] {
         // No --format: each is told from its first record.
-        let got = stdout(&run(&["score", input.to_str().unwrap()]));
+        let got = ok(&run(&["score", input.to_str().unwrap()]));
         assert_eq!(got, want, "{}", input.display());
     }
 }
@@ -116,22 +122,23 @@ fn bad_rows_name_their_file_and_line_and_are_skipped() {
 #[test]
 fn campaigns_beside_the_url_reach_the_channel() {
     let table = |input: &Path| -> Value {
-        serde_json::from_str(&stdout(&run(&[
-            "channels",
-            "--json",
-            input.to_str().unwrap(),
-        ])))
-        .unwrap()
+        let o = run(&["channels", "--json", input.to_str().unwrap()]);
+        let mut t: Value = serde_json::from_str(&ok(&o)).unwrap();
+        // What was read differs (each format has its own bad rows and unknown events).
+        t.as_object_mut()
+            .unwrap()
+            .retain(|k, _| k != "file" && k != "totals");
+        t
     };
     let want = table(&fixture("journeys.jsonl"));
-    let channels: Vec<&str> = want
+    let channels: Vec<&str> = want["rows"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r["channel"].as_str().unwrap())
+        .map(|r| r["name"].as_str().unwrap())
         .collect();
     // GA4's collected_traffic_source and Segment's context.campaign become utm_* on the landing.
-    assert_eq!(channels, ["email", "paid_search", "organic"]);
+    assert_eq!(channels, ["Paid Search", "Organic Search", "Email"]);
     for input in ["ga4", "shopify.jsonl", "segment.jsonl"] {
         assert_eq!(table(&fixture(input)), want, "{input}");
     }
@@ -147,7 +154,7 @@ fn evaluate_reads_a_glob_of_daily_files_and_a_wrong_format_is_refused() {
         "ga4",
         glob.to_str().unwrap(),
     ]);
-    let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let report: Value = serde_json::from_str(&ok(&o)).unwrap();
     assert_eq!(report["format"], "ga4");
     assert_eq!(
         (report["visitors"].as_u64(), report["buyers"].as_u64()),
@@ -200,7 +207,7 @@ fn all_threads_give_the_one_thread_results() {
         ("evaluate", &taobao),
     ] {
         let at = |threads: &str| {
-            stdout(&run(&[
+            ok(&run(&[
                 command,
                 "--json",
                 "--threads",
@@ -221,12 +228,9 @@ fn all_threads_give_the_one_thread_results() {
     }
     // The same events as JSON Lines and as GA4 Parquet evaluate alike.
     let report = |input: &Path| -> Value {
-        let mut r: Value = serde_json::from_str(&stdout(&run(&[
-            "evaluate",
-            "--json",
-            input.to_str().unwrap(),
-        ])))
-        .unwrap();
+        let mut r: Value =
+            serde_json::from_str(&ok(&run(&["evaluate", "--json", input.to_str().unwrap()])))
+                .unwrap();
         r.as_object_mut()
             .unwrap()
             .retain(|k, _| k != "file" && k != "format");

@@ -76,14 +76,14 @@ fn corrupt_and_foreign_state_is_refused_with_a_reason() {
         "stored state: not base64; it was not written by this library"
     );
     assert_eq!(msg(""), "stored state: empty");
-    // The current version byte (4) with no body, and a real profile cut short.
-    assert_eq!(msg("BA"), "stored state: corrupt; its fields do not decode");
+    // The current version byte (5) with no body, and a real profile cut short.
+    assert_eq!(msg("BQ"), "stored state: corrupt; its fields do not decode");
     let whole = busy_visitor(100).1.encode();
     assert_eq!(
         msg(&whole[..whole.len() / 2]),
         "stored state: corrupt; its fields do not decode"
     );
-    // Version byte 1 (an older format) and 9 (newer).
+    // Version byte 1 (an older layout) and 9 (newer).
     assert_eq!(
         msg("AQ"),
         "stored state: written by an older, unsupported version"

@@ -100,7 +100,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     )?;
 
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut visitors: Vec<Profile> = Vec::new();
+    let mut visitors: Vec<(String, Profile)> = Vec::new();
     let mut tally = Tally::default();
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
@@ -122,11 +122,11 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
             Some(&slot) => slot,
             None => {
                 index.insert(r.visitor.to_string(), visitors.len());
-                visitors.push(Profile::new(r.visitor));
+                visitors.push((r.visitor.to_string(), Profile::new(r.visitor)));
                 visitors.len() - 1
             }
         };
-        let profile = &mut visitors[slot];
+        let profile = &mut visitors[slot].1;
         match r.event {
             None => {
                 profile.count_unknown();
@@ -146,8 +146,8 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    for profile in &visitors {
-        let line = output(&model, profile, at);
+    for (visitor, profile) in &visitors {
+        let line = output(&model, visitor, profile, at);
         serde_json::to_writer(&mut out, &line).map_err(|e| e.to_string())?;
         writeln!(out).map_err(|e| e.to_string())?;
     }
@@ -178,11 +178,11 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-fn output<'a>(model: &Model, profile: &'a Profile, at: Option<u64>) -> Line<'a> {
+fn output<'a>(model: &Model, visitor: &'a str, profile: &'a Profile, at: Option<u64>) -> Line<'a> {
     let t = at.unwrap_or_else(|| profile.last_event_ms());
     let s = profile.snapshot(model, t);
     Line {
-        visitor: &profile.visitor_id,
+        visitor,
         score: s.score,
         stage: s.stage.name(),
         intent: s.intent.name(),
@@ -193,7 +193,6 @@ fn output<'a>(model: &Model, profile: &'a Profile, at: Option<u64>) -> Line<'a> 
         visits: s.visits,
         signals: profile
             .signals()
-            .iter()
             .map(|g| SignalOut {
                 rule: g.rule.name(),
                 points: g.points,
@@ -202,7 +201,7 @@ fn output<'a>(model: &Model, profile: &'a Profile, at: Option<u64>) -> Line<'a> 
             .collect(),
         recent_purchases: profile
             .recent_purchases(model, t)
-            .map(|p| p.item.as_str())
+            .map(|p| p.item())
             .collect(),
     }
 }

@@ -37,9 +37,6 @@ pub struct Args {
     /// `--threads` threads (visitors split between them) and print the speed and memory.
     #[arg(long, conflicts_with_all = ["out", "ga4_json"])]
     replay: bool,
-    /// Threads for `--replay`; 0 is one per core.
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
 }
 
 /// Runs `synth`.
@@ -50,11 +47,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     if args.replay {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(args.threads)
-            .build()
-            .map_err(|e| e.to_string())?;
-        let r = pool.install(|| replay(args.events, args.visitors, &crate::core::Model::default()));
+        let r = replay(args.events, args.visitors, &crate::core::Model::default());
         println!(
             "core replay: {} events of {} visitors on {} threads in {:.3} s = {:.0} events/s ({:.0} per thread); at rest: {} live profiles, RSS +{} bytes each, encoded {} bytes each",
             r.events,
@@ -193,14 +186,14 @@ fn resident_bytes() -> u64 {
 pub struct Rng(pub u64);
 impl Rng {
     /// The next 64 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
     fn below(&mut self, n: u64) -> u64 {
-        (self.next() >> 11) % n
+        (self.next_u64() >> 11) % n
     }
 }
 

