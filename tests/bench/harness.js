@@ -26,6 +26,8 @@
     b.readyAt = performance.now();
     performance.mark('bench:ready:' + id);
     if (profile) console.profileEnd('bench');
+    // Tells node (a console message), which then need not poll the page while it loads.
+    console.debug('bench:ready:' + id);
   };
   const note = (e) => b.errors.push(String((e && (e.stack || e.message)) || e));
   addEventListener('error', (e) => note(e.error || e.message));

@@ -169,11 +169,12 @@ export function table(rows) {
 }
 
 /**
- * A CPU profile (CDP Profiler.Profile) summed up: `self`, µs per function, keyed
- * `name (file:line:column)` (V8's pseudo-frames keep their names: (program), (garbage collector));
- * `inclusive`, µs per script file with a frame of that file anywhere on the stack.
+ * A CPU profile (CDP Profiler.Profile) summed up: `inclusive`, µs per script file with a frame of
+ * that file anywhere on the stack; `self`, µs per function, keyed `name (file:line:column)`
+ * (builtins by name: fetch, addEventListener), of the samples with a frame of one of the files
+ * `mine` on the stack.
  */
-export function profileTimes(profile) {
+export function profileTimes(profile, mine) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n.id);
@@ -182,16 +183,17 @@ export function profileTimes(profile) {
   const inclusive = {};
   for (let i = 0; i < profile.samples.length; i++) {
     const dt = profile.timeDeltas[i + 1] ?? 0; // a sample lasts until the next one
-    const f = byId.get(profile.samples[i]).callFrame;
-    const file = fileOf(f);
-    const key = file ? `${f.functionName || '(anonymous)'} (${file}:${f.lineNumber + 1}:${f.columnNumber + 1})` : f.functionName || '(anonymous)';
-    self[key] = (self[key] || 0) + dt;
     const files = new Set();
     for (let id = profile.samples[i]; id !== undefined; id = parent.get(id)) {
       const g = fileOf(byId.get(id).callFrame);
       if (g) files.add(g);
     }
     for (const g of files) inclusive[g] = (inclusive[g] || 0) + dt;
+    if (!mine.some((g) => files.has(g))) continue;
+    const f = byId.get(profile.samples[i]).callFrame;
+    const file = fileOf(f);
+    const key = file ? `${f.functionName || '(anonymous)'} (${file}:${f.lineNumber + 1}:${f.columnNumber + 1})` : f.functionName || '(anonymous)';
+    self[key] = (self[key] || 0) + dt;
   }
   return { self, inclusive };
 }

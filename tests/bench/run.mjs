@@ -37,7 +37,7 @@
 //   100,000 and 1,000,000 the next 1,000 calls are timed, and the stored profile's size read.
 //
 // Environment: BENCH_RUNS (15), BENCH_EVENT_RUNS (3), BENCH_EVENTS (10000), BENCH_BATCH (10),
-// BENCH_LONE (40), BENCH_IDLE_MS (50), BENCH_LOOP_MAX_MS (10000: a loop stops there and the
+// BENCH_LONE (30), BENCH_IDLE_MS (50), BENCH_LOOP_MAX_MS (2000: a loop stops there and the
 // per-event figure is over the events it sent), BENCH_GROWTH_RUNS (1; 0 skips), BENCH_PKG (the
 // build to measure, pkg/), BENCH_ONLY (comma-separated peer ids to run beside ours).
 import fs from 'node:fs';
@@ -64,11 +64,11 @@ const RUNS = envInt('BENCH_RUNS', 15, 1);
 const EVENT_RUNS = envInt('BENCH_EVENT_RUNS', 3, 1);
 const EVENTS = envInt('BENCH_EVENTS', 10_000, 1);
 const BATCH = envInt('BENCH_BATCH', 10, 1);
-const LONE = envInt('BENCH_LONE', 40, 1);
+const LONE = envInt('BENCH_LONE', 30, 1);
 const IDLE_MS = envInt('BENCH_IDLE_MS', 50);
-const LOOP_MAX_MS = envInt('BENCH_LOOP_MAX_MS', 3000, 1);
+const LOOP_MAX_MS = envInt('BENCH_LOOP_MAX_MS', 2000, 1);
 const GROWTH_RUNS = envInt('BENCH_GROWTH_RUNS', 1);
-const PROFILE_RUNS = envInt('BENCH_PROFILE', 5);
+const PROFILE_RUNS = envInt('BENCH_PROFILE', 3);
 const GROWTH_POINTS = [10, 1000, 100_000, 1_000_000];
 const GROWTH_BATCH = 1000;
 const GROWTH_FILL = 10_000;
@@ -76,12 +76,14 @@ const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 const PEERS = adapters.peers.filter((a) => !ONLY || ONLY.includes(a.id));
 if (ONLY) for (const id of ONLY) if (!adapters.peers.some((a) => a.id === id)) throw new Error(`BENCH_ONLY: no peer '${id}' (${adapters.peers.map((a) => a.id).join(', ')})`);
 const OURS = adapters.shopperIntent;
+// Our files' names in a CPU profile: the tag and the engine.
+const OUR_FILES = ['shopper-intent.js', 'shopper_intent_bg.wasm'];
 const LIBS = [OURS, ...PEERS];
 
 const READY_TIMEOUT_MS = 20_000;
 const LOAD_SETTLE_MS = 500; // after ready: what the init scheduled still counts as load
 const SINK_QUIET_MS = 300;
-const SETTLE_MAX_MS = 5000;
+const SETTLE_MAX_MS = 4000;
 // Nothing may leave the machine: every host but the bench server's fails to resolve, so a peer
 // that calls home gets an error, not a network request.
 const CHROMIUM_EXTRA = ['--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
@@ -115,7 +117,7 @@ async function settle(sink, minMs) {
 const LOOPS = {
   lone: [([n, idle]) => __bench.lone(n, idle), () => [LONE, IDLE_MS]],
   batches: [([n, k, max]) => __bench.batches(n, k, max), () => [EVENTS, BATCH, LOOP_MAX_MS]],
-  sync: [([n, max]) => __bench.sync(n, max), () => [EVENTS, LOOP_MAX_MS]],
+  sync: [([n, max]) => __bench.sync(n, max), (a) => [Math.min(EVENTS, a.syncEvents || Infinity), LOOP_MAX_MS]],
 };
 
 /**
@@ -127,7 +129,7 @@ async function timeLoop(page, cdp, sink, a, k) {
   const [fn, args] = LOOPS[k];
   const sentBefore = sink.count;
   const before = await taskMs(cdp);
-  const r = await page.evaluate(fn, args());
+  const r = await page.evaluate(fn, args(a));
   const settled = await settle(sink, a.settleMs);
   const totalMs = (await taskMs(cdp)) - before;
   const out = { events: r.events, callUs: (r.ms * 1000) / r.events, totalUs: (totalMs * 1000) / r.events, sends: sink.count - sentBefore, settled };
@@ -146,10 +148,14 @@ async function open(browser, srv, a, id, onCdp, query = '') {
   await cdp.send('Performance.enable');
   const extra = onCdp ? await onCdp(cdp) : null;
   const url = `${srv.base}bench/${a.id}.html?load=${id}${query}`;
+  // The page says when it is ready (harness.js): polling it would put our own scripts on its main
+  // thread while the library loads.
+  const ready = page.waitForEvent('console', { predicate: (m) => m.text() === `bench:ready:${id}`, timeout: READY_TIMEOUT_MS });
   try {
     await page.goto(url);
-    await page.waitForFunction(() => window.__bench.readyAt !== null, null, { timeout: READY_TIMEOUT_MS });
+    await ready;
   } catch (e) {
+    ready.catch(() => {});
     const errors = await page.evaluate(() => window.__bench && window.__bench.errors).catch(() => null);
     await context.close();
     const why = [...(errors || []), ...messages].slice(0, 5).join('\n    ') || e.message.split('\n')[0];
@@ -209,7 +215,8 @@ function fromTrace(run, events, label) {
   delete run.sent;
 }
 
-/** A fresh load of `a` (untraced), settled, then event loop `k`. */
+/** A fresh load of `a` (untraced), settled, then event loop `k`; `{ failed }` when the tab
+ * crashed or the loop threw. */
 async function eventRun(browser, srv, a, k, id) {
   const { context, page, cdp, messages } = await open(browser, srv, a, id);
   try {
@@ -220,8 +227,10 @@ async function eventRun(browser, srv, a, k, id) {
     run.longTasks = (await page.evaluate(() => __bench.longtasks.length)) - longBefore;
     run.pageErrors = [...(await page.evaluate(() => __bench.errors)), ...messages].slice(0, 10);
     return run;
+  } catch (e) {
+    return { failed: e.message.split('\n')[0], pageErrors: messages.slice(0, 10) };
   } finally {
-    await context.close();
+    await context.close().catch(() => {});
   }
 }
 
@@ -248,7 +257,7 @@ async function profileRun(browser, srv, id) {
   try {
     const profile = await Promise.race([finished, sleep(5000).then(() => null)]);
     if (!profile) throw new Error('no CPU profile of the start came back');
-    return { ...profileTimes(profile), totalUs: profile.endTime - profile.startTime };
+    return { ...profileTimes(profile, OUR_FILES), totalUs: profile.endTime - profile.startTime };
   } finally {
     await context.close();
   }
@@ -281,8 +290,11 @@ const ROWS = [
  * harness's own cost per loop. */
 function summarize(runs, loops, base) {
   return Object.fromEntries(ROWS.map((row) => {
-    const xs = row.load ? runs.map(row.load) : loops[row.loop].map((r) => r[row.key] - (row.less ? base[row.loop] : 0));
-    return [row.id, { ...stats(xs), bound: Boolean(row.loop) && loops[row.loop].some((r) => !r.settled) }];
+    const done = row.loop ? loops[row.loop].filter((r) => !r.failed) : [];
+    const xs = row.load ? runs.map(row.load) : done.map((r) => r[row.key] - (row.less ? base[row.loop] : 0));
+    const st = stats(xs);
+    const nominal = row.loop === 'lone' ? LONE : EVENTS;
+    return [row.id, st && { ...st, bound: done.some((r) => !r.settled), fewer: done.some((r) => r.events < nominal) }];
   }));
 }
 
@@ -355,7 +367,7 @@ async function main() {
     const loadAfter = loadAverage();
 
     // The harness's own cost per event in each loop (median of the blank page's runs).
-    const base = Object.fromEntries(Object.keys(LOOPS).map((k) => [k, stats(loops.blank[k].map((r) => r.totalUs)).median]));
+    const base = Object.fromEntries(Object.keys(LOOPS).map((k) => [k, stats(loops.blank[k].filter((r) => !r.failed).map((r) => r.totalUs)).median]));
     for (const a of LIBS) for (const r of runs[a.id]) r.snippetGzip = gz(a.load);
     const summary = Object.fromEntries(LIBS.map((a) => [a.id, summarize(runs[a.id], loops[a.id], base)]));
 
@@ -363,7 +375,10 @@ async function main() {
     for (const a of PEERS) head.push(a.label, 'ours/theirs');
     const rows = [head];
     for (const row of ROWS) {
-      const at = (a) => (summary[a.id][row.id].bound ? '≥ ' : '') + cell(summary[a.id][row.id], row.digits);
+      const at = (a) => {
+        const st = summary[a.id][row.id];
+        return (st && st.bound ? '≥ ' : '') + cell(st, row.digits) + (st && st.fewer ? ' *' : '');
+      };
       rows.push([row.label, at(OURS), ...PEERS.flatMap((a) => [at(a), ratio(summary[OURS.id][row.id], summary[a.id][row.id])])]);
     }
 
@@ -391,10 +406,20 @@ async function main() {
       console.log(`- ${a.label} (${a.api}): ${r.files.map((f) => `${f.url} ${num(f.gzip, 0)}${f.failed ? ` (${f.failed})` : ''}`).join(', ') || 'nothing'}.`);
     }
     const perLoop = (a, f) => Object.keys(LOOPS).map((k) => f(loops[a.id][k])).join(' / ');
-    console.log(`Requests to the sink per loop (lone / ${BATCH} per task / one task, median): ${LIBS.map((a) => `${a.label} ${perLoop(a, (rs) => num(stats(rs.map((r) => r.sends)).median, 0))}`).join('; ')}.`);
-    if (LIBS.some((a) => ROWS.some((row) => summary[a.id][row.id].bound))) console.log(`≥: that library's sends were still going on ${num(SETTLE_MAX_MS, 0)} ms after the loop in some loads: its deferred work is counted until then only.`);
-    const cut = LIBS.flatMap((a) => ['batches', 'sync'].flatMap((k) => loops[a.id][k].filter((r) => r.events < EVENTS).map((r) => `${a.label} ${k} ${num(r.events, 0)}`)));
-    if (cut.length) console.log(`Loops stopped at BENCH_LOOP_MAX_MS (${num(LOOP_MAX_MS, 0)} ms), per-event figures over the events sent: ${cut.join(', ')}.`);
+    const sendsOf = (rs) => {
+      const st = stats(rs.filter((r) => !r.failed).map((r) => r.sends));
+      return st ? num(st.median, 0) : '–';
+    };
+    console.log(`Requests to the sink per loop (lone / ${BATCH} per task / one task, median): ${LIBS.map((a) => `${a.label} ${perLoop(a, sendsOf)}`).join('; ')}.`);
+    if (LIBS.some((a) => ROWS.some((row) => summary[a.id][row.id] && summary[a.id][row.id].bound))) console.log(`≥: that library's sends were still going on ${num(SETTLE_MAX_MS, 0)} ms after the loop in some loads: its deferred work is counted until then only.`);
+    const failed = LIBS.flatMap((a) => Object.entries(loops[a.id]).flatMap(([k, rs]) => rs.filter((r) => r.failed).map((r) => `${a.label} ${k}: ${r.failed}`)));
+    if (failed.length) console.log(`Loops that failed (left out of the figures): ${failed.join('; ')}.`);
+    const cut = LIBS.flatMap((a) => ['batches', 'sync'].flatMap((k) => {
+      const sent = stats(loops[a.id][k].filter((r) => !r.failed && r.events < EVENTS).map((r) => r.events));
+      return sent ? [`${a.label} ${k === 'sync' ? 'in one task' : `${BATCH} per task`} ${num(sent.min, 0)}–${num(sent.max, 0)}`] : [];
+    }));
+    if (cut.length) console.log(`*: fewer than ${num(EVENTS, 0)} events, the per-event figure is over those sent (a loop stops after BENCH_LOOP_MAX_MS, ${num(LOOP_MAX_MS, 0)} ms, of calls): ${cut.join(', ')}.`);
+    for (const a of LIBS) if (a.syncEvents && a.syncEvents < EVENTS) console.log(`${a.label}: at most ${num(a.syncEvents, 0)} events in one task: ${a.syncWhy}.`);
     console.log(`The harness's own cost per event, taken off "incl. deferred work" (blank page): lone ${num(base.lone, 1)} µs, ${BATCH} per task ${num(base.batches, 2)} µs, one task ${num(base.sync, 2)} µs.`);
     const errors = LIBS.flatMap((a) => [...runs[a.id], ...Object.values(loops[a.id]).flat()].flatMap((r) => r.pageErrors.map((e) => `${a.label}: ${e}`)));
     if (errors.length) console.log(`Page errors and warnings (${errors.length}; first ones): ${[...new Set(errors)].slice(0, 6).join(' | ')}`);
@@ -413,7 +438,7 @@ async function main() {
       };
       const ms = ([k, us]) => `${k} ${num(us / 1000, 2)} ms`;
       const total = stats(profiles.map((p) => p.totalUs)).median;
-      console.log(`\nOur start as a CPU profile (CDP Profiler, 50 µs sampling, script start → ready, mean of ${profiles.length} loads, ${num(total / 1000, 1)} ms median wall): by script file, callees included: ${mean('inclusive').slice(0, 6).map(ms).join(', ')}; by function, self time (idle excluded): ${mean('self').filter(([k]) => k !== '(idle)').slice(0, 12).map(ms).join(', ')}.`);
+      console.log(`\nOur start as a CPU profile (CDP Profiler, 50 µs sampling, script start → ready, mean of ${profiles.length} loads, ${num(total / 1000, 1)} ms median wall): by script file, callees included: ${mean('inclusive').slice(0, 6).map(ms).join(', ')}; under our files, by function, self time: ${mean('self').slice(0, 12).map(ms).join(', ')}.`);
     }
 
     let growthSummary = null;
