@@ -6,40 +6,52 @@
 // tests/bench/results.json.
 //
 //   node tests/bench/run.mjs          (after `make build`; `make bench` runs cargo bench, then this)
-//   BENCH_RUNS=3 BENCH_EVENT_RUNS=1 BENCH_GROWTH_RUNS=0 node tests/bench/run.mjs    (a quick check)
+//   BENCH_RUNS=3 BENCH_EVENT_RUNS=1 BENCH_GROWTH_RUNS=0 BENCH_PROFILE=0 node tests/bench/run.mjs   (quick)
 //
-// How each figure is measured. Every load is a fresh browser context (empty cache, storage and
-// cookies; every response is `no-store`), round-robin over the libraries so that drift on a
-// shared machine spreads evenly. "Script start" is the bench's inline script just before the
-// library's tag (performance.mark 'bench:t0'); "ready" is the library's own signal (ours:
-// the `shopper-intent:ready` event; posthog: `loaded`; Segment: `analytics.ready`; GrowthBook:
-// `init()` resolving; Snowplow: right after `newTracker` and `trackPageView`, which are
-// synchronous), marked 'bench:ready'.
-// - Bytes loaded at start: every response the page received for a request sent before ready, as
-//   Chromium's network log has it (CDP Network, bodies from Network.getResponseBody), each body
-//   gzip -9'd; the page itself and the browser's favicon request are not counted. Requests: how
-//   many of those. Round trips: the longest chain of those requests each sent after the previous
-//   one's body had arrived (only requests finished before ready), so fetches in parallel count
-//   once. The inline snippet (what the store pastes in its page, gzip -9) is its own row.
-// - Script start → ready, main thread: Chromium's trace (devtools.timeline, toplevel, v8,
-//   v8.wasm), the time the renderer's main thread was busy (the union of its trace slices)
-//   between the two marks. Wall: performance.now() between them. Medians of BENCH_RUNS loads.
-// - Per event (BENCH_EVENT_RUNS of those loads, after the load has settled): three loops, in this
-//   order on the same page: lone events (BENCH_LONE calls, each alone in a timer task after
-//   BENCH_IDLE_MS of idle), BENCH_EVENTS in tasks of BENCH_BATCH (a MessageChannel task between
-//   batches), then BENCH_EVENTS in one synchronous loop. "The call": performance.now() around the
-//   calls inside the page (for lone events, the median call). "Incl. deferred work": Chromium's
-//   own count of main-thread task time (CDP Performance.getMetrics TaskDuration) from just
-//   before the loop until the library's sends have settled (its microtasks, timers, storage
-//   writes, sends), less the same loop on a blank page (the harness's own tasks), per event.
-// - Long tasks: PerformanceObserver('longtask') from navigation until LOAD_SETTLE_MS after ready.
-// - Growth (ours only): one visitor tracks 1,000,000 events (BENCH_FILL per task); after 10, 1,000,
-//   100,000 and 1,000,000 the next 1,000 calls are timed, and the stored profile's size read.
+// How each figure is measured. Every page load is a fresh browser context (empty cache, storage
+// and cookies; every response is `no-store`), the libraries taken in turn so that drift on a
+// shared machine spreads evenly over them. "Script start" is the end of the bench's inline script
+// (harness.js), just before the library's tag: performance.mark 'bench:t0:<load>'. "Ready" is the
+// library's own signal, marked 'bench:ready:<load>': ours, the `shopper-intent:ready` event;
+// GrowthBook, `init()` resolving; Snowplow, right after `newTracker` and `trackPageView` (both
+// synchronous); posthog, `loaded`; Segment, `analytics.ready`. Node hears of ready from a console
+// message, so it never polls the page while it loads.
+// - Bytes loaded at start: every response to a request the page sent before ready, as Chromium's
+//   network log has it (CDP Network; bodies from Network.getResponseBody), each body `gzip -9 -n`;
+//   not the page itself, nor the browser's favicon request. Requests: how many. Round trips: the
+//   longest chain of those requests each sent after the previous one's body arrived (among those
+//   finished before ready), so fetches in parallel count once. The inline snippet (what the store
+//   pastes into its page, gzip -9) is a row of its own.
+// - Script start → ready, main thread: Chromium's trace (TRACE_CATEGORIES; one trace per round of
+//   loads, since stopping a trace costs seconds), the time the page's main thread was busy (the
+//   union of its trace slices) between the two marks; median of BENCH_RUNS loads. "Less the page's
+//   own parse, style, layout, paint": minus the self time of those slices (measure.mjs RENDERING),
+//   which fall inside the window of any library that is ready after the first layout. Wall:
+//   performance.now() between the marks. Long tasks: PerformanceObserver('longtask') until
+//   LOAD_SETTLE_MS after ready; "ready + LOAD_SETTLE_MS": the trace's busy time until then.
+// - Per event: three loops, each on BENCH_EVENT_RUNS fresh loads of its own (nothing one loop
+//   queued weighs on another), after the load has settled: BENCH_EVENTS in one synchronous loop,
+//   BENCH_EVENTS in tasks of BENCH_BATCH (a MessageChannel task between batches, no timer clamp),
+//   and BENCH_LONE lone calls, each alone in a timer task after BENCH_IDLE_MS of idle. "The call":
+//   performance.now() around the calls inside the page (the median call for lone events). "Incl.
+//   deferred work": Chromium's main-thread task time (CDP Performance.getMetrics TaskDuration)
+//   from just before the loop until the library's sends have settled (its microtasks, timers,
+//   storage writes, sends), less the same loop on a blank page (the harness's own tasks), per
+//   event. A loop stops after BENCH_LOOP_MAX_MS of calls (cell marked *: the figure is over the
+//   events sent); "≥" marks a figure whose sends were still going on SETTLE_MAX_MS after the loop.
+//   An adapter's `syncEvents` caps its burst in one task (Snowplow's: see adapters.mjs).
+// - Our start as a CPU profile: BENCH_PROFILE more loads of ours under CDP Profiler (50 µs
+//   sampling, console.profile from script start to ready): time per script file, callees
+//   included, and self time per function under our files.
+// - Growth (ours only): one visitor tracks 1,000,000 events (GROWTH_FILL per task); after 10, 1,000,
+//   100,000 and 1,000,000 the next 1,000 calls are timed and the stored profile's size is read.
+// The machine's load average is printed at the start and the end: on a shared machine every time
+// is inflated, ours and the peers' alike.
 //
 // Environment: BENCH_RUNS (15), BENCH_EVENT_RUNS (3), BENCH_EVENTS (10000), BENCH_BATCH (10),
-// BENCH_LONE (30), BENCH_IDLE_MS (50), BENCH_LOOP_MAX_MS (2000: a loop stops there and the
-// per-event figure is over the events it sent), BENCH_GROWTH_RUNS (1; 0 skips), BENCH_PKG (the
-// build to measure, pkg/), BENCH_ONLY (comma-separated peer ids to run beside ours).
+// BENCH_LONE (30), BENCH_IDLE_MS (50), BENCH_LOOP_MAX_MS (2000), BENCH_PROFILE (3; 0 skips),
+// BENCH_GROWTH_RUNS (1; 0 skips), BENCH_PKG (the build to measure, pkg/), BENCH_ONLY
+// (comma-separated peer ids to run beside ours: growthbook, snowplow, posthog-js, segment).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
