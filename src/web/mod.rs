@@ -108,8 +108,7 @@ fn ms(t: f64) -> u64 {
 pub fn si_input(len: u32) -> *mut u8 {
     begin();
     let e = engine();
-    let mut buf: Vec<u8> = Vec::new();
-    buf.resize(len as usize, 0);
+    let mut buf: Vec<u8> = alloc::vec![0; len as usize];
     let ptr = buf.as_mut_ptr();
     e.input = (ptr, len as usize);
     #[cfg(feature = "bundle")]
@@ -196,8 +195,8 @@ pub fn si_save() -> u32 {
 }
 
 /// Tracks an event. The input is `u16 name length`, the name, then its parameters in the wire
-/// format. Returns the signals fired, 0 for an unknown event (counted), -1 when refused (the
-/// reason is the record). A purchase's record lists the experiment conversions it makes:
+/// format. Returns the signals fired, -2 for an unknown event (counted, ignored), -1 when refused
+/// (the reason is the record). A purchase's record lists the experiment conversions it makes:
 /// `u8 count`, then per conversion `experiment_id`, `variation_id`, `f64 value`.
 #[wasm_bindgen]
 pub fn si_track(time: f64) -> i32 {
@@ -221,7 +220,7 @@ pub fn si_track(time: f64) -> i32 {
     let fired = match Event::decode(name, t, &params) {
         Ok(None) => {
             e.profile.count_unknown();
-            0
+            -2
         }
         Ok(Some(event)) => match e.profile.track(model, &event) {
             Ok(fired) => {
@@ -292,7 +291,7 @@ pub fn si_identify(
         email_subscribed: fact(0),
         unsubscribed: fact(1),
         bounced: match bounced {
-            b if b == -2.0 => Some(Bounced::Marked),
+            -2.0 => Some(Bounced::Marked),
             b if b >= 0.0 => Some(Bounced::Count(ms(b).min(u32::MAX as u64) as u32)),
             _ => None,
         },
