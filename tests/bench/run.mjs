@@ -41,8 +41,8 @@
 //   events sent); "≥" marks a figure whose sends were still going on SETTLE_MAX_MS after the loop.
 //   An adapter's `syncEvents` caps its burst in one task (Snowplow's: see adapters.mjs).
 // - Our start as a CPU profile: BENCH_PROFILE more loads of ours under CDP Profiler (50 µs
-//   sampling, console.profile from script start to ready): time per script file, callees
-//   included, and self time per function under our files.
+//   sampling, console.profile from script start to the first task after ready): time per script
+//   file, callees included, and self time per function under our files.
 // - Growth (ours only): one visitor tracks 1,000,000 events (GROWTH_FILL per task); after 10, 1,000,
 //   100,000 and 1,000,000 the next 1,000 calls are timed and the stored profile's size is read.
 // The machine's load average is printed at the start and the end: on a shared machine every time
