@@ -74,8 +74,8 @@ struct Sums {
 }
 
 impl Sums {
-    fn add(&mut self, m: &Moment) {
-        let change = m.change();
+    fn add(&mut self, m: &Exposure) {
+        let change = m.change;
         self.n += 1;
         self.sum += change;
         self.squares += change * change;
@@ -131,9 +131,27 @@ struct Moment {
 }
 
 impl Moment {
-    fn change(&self) -> f64 {
-        self.later.unwrap_or(self.score) - self.score
+    fn exposure(&self) -> Exposure {
+        Exposure {
+            stage: self.stage,
+            change: self.later.unwrap_or(self.score) - self.score,
+            sql: self.sql,
+        }
     }
+}
+
+/// What [`Sums`] counts of a moment.
+struct Exposure {
+    stage: Stage,
+    change: f64,
+    sql: bool,
+}
+
+/// What a visitor leaves: their visit starts by stage, and each touchpoint they had with its
+/// first measured exposure.
+struct Closed {
+    own: [Sums; 4],
+    had: Vec<(String, Option<Exposure>)>,
 }
 
 struct Live {
@@ -162,14 +180,17 @@ struct Replay<'m> {
     model: &'m Model,
     span_ms: u64,
     content: Vec<String>,
+    /// Touchpoints by number, and their numbers by name.
     names: Vec<String>,
     ids: HashMap<String, u32>,
+    /// The results (of the player the threads' closed visitors are absorbed into), by number.
     tallies: Vec<Tally>,
     visit_starts: [Sums; 4],
     log_end_ms: u64,
 }
 
 impl Replay<'_> {
+    /// The touchpoint's number in this player (each thread's player numbers its own).
     fn id(&mut self, name: String) -> u32 {
         if let Some(&id) = self.ids.get(&name) {
             return id;
@@ -177,7 +198,6 @@ impl Replay<'_> {
         let id = self.names.len() as u32;
         self.ids.insert(name.clone(), id);
         self.names.push(name);
-        self.tallies.push(Tally::default());
         id
     }
 
@@ -233,9 +253,23 @@ impl Replay<'_> {
 
 impl Player for Replay<'_> {
     type Visitor = Live;
+    type Closed = Closed;
 
     fn begin(&mut self, scans: &[Scan]) {
         self.log_end_ms = scans.iter().map(|s| s.last_ms).max().unwrap_or(0);
+    }
+
+    fn fork(&self) -> Self {
+        Replay {
+            model: self.model,
+            span_ms: self.span_ms,
+            content: self.content.clone(),
+            names: Vec::new(),
+            ids: HashMap::new(),
+            tallies: Vec::new(),
+            visit_starts: [Sums::default(); 4],
+            log_end_ms: self.log_end_ms,
+        }
     }
 
     fn open(&mut self, id: String, scan: &Scan) -> Live {
@@ -312,23 +346,39 @@ impl Player for Replay<'_> {
         l.profile.count_unknown();
     }
 
-    fn close(&mut self, _slot: usize, _scan: &Scan, mut l: Live, _totals: &mut Totals) {
+    fn close(&mut self, _scan: &Scan, mut l: Live) -> Closed {
         self.resolve(&mut l, u64::MAX);
         let mut own = [Sums::default(); 4];
         for m in l.moments.iter().filter(|m| m.visit_start) {
-            own[m.stage as usize].add(m);
+            own[m.stage as usize].add(&m.exposure());
         }
-        for (s, o) in self.visit_starts.iter_mut().zip(&own) {
+        let had = l
+            .had
+            .iter()
+            .map(|&id| {
+                let first = l.moments.iter().find(|m| m.touches.contains(&id));
+                (self.names[id as usize].clone(), first.map(Moment::exposure))
+            })
+            .collect();
+        Closed { own, had }
+    }
+
+    fn absorb(&mut self, _slot: usize, c: Closed) {
+        for (s, o) in self.visit_starts.iter_mut().zip(&c.own) {
             s.plus(o);
         }
-        for &id in &l.had {
-            let tally = &mut self.tallies[id as usize];
+        for (name, first) in c.had {
+            let id = self.id(name) as usize;
+            if id == self.tallies.len() {
+                self.tallies.push(Tally::default());
+            }
+            let tally = &mut self.tallies[id];
             tally.visitors += 1;
-            for (s, o) in tally.own_visits.iter_mut().zip(&own) {
+            for (s, o) in tally.own_visits.iter_mut().zip(&c.own) {
                 s.plus(o);
             }
-            if let Some(first) = l.moments.iter().find(|m| m.touches.contains(&id)) {
-                tally.exposed[first.stage as usize].add(first);
+            if let Some(first) = first {
+                tally.exposed[first.stage as usize].add(&first);
             }
         }
     }

@@ -7,7 +7,9 @@
 //! 2. a full pass hands each visitor's events, in time order, to a [`Player`], which closes the
 //!    visitor as soon as their last event has gone by. [`replay`]'s player feeds the core up to
 //!    the visitor's cut-off and takes the snapshot there; `channels`, `accelerators` and `tiers`
-//!    have their own.
+//!    have their own. Pass 2 runs on every thread of the rayon pool, each thread playing the
+//!    visitors whose pass-1 index falls to it (see [`Player`]); results do not depend on the
+//!    number of threads.
 //!
 //! Memory is one small record per visitor, plus a player's state for each visitor whose history
 //! is still being read. The core refuses out-of-order on-site events, and some logs (Taobao's original
@@ -20,9 +22,10 @@
 //! purchase event, so events logged before it (its own add_to_cart seconds earlier, which a live
 //! scorer would have seen) count, and the purchase and everything after it do not.
 
-use super::read::{Detail, Format, Reader, RowError};
+use super::read::{Detail, Format, Reader, Row, RowError};
 use crate::core::model::DAY_MS;
 use crate::core::{Event, EventKind, Model, Profile, RuleId, Snapshot};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -158,11 +161,23 @@ pub struct Scan {
 
 /// What a replay does with each visitor's events: [`play`] hands them over in time order,
 /// visitor by visitor as the file interleaves them.
-pub trait Player {
+///
+/// Visitors are split between threads by their pass-1 index. Each thread has its own
+/// [`Player::fork`] and gets its visitors' events in file order; what closing a visitor leaves
+/// ([`Player::Closed`]) goes back to the original player through [`Player::absorb`], in the
+/// order one thread would close them (that of their last row in the file). So a player whose
+/// results depend only on what it absorbs gives the same results, to the bit, for any number
+/// of threads and any chunking of the input.
+pub trait Player: Send {
     /// The player's state for one visitor.
-    type Visitor;
-    /// Called once between the passes, with every visitor's outline (in order of appearance).
+    type Visitor: Send;
+    /// What a closed visitor adds to the results.
+    type Closed: Send;
+    /// Called once between the passes, with every visitor's outline (in order of appearance),
+    /// before any fork.
     fn begin(&mut self, _scans: &[Scan]) {}
+    /// A player for another thread: the same settings, no results.
+    fn fork(&self) -> Self;
     /// A visitor's first event is about to be played.
     fn open(&mut self, id: String, scan: &Scan) -> Self::Visitor;
     /// The visitor's next known event, in time order.
@@ -175,20 +190,87 @@ pub trait Player {
     );
     /// An event the model does not know (in file order).
     fn unknown(&mut self, _visitor: &mut Self::Visitor) {}
-    /// The visitor's last event has been played; `slot` is their index in the outline.
-    fn close(&mut self, slot: usize, scan: &Scan, visitor: Self::Visitor, totals: &mut Totals);
+    /// The visitor's last event has been played.
+    fn close(&mut self, scan: &Scan, visitor: Self::Visitor) -> Self::Closed;
+    /// Adds a closed visitor to the results; `slot` is their index in the outline.
+    fn absorb(&mut self, slot: usize, closed: Self::Closed);
 }
 
 /// A visitor whose history is being read.
 struct Open<V> {
     visitor: V,
     held: Vec<Event>,
-    seen: u32,
 }
 
-/// Reads `path` twice and plays each visitor's events into `player`. `label` is the window
-/// (exclusive start, inclusive end, ms) in which a purchase sets [`Scan::labelled`]; `warn`
-/// hears each bad row once.
+/// A row for a thread: its place in the file, its visitor's slot, and whether it is the
+/// visitor's last.
+struct Task {
+    seq: u64,
+    slot: u32,
+    last: bool,
+    row: Row,
+}
+
+/// One thread's share of the visitors: those whose slot is `k` modulo the threads.
+struct Worker<P: Player> {
+    player: P,
+    /// Open visitors, at `slot / threads`.
+    open: Vec<Option<Box<Open<P::Visitor>>>>,
+    /// Visitors closed in this chunk: (seq of their last row, slot, what they left).
+    closed: Vec<(u64, u32, P::Closed)>,
+    /// Replayed and out-of-order counts.
+    totals: Totals,
+}
+
+impl<P: Player> Worker<P> {
+    fn play(&mut self, scans: &[Scan], threads: usize, tasks: Vec<Task>) {
+        for Task {
+            seq,
+            slot,
+            last,
+            row,
+        } in tasks
+        {
+            let scan = &scans[slot as usize];
+            let entry = &mut self.open[slot as usize / threads];
+            let o = entry.get_or_insert_with(|| {
+                Box::new(Open {
+                    visitor: self.player.open(row.visitor, scan),
+                    held: Vec::new(),
+                })
+            });
+            match (row.event, scan.ordered) {
+                (Some(event), true) => {
+                    self.player
+                        .event(&mut o.visitor, scan, event, &mut self.totals)
+                }
+                (Some(event), false) => o.held.push(event),
+                (None, _) => self.player.unknown(&mut o.visitor),
+            }
+            if last {
+                if let Some(o) = entry.take() {
+                    let closed = self.close(scan, *o);
+                    self.closed.push((seq, slot, closed));
+                }
+            }
+        }
+    }
+
+    /// Plays a visitor's held events (sorted by time, stable), then closes them.
+    fn close(&mut self, scan: &Scan, mut o: Open<P::Visitor>) -> P::Closed {
+        let mut held = std::mem::take(&mut o.held);
+        held.sort_by_key(|e| e.time_ms);
+        for event in held {
+            self.player
+                .event(&mut o.visitor, scan, event, &mut self.totals);
+        }
+        self.player.close(scan, o.visitor)
+    }
+}
+
+/// Reads `path` twice and plays each visitor's events into `player`, on every thread of the
+/// current rayon pool. `label` is the window (exclusive start, inclusive end, ms) in which a
+/// purchase sets [`Scan::labelled`]; `warn` hears each bad row once.
 pub fn play<P: Player>(
     path: &Path,
     format: Option<Format>,
@@ -205,25 +287,24 @@ pub fn play<P: Player>(
     let mut reader = Reader::open(Some(path), format, Detail::Outline)?;
     let format = reader.format();
     let mut index = VisitorIndex::default();
-    let mut ids: Vec<String> = Vec::new();
     let mut scans: Vec<Scan> = Vec::new();
-    while let Some(row) = reader.next() {
-        let r = match row {
-            Ok(r) => r,
-            Err(e) => {
-                totals.bad_rows += 1;
-                warn(&e);
-                continue;
-            }
-        };
-        totals.events += 1;
-        let t = r.time_ms;
-        let key = visitor_key(r.visitor);
-        let slot = match index.get(&key) {
-            Some(&i) => i as usize,
-            None => {
-                index.insert(key, scans.len() as u32);
-                ids.push(r.visitor.to_string());
+    while let Some(chunk) = reader.next_chunk() {
+        let keys: Vec<u128> = chunk
+            .par_iter()
+            .map(|r| r.as_ref().map_or(0, |r| visitor_key(&r.visitor)))
+            .collect();
+        for (row, key) in chunk.iter().zip(keys) {
+            let r = match row {
+                Ok(r) => r,
+                Err(e) => {
+                    totals.bad_rows += 1;
+                    warn(e);
+                    continue;
+                }
+            };
+            totals.events += 1;
+            let t = r.time_ms;
+            let slot = *index.entry(key).or_insert_with(|| {
                 scans.push(Scan {
                     first_ms: t,
                     last_ms: t,
@@ -232,72 +313,111 @@ pub fn play<P: Player>(
                     events: 0,
                     ordered: true,
                 });
-                scans.len() - 1
+                scans.len() as u32 - 1
+            });
+            let s = &mut scans[slot as usize];
+            if t < s.last_ms {
+                s.ordered = false;
             }
-        };
-        let s = &mut scans[slot];
-        if t < s.last_ms {
-            s.ordered = false;
-        }
-        s.first_ms = s.first_ms.min(t);
-        s.last_ms = s.last_ms.max(t);
-        s.events += 1;
-        if r.kind == Some(EventKind::Purchase) {
-            s.first_purchase_ms = Some(s.first_purchase_ms.map_or(t, |p| p.min(t)));
-            if let Some((from, to)) = label {
-                s.labelled |= t > from && t <= to;
+            s.first_ms = s.first_ms.min(t);
+            s.last_ms = s.last_ms.max(t);
+            s.events += 1;
+            if r.kind == Some(EventKind::Purchase) {
+                s.first_purchase_ms = Some(s.first_purchase_ms.map_or(t, |p| p.min(t)));
+                if let Some((from, to)) = label {
+                    s.labelled |= t > from && t <= to;
+                }
             }
-        }
-        if r.kind.is_none() {
-            totals.unknown += 1;
+            if r.kind.is_none() {
+                totals.unknown += 1;
+            }
         }
     }
     totals.visitors = scans.len() as u64;
     totals.reordered_visitors = scans.iter().filter(|s| !s.ordered).count() as u64;
     player.begin(&scans);
 
-    // Pass 2: play. Visitors keep their pass-1 index.
+    // Pass 2: play. Visitors keep their pass-1 index; thread `k` plays those at `k` modulo the
+    // threads.
     let mut reader = Reader::open(Some(path), Some(format), Detail::Full)?;
-    let mut open: Vec<Option<Box<Open<P::Visitor>>>> = (0..scans.len()).map(|_| None).collect();
+    let threads = rayon::current_num_threads().max(1);
+    let mut workers: Vec<Worker<P>> = (0..threads)
+        .map(|_| Worker {
+            player: player.fork(),
+            open: (0..scans.len().div_ceil(threads)).map(|_| None).collect(),
+            closed: Vec::new(),
+            totals: Totals::default(),
+        })
+        .collect();
+    // Rows seen and events held per visitor, counted here in file order so that the peak held
+    // is the one-thread peak.
+    let mut seen = vec![0u32; scans.len()];
+    let mut held = vec![0u32; scans.len()];
     let mut held_now = 0u64;
-    while let Some(row) = reader.next() {
-        let Ok(r) = row else { continue };
-        let Some(&slot) = index.get(&visitor_key(r.visitor)) else {
-            continue;
-        };
-        let scan = &scans[slot as usize];
-        let o = open[slot as usize].get_or_insert_with(|| {
-            let id = std::mem::take(&mut ids[slot as usize]);
-            Box::new(Open {
-                visitor: player.open(id, scan),
-                held: Vec::new(),
-                seen: 0,
-            })
-        });
-        o.seen += 1;
-        match (r.event, scan.ordered) {
-            (Some(event), true) => player.event(&mut o.visitor, scan, event, &mut totals),
-            (Some(event), false) => {
-                o.held.push(event);
+    let mut seq = 0u64;
+    let scans = &scans;
+    while let Some(chunk) = reader.next_chunk() {
+        let slots: Vec<Option<u32>> = chunk
+            .par_iter()
+            .map(|r| index.get(&visitor_key(&r.as_ref().ok()?.visitor)).copied())
+            .collect();
+        let mut tasks: Vec<Vec<Task>> = (0..threads).map(|_| Vec::new()).collect();
+        for (row, slot) in chunk.into_iter().zip(slots) {
+            let (Ok(row), Some(slot)) = (row, slot) else {
+                continue;
+            };
+            let i = slot as usize;
+            if row.event.is_some() && !scans[i].ordered {
+                held[i] += 1;
                 held_now += 1;
                 totals.peak_held_events = totals.peak_held_events.max(held_now);
             }
-            (None, _) => player.unknown(&mut o.visitor),
+            seen[i] += 1;
+            let last = seen[i] >= scans[i].events;
+            if last {
+                held_now -= u64::from(std::mem::take(&mut held[i]));
+            }
+            tasks[i % threads].push(Task {
+                seq,
+                slot,
+                last,
+                row,
+            });
+            seq += 1;
         }
-        if o.seen >= scan.events {
-            if let Some(o) = open[slot as usize].take() {
-                held_now -= o.held.len() as u64;
-                close(player, slot as usize, scan, *o, &mut totals);
+        workers
+            .par_iter_mut()
+            .zip(tasks)
+            .for_each(|(w, tasks)| w.play(scans, threads, tasks));
+        absorb(player, &mut workers);
+    }
+    // Visitors whose count fell short (a row that read in pass 1 failed in pass 2), in slot order.
+    for (k, w) in workers.iter_mut().enumerate() {
+        for (j, o) in std::mem::take(&mut w.open).into_iter().enumerate() {
+            if let Some(o) = o {
+                let slot = j * threads + k;
+                let closed = w.close(&scans[slot], *o);
+                w.closed.push((u64::MAX, slot as u32, closed));
             }
         }
     }
-    // Visitors whose count fell short (a row that read in pass 1 failed in pass 2).
-    for (slot, o) in open.into_iter().enumerate() {
-        if let Some(o) = o {
-            close(player, slot, &scans[slot], *o, &mut totals);
-        }
+    absorb(player, &mut workers);
+    for w in workers {
+        totals.replayed += w.totals.replayed;
+        totals.out_of_order += w.totals.out_of_order;
     }
     Ok((format, totals))
+}
+
+/// Hands what the workers closed to `player`, in file order of the visitors' last rows (then
+/// by slot).
+fn absorb<P: Player>(player: &mut P, workers: &mut [Worker<P>]) {
+    let mut closed: Vec<(u64, u32, P::Closed)> =
+        workers.iter_mut().flat_map(|w| w.closed.drain(..)).collect();
+    closed.sort_unstable_by_key(|&(seq, slot, _)| (seq, slot));
+    for (_, slot, c) in closed {
+        player.absorb(slot as usize, c);
+    }
 }
 
 /// [`play`] with bad rows reported on stderr, as every command reports them.
@@ -307,22 +427,6 @@ pub fn play_reporting<P: Player>(
     player: &mut P,
 ) -> Result<(Format, Totals), String> {
     play(path, format, None, player, &mut bad_rows_on_stderr())
-}
-
-/// Plays a visitor's held events (sorted by time, stable), then closes them.
-fn close<P: Player>(
-    player: &mut P,
-    slot: usize,
-    scan: &Scan,
-    mut o: Open<P::Visitor>,
-    totals: &mut Totals,
-) {
-    let mut held = std::mem::take(&mut o.held);
-    held.sort_by_key(|e| e.time_ms);
-    for event in held {
-        player.event(&mut o.visitor, scan, event, totals);
-    }
-    player.close(slot, scan, o.visitor, totals);
 }
 
 /// A visitor being scored up to their cut-off.
@@ -377,9 +481,18 @@ struct Scoring<'m> {
 
 impl Player for Scoring<'_> {
     type Visitor = Live;
+    type Closed = Option<Outcome>;
 
     fn begin(&mut self, scans: &[Scan]) {
         self.outcomes = (0..scans.len()).map(|_| None).collect();
+    }
+
+    fn fork(&self) -> Self {
+        Scoring {
+            model: self.model,
+            cutoff: self.cutoff,
+            outcomes: Vec::new(),
+        }
     }
 
     fn open(&mut self, id: String, _scan: &Scan) -> Live {
@@ -424,10 +537,10 @@ impl Player for Scoring<'_> {
     }
 
     /// Takes the snapshot at the cut-off.
-    fn close(&mut self, slot: usize, scan: &Scan, mut l: Live, _totals: &mut Totals) {
+    fn close(&mut self, scan: &Scan, l: Live) -> Option<Outcome> {
         let p = plan(self.cutoff, scan);
         if !p.scoreable {
-            return;
+            return None;
         }
         let model = self.model;
         let at = p.at_ms;
@@ -439,12 +552,16 @@ impl Player for Scoring<'_> {
             signals[rule as usize] =
                 f64::from(u8::from(l.profile.condition(model, rule, at).is_some()));
         }
-        self.outcomes[slot] = Some(Outcome {
+        Some(Outcome {
             snapshot: l.profile.snapshot(model, at),
-            visitor: std::mem::take(&mut l.visitor),
+            visitor: l.visitor,
             bought: p.bought,
             signals,
-        });
+        })
+    }
+
+    fn absorb(&mut self, slot: usize, outcome: Option<Outcome>) {
+        self.outcomes[slot] = outcome;
     }
 }
 

@@ -151,12 +151,22 @@ impl Replay<'_> {
 
 impl Player for Replay<'_> {
     type Visitor = Live;
+    type Closed = Lead;
 
     fn begin(&mut self, scans: &[Scan]) {
         self.leads = (0..scans.len()).map(|_| None).collect();
         let first = scans.iter().map(|s| s.first_ms).min().unwrap_or(0);
         let last = scans.iter().map(|s| s.last_ms).max().unwrap_or(0);
         self.span_ms = (first, last);
+    }
+
+    fn fork(&self) -> Self {
+        Replay {
+            model: self.model,
+            days: self.days,
+            leads: Vec::new(),
+            span_ms: self.span_ms,
+        }
     }
 
     fn open(&mut self, id: String, scan: &Scan) -> Live {
@@ -212,9 +222,9 @@ impl Player for Replay<'_> {
         l.profile.count_unknown();
     }
 
-    fn close(&mut self, slot: usize, _scan: &Scan, mut l: Live, _totals: &mut Totals) {
+    fn close(&mut self, _scan: &Scan, mut l: Live) -> Lead {
         self.mark(&mut l, u64::MAX);
-        self.leads[slot] = Some(Lead {
+        Lead {
             visitor: l.visitor,
             first: l.first,
             last_non_direct: l.last_non_direct,
@@ -223,7 +233,11 @@ impl Player for Replay<'_> {
             sql_days: l.sql_ms.map(|t| (t - l.first_ms) as f64 / DAY_MS),
             bought: l.bought,
             revenue: l.revenue,
-        });
+        }
+    }
+
+    fn absorb(&mut self, slot: usize, lead: Lead) {
+        self.leads[slot] = Some(lead);
     }
 }
 

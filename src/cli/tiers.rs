@@ -76,6 +76,17 @@ struct Live {
     cut: Option<Snapshot>,
     revenue: f64,
     last_ms: u64,
+    /// The weeks counted so far, added to the tallies when the visitor closes.
+    weeks: Vec<Week>,
+}
+
+/// One visitor's week: its Monday, the tier's and stage's keys, bought, revenue.
+struct Week {
+    week: u64,
+    intent: usize,
+    stage: usize,
+    bought: bool,
+    revenue: f64,
 }
 
 type Tally = BTreeMap<(u64, usize), (u64, u64, f64)>;
@@ -88,7 +99,7 @@ struct Replay<'m> {
 
 impl Replay<'_> {
     /// Counts the visitor's current week.
-    fn close_week(&mut self, l: &mut Live) {
+    fn close_week(&self, l: &mut Live) {
         let Some(week) = l.week else { return };
         let bought = l.cut.is_some();
         let s = l
@@ -97,26 +108,33 @@ impl Replay<'_> {
             .unwrap_or_else(|| l.profile.snapshot(self.model, l.last_ms));
         // Keyed highest first, as the tables list them.
         let rank = |i: Option<usize>, n: usize| n - 1 - i.unwrap_or(0);
-        let intent = rank(
-            Intent::ALL.iter().position(|&i| i == s.intent),
-            Intent::ALL.len(),
-        );
-        let stage = rank(
-            Stage::ALL.iter().position(|&x| x == s.stage),
-            Stage::ALL.len(),
-        );
-        for (tally, group) in [(&mut self.intents, intent), (&mut self.stages, stage)] {
-            let e = tally.entry((week, group)).or_default();
-            e.0 += 1;
-            e.1 += u64::from(bought);
-            e.2 += l.revenue;
-        }
-        l.revenue = 0.0;
+        l.weeks.push(Week {
+            week,
+            intent: rank(
+                Intent::ALL.iter().position(|&i| i == s.intent),
+                Intent::ALL.len(),
+            ),
+            stage: rank(
+                Stage::ALL.iter().position(|&x| x == s.stage),
+                Stage::ALL.len(),
+            ),
+            bought,
+            revenue: std::mem::take(&mut l.revenue),
+        });
     }
 }
 
 impl Player for Replay<'_> {
     type Visitor = Live;
+    type Closed = Vec<Week>;
+
+    fn fork(&self) -> Self {
+        Replay {
+            model: self.model,
+            intents: Tally::new(),
+            stages: Tally::new(),
+        }
+    }
 
     fn open(&mut self, id: String, _scan: &Scan) -> Live {
         Live {
@@ -125,6 +143,7 @@ impl Player for Replay<'_> {
             cut: None,
             revenue: 0.0,
             last_ms: 0,
+            weeks: Vec::new(),
         }
     }
 
@@ -152,8 +171,20 @@ impl Player for Replay<'_> {
         l.profile.count_unknown();
     }
 
-    fn close(&mut self, _slot: usize, _scan: &Scan, mut l: Live, _totals: &mut Totals) {
+    fn close(&mut self, _scan: &Scan, mut l: Live) -> Vec<Week> {
         self.close_week(&mut l);
+        l.weeks
+    }
+
+    fn absorb(&mut self, _slot: usize, weeks: Vec<Week>) {
+        for w in weeks {
+            for (tally, group) in [(&mut self.intents, w.intent), (&mut self.stages, w.stage)] {
+                let e = tally.entry((w.week, group)).or_default();
+                e.0 += 1;
+                e.1 += u64::from(w.bought);
+                e.2 += w.revenue;
+            }
+        }
     }
 }
 
