@@ -95,6 +95,17 @@ const SOCIAL_SOURCES: &[&str] = &[
     "reddit",
     "youtube",
 ];
+const PAID_SOCIAL_MEDIUMS: &[&str] = &["paid_social", "paidsocial", "social_paid", "social-paid"];
+const PAID_MEDIUMS: &[&str] = &[
+    "cpc",
+    "ppc",
+    "paid",
+    "paidsearch",
+    "paid_search",
+    "paid-search",
+    "cpm",
+    "display",
+];
 const SEARCH_ENGINES: &[&str] = &[
     "google.",
     "bing.",
@@ -201,24 +212,14 @@ pub fn channel(model: &Model, landing: &str, referrer: Option<&str>) -> Channel 
     let source = param(landing, "utm_source")
         .map(decode_lower)
         .unwrap_or_default();
-    let social_source = SOCIAL_SOURCES.contains(&source.as_str());
-    if medium == "sms" || medium == "text" {
+    if text::one_of(&medium, &["sms", "text"]) {
         return Channel::Sms;
     }
-    if has_param(landing, SOCIAL_CLICK_IDS)
-        || matches!(
-            medium.as_str(),
-            "paid_social" | "paidsocial" | "social_paid" | "social-paid"
-        )
-    {
+    if has_param(landing, SOCIAL_CLICK_IDS) || text::one_of(&medium, PAID_SOCIAL_MEDIUMS) {
         return Channel::PaidSocial;
     }
-    let paid_medium = matches!(
-        medium.as_str(),
-        "cpc" | "ppc" | "paid" | "paidsearch" | "paid_search" | "paid-search" | "cpm" | "display"
-    );
-    if paid_medium {
-        return if social_source {
+    if text::one_of(&medium, PAID_MEDIUMS) {
+        return if text::one_of(&source, SOCIAL_SOURCES) {
             Channel::PaidSocial
         } else {
             Channel::PaidSearch
