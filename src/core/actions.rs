@@ -34,7 +34,7 @@ use super::event::{Event, EventKind};
 use super::experiment::fnv32a;
 use super::model::{Conditions, Kind, Model, Nudge, On, DAY_MS, VIEWED};
 use super::score::Snapshot;
-use super::state::{CheckoutStep, Profile};
+use super::state::{keep_last, live_mut, oldest, push, CheckoutStep, Profile};
 use alloc::string::String;
 use alloc::vec::Vec;
 use bytemuck::{Pod, Zeroable};
@@ -253,11 +253,11 @@ fn variation_text(variation: usize) -> String {
 }
 
 /// How a rule stands at a moment.
-enum Status {
+enum Status<'m> {
     /// It cannot fire now, nor by waiting on this page.
     Blocked,
     /// It fires now, by this alternative.
-    Ready(usize),
+    Ready(&'m Conditions),
     /// It would fire at this time; `dwell_only` when nothing but dwell time is missing.
     Pending { at_ms: u64, dwell_only: bool },
 }
@@ -321,8 +321,16 @@ impl Facts<'_> {
     fn reason(&self, rule: &Nudge, c: &Conditions) -> String {
         let v = &self.profile.visit;
         let s = &self.snap;
-        let mut parts: Vec<String> = Vec::new();
-        let mut part = |bits: &[&str]| parts.push(bits.concat());
+        // The parts, joined by ", " as they come.
+        let mut out = String::new();
+        let mut first = true;
+        let mut part = |bits: &[&str]| {
+            if !first {
+                out.push_str(", ");
+            }
+            first = false;
+            bits.iter().for_each(|b| out.push_str(b));
+        };
         match rule.on {
             On::ExitIntent => part(&["exit intent"]),
             On::Idle(ms) => {
@@ -384,11 +392,10 @@ impl Facts<'_> {
             p.push_str(" s on the page");
             part(&[&p]);
         }
-        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-        super::text::join(&parts, ", ")
+        out
     }
 
-    fn status(&self, rule: &Nudge, trigger: Trigger) -> Status {
+    fn status<'m>(&self, rule: &'m Nudge, trigger: Trigger) -> Status<'m> {
         let mem = &self.profile.nudges;
         if !rule.enabled || (rule.promotional && self.snap.suppressed()) {
             return Status::Blocked;
@@ -430,13 +437,14 @@ impl Facts<'_> {
             }
         }
         let page_ms = self.profile.visit.page_started_ms;
-        let best = rule
-            .when
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| self.holds(c))
-            .map(|(i, c)| (page_ms.saturating_add(c.dwell_ms).max(ready_ms), i))
-            .min();
+        // The alternative that holds soonest (the first of equals).
+        let mut best: Option<(u64, &Conditions)> = None;
+        for c in &rule.when {
+            let at_ms = page_ms.saturating_add(c.dwell_ms).max(ready_ms);
+            if self.holds(c) && best.is_none_or(|(b, _)| at_ms < b) {
+                best = Some((at_ms, c));
+            }
+        }
         let Some((at_ms, alternative)) = best else {
             return Status::Blocked;
         };
@@ -446,8 +454,9 @@ impl Facts<'_> {
             return Status::Blocked;
         }
         if let Some(e) = rule.experiment {
-            if self.model.experiments[e]
-                .assign(self.profile.visitor_id())
+            let exp = self.model.experiments.get(e);
+            if exp
+                .and_then(|x| x.assign(self.profile.visitor_id()))
                 .is_none()
             {
                 return Status::Blocked;
@@ -515,7 +524,7 @@ pub fn decide<'m>(profile: &Profile, model: &'m Model, ctx: &Context) -> Option<
             None => rule.message.clone(),
         };
         let assignment = rule.experiment.and_then(|e| {
-            let exp = &model.experiments[e];
+            let exp = model.experiments.get(e)?;
             exp.assign(profile.visitor_id()).map(|a| (exp, a))
         });
         let exposure = assignment.and_then(|(exp, a)| {
@@ -539,7 +548,7 @@ pub fn decide<'m>(profile: &Profile, model: &'m Model, ctx: &Context) -> Option<
             variation: assignment.map(|(_, a)| a.variation),
             message,
             product: product.map(String::from),
-            reason: f.reason(rule, &rule.when[alternative]),
+            reason: f.reason(rule, alternative),
             promotional: rule.promotional,
             show: assignment.is_none_or(|(_, a)| !a.in_control),
             exposure,
@@ -569,9 +578,8 @@ pub fn record(profile: &mut Profile, model: &Model, decision: &Decision, now_ms:
                 key: rule.key,
                 ..RuleMemo::default()
             };
-            super::state::push(&mut mem.rules, &mut mem.n_rules, fresh, |all| {
-                oldest(all, |m| m.last_ms)
-            });
+            let evict = oldest(&mem.rules, |m| m.last_ms);
+            push(&mut mem.rules, &mut mem.n_rules, fresh, evict);
             mem.rules()
                 .iter()
                 .position(|m| m.key == rule.key)
@@ -588,15 +596,14 @@ pub fn record(profile: &mut Profile, model: &Model, decision: &Decision, now_ms:
     m.last_ms = m.last_ms.max(now_ms);
     // The latest `max_per_day` show times, oldest first.
     let keep = (rule.max_per_day as usize).min(m.recent.len());
-    let n = m.n_recent as usize;
+    let n = m.recent().len();
     if keep > 0 {
         if n < keep {
             m.recent[n] = now_ms;
-            m.n_recent += 1;
+            m.n_recent = n as u8 + 1;
         } else {
-            m.recent.copy_within(n + 1 - keep..n, 0);
+            keep_last(&mut m.recent, n, keep - 1);
             m.recent[keep - 1] = now_ms;
-            m.recent[keep..].fill(0);
             m.n_recent = keep as u8;
         }
     } else {
@@ -616,19 +623,17 @@ pub fn record(profile: &mut Profile, model: &Model, decision: &Decision, now_ms:
             last_ms: now_ms,
             _pad: [0; 7],
         };
-        let n = mem.exposures().len();
-        match mem.exposures[..n].iter_mut().find(|m| m.key == key) {
+        match live_mut(&mut mem.exposures, mem.n_exposures)
+            .iter_mut()
+            .find(|m| m.key == key)
+        {
             Some(m) => *m = memo,
-            None => super::state::push(&mut mem.exposures, &mut mem.n_exposures, memo, |all| {
-                oldest(all, |m| m.last_ms)
-            }),
+            None => {
+                let evict = oldest(&mem.exposures, |m| m.last_ms);
+                push(&mut mem.exposures, &mut mem.n_exposures, memo, evict);
+            }
         }
     }
-}
-
-/// The index of the element with the smallest `time` (the first of equals).
-fn oldest<T>(all: &[T], time: impl Fn(&T) -> u64) -> usize {
-    (0..all.len()).min_by_key(|&i| time(&all[i])).unwrap_or(0)
 }
 
 /// The visitor closed the active nudge: others may follow on this page.
@@ -704,13 +709,7 @@ pub fn conversions<'m>(
     if purchase.kind != EventKind::Purchase {
         return Vec::new();
     }
-    let value = purchase.value.unwrap_or_else(|| {
-        purchase
-            .items
-            .iter()
-            .map(|i| i.price.unwrap_or(0.0) * i.quantity)
-            .sum()
-    });
+    let value = purchase.value_or_items();
     let t = purchase.time_ms;
     model
         .experiments

@@ -126,7 +126,8 @@ impl Reader<'_> {
     }
     fn raw(&mut self) -> &[u8] {
         let n = self.len();
-        let out = &self.bytes[self.at..self.at + n];
+        // `len` keeps `n` within what is left (0 once bad).
+        let out = self.bytes.get(self.at..self.at + n).unwrap_or_default();
         self.at += n;
         out
     }

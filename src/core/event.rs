@@ -151,6 +151,16 @@ impl Event {
         }
     }
 
+    /// `value`, or else Σ price × quantity of the items (a purchase's worth).
+    pub fn value_or_items(&self) -> f64 {
+        self.value.unwrap_or_else(|| {
+            self.items
+                .iter()
+                .map(|i| i.price.unwrap_or(0.0) * i.quantity)
+                .sum()
+        })
+    }
+
     /// Decodes and validates the parameters of event `name`.
     ///
     /// `Ok(None)` means the name is not one the model knows: the caller ignores and counts it.

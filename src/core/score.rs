@@ -145,21 +145,24 @@ fn keep_latest(list: &mut [u64], len: &mut u8, t: u64, n: usize) {
     let n = n.clamp(1, list.len());
     let mut count = (*len as usize).min(list.len());
     let at = list[..count].partition_point(|&x| x <= t);
+    // Elements move by passing one value along the slice: no index, no bounds check.
+    let mut carry = t;
     if count == list.len() {
         // Full: the oldest goes first.
         if at == 0 {
             return;
         }
-        list.copy_within(1..at, 0);
-        list[at - 1] = t;
+        for x in list.iter_mut().take(at).rev() {
+            core::mem::swap(x, &mut carry);
+        }
     } else {
-        list.copy_within(at..count, at + 1);
-        list[at] = t;
+        for x in list.iter_mut().take(count + 1).skip(at) {
+            core::mem::swap(x, &mut carry);
+        }
         count += 1;
     }
     if count > n {
-        list.copy_within(count - n..count, 0);
-        list[n..].fill(0);
+        keep_last(list, count, n);
         count = n;
     }
     *len = count as u8;
@@ -198,14 +201,17 @@ impl Profile {
             self.enter(model, event);
         }
         let tier = self.apply(model, event);
-        let i = tier as usize - 1;
-        let bit = 1 << i;
-        self.intent_ms[i] = if self.intent_set & bit != 0 {
-            self.intent_ms[i].max(t)
-        } else {
-            t
-        };
-        self.intent_set |= bit;
+        // `apply` never returns `Intent::None`: tiers 1 to 3 are slots 0 to 2.
+        let i = (tier as usize).wrapping_sub(1);
+        if let Some(last) = self.intent_ms.get_mut(i) {
+            let bit = 1 << i;
+            *last = if self.intent_set & bit != 0 {
+                (*last).max(t)
+            } else {
+                t
+            };
+            self.intent_set |= bit;
+        }
         self.last_ms = self.last_ms.max(t);
         Ok(self.signals_fired.wrapping_sub(before))
     }
@@ -351,13 +357,13 @@ impl Profile {
             RemoveFromCart => {
                 for item in &event.items {
                     let key = key_of(&item.id);
-                    let n = self.cart().len();
-                    if let Some(line) = self.cart[..n].iter_mut().find(|l| l.key == key) {
+                    let cart = live_mut(&mut self.cart, self.n_cart);
+                    if let Some(line) = cart.iter_mut().find(|l| l.key == key) {
                         line.quantity = (line.quantity - item.quantity).max(0.0);
                     }
                     let mut at = 0;
-                    while at < self.n_cart as usize {
-                        if self.cart[at].quantity > 0.0 {
+                    while let Some(line) = self.cart().get(at) {
+                        if line.quantity > 0.0 {
                             at += 1;
                         } else {
                             remove(&mut self.cart, &mut self.n_cart, at);
@@ -517,7 +523,8 @@ impl Profile {
             }
             seen_in_visits = seen_in_visits.max(memo.visit_count as u32);
             let views = memo.views();
-            let repeat = views.len() >= repeat_views && within(t, views[0], window);
+            let repeat =
+                views.len() >= repeat_views && views.first().is_some_and(|&v| within(t, v, window));
             if let Some(name) = &item.name {
                 self.keep_name(key, name);
             }
@@ -531,8 +538,12 @@ impl Profile {
             t,
             model.rapid_views as usize,
         );
-        let rapid = &self.rapid[..self.n_rapid as usize];
-        if rapid.len() >= model.rapid_views as usize && within(t, rapid[0], model.rapid_views_ms) {
+        let rapid = live(&self.rapid, self.n_rapid);
+        if rapid.len() >= model.rapid_views as usize
+            && rapid
+                .first()
+                .is_some_and(|&r| within(t, r, model.rapid_views_ms))
+        {
             Intent::High
         } else if self.visit.flags & flag::VIEWED_LIST != 0
             || seen_in_visits >= model.repeat_item_visits
@@ -547,16 +558,21 @@ impl Profile {
     /// forgotten when full.
     fn remember(&mut self, item: &Item, key: u64, t: u64) -> usize {
         let n = (self.n_items as usize).min(MAX_ITEMS);
+        // Indices are masked by the (power-of-two) capacity: no bounds checks.
         let at = match self.item_keys[..n].iter().position(|&k| k == key) {
-            Some(i) => i,
+            Some(i) => i % MAX_ITEMS,
             None => {
                 let at = if n < MAX_ITEMS {
                     self.n_items = n as u8 + 1;
                     n
                 } else {
-                    (0..n)
-                        .min_by_key(|&i| self.items[i].last_seen_ms)
-                        .unwrap_or(0)
+                    let mut oldest = 0;
+                    for i in 1..n {
+                        if self.items[i].last_seen_ms < self.items[oldest].last_seen_ms {
+                            oldest = i;
+                        }
+                    }
+                    oldest
                 };
                 self.item_keys[at] = key;
                 self.items[at] = ItemMemo {
@@ -581,18 +597,15 @@ impl Profile {
     fn keep_name(&mut self, key: u64, name: &str) {
         let (text, len) = fit::<NAME_BYTES>(name);
         let n = (self.n_names as usize).min(MAX_NAMES);
-        if let Some(m) = self.names[..n].iter_mut().find(|m| m.key == key) {
+        if let Some(m) = live_mut(&mut self.names, self.n_names)
+            .iter_mut()
+            .find(|m| m.key == key)
+        {
             m.text = text;
             m.len = len;
             return;
         }
-        let views = |p: &Profile, key: u64| {
-            let n = (p.n_items as usize).min(MAX_ITEMS);
-            p.item_keys[..n]
-                .iter()
-                .position(|&k| k == key)
-                .map_or(0, |i| p.items[i].view_count)
-        };
+        let views = |p: &Profile, key: u64| p.item(key).map_or(0, |m| m.view_count);
         let memo = NameMemo {
             key,
             len,
@@ -605,12 +618,17 @@ impl Profile {
             return;
         }
         // Full: replace the least viewed, if this item is viewed at least as much.
-        let (least, least_views) = (0..n)
-            .map(|i| (i, views(self, self.names[i].key)))
-            .min_by_key(|&(_, v)| v)
-            .unwrap_or((0, 0));
+        let (mut least, mut least_views) = (0, u32::MAX);
+        for (i, m) in self.names.iter().enumerate() {
+            let v = views(self, m.key);
+            if v < least_views {
+                (least, least_views) = (i, v);
+            }
+        }
         if views(self, key) >= least_views {
-            self.names[least] = memo;
+            if let Some(m) = self.names.get_mut(least) {
+                *m = memo;
+            }
         }
     }
 
@@ -620,8 +638,10 @@ impl Profile {
             self.keep_name(key, name);
         }
         let price = item.price.unwrap_or(0.0);
-        let n = self.cart().len();
-        match self.cart[..n].iter_mut().find(|l| l.key == key) {
+        match live_mut(&mut self.cart, self.n_cart)
+            .iter_mut()
+            .find(|l| l.key == key)
+        {
             Some(line) => {
                 line.quantity += item.quantity;
                 line.price = price;
@@ -634,22 +654,16 @@ impl Profile {
                     quantity: item.quantity,
                     added_ms: t,
                 };
-                push(&mut self.cart, &mut self.n_cart, line, |all| {
-                    (0..all.len()).min_by_key(|&i| all[i].added_ms).unwrap_or(0)
-                });
+                let evict = oldest(&self.cart, |l| l.added_ms);
+                push(&mut self.cart, &mut self.n_cart, line, evict);
             }
         }
     }
 
     fn purchase(&mut self, event: &Event) {
         let t = event.time_ms;
-        let items_value: f64 = event
-            .items
-            .iter()
-            .map(|i| i.price.unwrap_or(0.0) * i.quantity)
-            .sum();
         self.conversions = self.conversions.saturating_add(1);
-        self.revenue += event.value.unwrap_or(items_value);
+        self.revenue += event.value_or_items();
         self.cart = [CartLine::default(); MAX_CART];
         self.n_cart = 0;
         self.visit.flags |= flag::PURCHASED;
@@ -680,16 +694,24 @@ impl Profile {
             category,
             _pad: [0; 6],
         };
-        let n = self.purchases().len();
-        if n == MAX_PURCHASES {
+        if self.purchases().len() == MAX_PURCHASES {
             if t < self.purchases[0].time_ms {
                 return;
             }
             remove(&mut self.purchases, &mut self.n_purchases, 0);
         }
         let n = self.purchases().len();
-        let at = self.purchases[..n].partition_point(|p| p.time_ms <= t);
-        self.purchases.copy_within(at..n, at + 1);
+        if n >= MAX_PURCHASES {
+            return; // (never: one was just removed; this lets the optimizer drop bounds checks)
+        }
+        let at = self.purchases[..n]
+            .partition_point(|p| p.time_ms <= t)
+            .min(n);
+        let mut i = n;
+        while i > at {
+            self.purchases[i] = self.purchases[i - 1];
+            i -= 1;
+        }
         self.purchases[at] = memo;
         self.n_purchases = n as u8 + 1;
     }
@@ -700,8 +722,13 @@ impl Profile {
         let r = rule as usize;
         let allowed = match spec.per {
             Per::None => true,
-            Per::Visit => (self.visit.counts[r] as u32) < spec.max,
-            Per::Ever => (self.ever[r] as u32) < spec.max,
+            // (Only event rules fire: a condition rule has no count, and is never allowed.)
+            Per::Visit => self
+                .visit
+                .counts
+                .get(r)
+                .is_some_and(|&c| u32::from(c) < spec.max),
+            Per::Ever => self.ever.get(r).is_some_and(|&c| u32::from(c) < spec.max),
             Per::ItemVisit => match self.item_count(rule, item) {
                 Some(used) => (used as u32) < spec.max,
                 None => {
@@ -710,13 +737,12 @@ impl Profile {
                     n < MAX_ITEM_FIRES
                         || !filter_bits(rule, item)
                             .iter()
-                            .all(|&b| self.visit.item_filter[b / 64] & 1 << (b % 64) != 0)
+                            .all(|&b| self.visit.item_filter[b / 64 % 16] & 1 << (b % 64) != 0)
                 }
             },
             Per::Days | Per::ItemDays => {
                 let key = if spec.per == Per::ItemDays { item } else { 0 };
-                let fires = &self.window_fires[..self.n_window as usize];
-                let used = fires
+                let used = live(&self.window_fires, self.n_window)
                     .iter()
                     .filter(|f| {
                         f.rule == rule as u8
@@ -734,8 +760,16 @@ impl Profile {
         }
         match spec.per {
             Per::None => {}
-            Per::Visit => self.visit.counts[r] = self.visit.counts[r].saturating_add(1),
-            Per::Ever => self.ever[r] = self.ever[r].saturating_add(1),
+            Per::Visit => {
+                if let Some(c) = self.visit.counts.get_mut(r) {
+                    *c = c.saturating_add(1);
+                }
+            }
+            Per::Ever => {
+                if let Some(c) = self.ever.get_mut(r) {
+                    *c = c.saturating_add(1);
+                }
+            }
             Per::ItemVisit => self.count_item(rule, item),
             Per::Days | Per::ItemDays => {
                 let key = if spec.per == Per::ItemDays { item } else { 0 };
@@ -745,7 +779,7 @@ impl Profile {
                     rule: rule as u8,
                     _pad: [0; 7],
                 };
-                push(&mut self.window_fires, &mut self.n_window, fire, |_| 0);
+                push(&mut self.window_fires, &mut self.n_window, fire, 0);
             }
         }
         self.add_points(model, spec.points, t);
@@ -769,8 +803,7 @@ impl Profile {
     /// Whether a window-limited firing can be remembered: expired firings are dropped first.
     fn window_room(&mut self, model: &Model, t: u64) -> bool {
         let mut at = 0;
-        while at < self.n_window as usize {
-            let f = self.window_fires[at];
+        while let Some(&f) = live(&self.window_fires, self.n_window).get(at) {
             let window = model.rule(RuleId::from_index(f.rule)).window_ms;
             if within(t, f.time_ms, window) || f.time_ms > t {
                 at += 1;
@@ -802,7 +835,7 @@ impl Profile {
             v.n_item_counts += 1;
         } else {
             for b in filter_bits(rule, item) {
-                v.item_filter[b / 64] |= 1 << (b % 64);
+                v.item_filter[b / 64 % 16] |= 1 << (b % 64);
             }
         }
     }
@@ -845,7 +878,7 @@ impl Profile {
             Some(_) => Intent::Low,
             None => Intent::None,
         };
-        let bounces = self.bounces[..self.n_bounces as usize]
+        let bounces = live(&self.bounces, self.n_bounces)
             .iter()
             .filter(|&&b| b <= t && within(t, b, model.bounce_window_ms))
             .count();

@@ -56,39 +56,60 @@ pub fn fit<const N: usize>(text: &str) -> (Text<N>, u8) {
     let bytes = text.as_bytes();
     let mut out = [0u8; N];
     if bytes.len() <= N {
-        out[..bytes.len()].copy_from_slice(bytes);
-        return (out, bytes.len() as u8);
+        let n = put(&mut out, bytes);
+        return (out, n as u8);
     }
     let mut end = N - ELLIPSIS.len();
-    while end > 0 && bytes[end] & 0xc0 == 0x80 {
+    while end > 0 && byte(bytes, end) & 0xc0 == 0x80 {
         end -= 1;
     }
     // Back to the last space, unless that loses most of the text (one long word).
-    if let Some(space) = bytes[..end]
-        .iter()
-        .rposition(|&b| b == b' ')
-        .filter(|&s| s >= end / 2)
-    {
-        end = space;
-        while end > 0 && matches!(bytes[end - 1], b' ' | b',' | b';') {
-            end -= 1;
+    let mut i = end;
+    while i > end / 2 {
+        i -= 1;
+        if byte(bytes, i) == b' ' {
+            end = i;
+            while end > 0 && matches!(byte(bytes, end - 1), b' ' | b',' | b';') {
+                end -= 1;
+            }
+            break;
         }
     }
-    out[..end].copy_from_slice(&bytes[..end]);
-    out[end..end + ELLIPSIS.len()].copy_from_slice(ELLIPSIS);
-    (out, (end + ELLIPSIS.len()) as u8)
+    let n = put(&mut out, bytes.get(..end).unwrap_or_default());
+    let n = n + put(out.get_mut(n..).unwrap_or_default(), ELLIPSIS);
+    (out, n as u8)
 }
 
 /// `text` cut to at most `N` bytes at a character boundary (for paths: no ellipsis).
 pub fn cut<const N: usize>(text: &str) -> (Text<N>, u8) {
-    let bytes = text.as_bytes();
-    let mut end = bytes.len().min(N);
-    while end > 0 && end < bytes.len() && bytes[end] & 0xc0 == 0x80 {
+    let mut out = [0u8; N];
+    let n = put(&mut out, head(text, N).as_bytes());
+    (out, n as u8)
+}
+
+/// The longest start of `text` of at most `max` bytes that ends at a character boundary.
+pub fn head(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let mut out = [0u8; N];
-    out[..end].copy_from_slice(&bytes[..end]);
-    (out, end as u8)
+    text.get(..end).unwrap_or_default()
+}
+
+/// Byte `i` of `bytes`, 0 past the end (the callers stay in range; this keeps panics out).
+fn byte(bytes: &[u8], i: usize) -> u8 {
+    bytes.get(i).copied().unwrap_or(0)
+}
+
+/// Copies what fits of `src` to the start of `dst`; returns how many bytes.
+pub fn put(dst: &mut [u8], src: &[u8]) -> usize {
+    // A loop over both: `copy_from_slice` keeps a length check (and its panic) in the wasm.
+    let mut n = 0;
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = *s;
+        n += 1;
+    }
+    n
 }
 
 /// The first `len` bytes of `text` as a string ("" if they are not UTF-8, which `fit` never writes).
@@ -97,21 +118,52 @@ pub fn text_of(text: &[u8], len: u8) -> &str {
     core::str::from_utf8(bytes).unwrap_or_default()
 }
 
-/// Appends `value` to the list `slots[..*len]`; when full, `evict(slots)` picks the slot to reuse.
-pub(crate) fn push<T: Copy>(
-    slots: &mut [T],
-    len: &mut u8,
-    value: T,
-    evict: impl Fn(&[T]) -> usize,
-) {
+/// The live part `slots[..len]` of a fixed list (all of it when a stored length is too big).
+pub(crate) fn live<T>(slots: &[T], len: u8) -> &[T] {
+    &slots[..(len as usize).min(slots.len())]
+}
+
+/// [`live`], mutable.
+pub(crate) fn live_mut<T>(slots: &mut [T], len: u8) -> &mut [T] {
+    let n = (len as usize).min(slots.len());
+    &mut slots[..n]
+}
+
+/// Appends `value` to the list `slots[..*len]`; when full, it replaces element `evict`.
+pub(crate) fn push<T: Copy>(slots: &mut [T], len: &mut u8, value: T, evict: usize) {
     let n = (*len as usize).min(slots.len());
-    if n < slots.len() {
-        slots[n] = value;
+    let at = if n < slots.len() {
         *len = n as u8 + 1;
+        n
     } else {
-        let at = evict(slots).min(n.saturating_sub(1));
-        slots[at] = value;
+        evict
+    };
+    if let Some(slot) = slots.get_mut(at) {
+        *slot = value;
     }
+}
+
+/// Moves the last `n` elements of `list[..end]` to the start of `list` and zeroes the rest.
+pub(crate) fn keep_last(list: &mut [u64], end: usize, n: usize) {
+    let from = end.saturating_sub(n);
+    for i in 0..list.len() {
+        list[i] = match i < n {
+            true => list.get(i + from).copied().unwrap_or(0),
+            false => 0,
+        };
+    }
+}
+
+/// The index of the element with the smallest `time` (the first of equals; 0 when empty).
+pub(crate) fn oldest<T>(all: &[T], time: impl Fn(&T) -> u64) -> usize {
+    let (mut at, mut min) = (0, u64::MAX);
+    for (i, x) in all.iter().enumerate() {
+        let t = time(x);
+        if t < min {
+            (at, min) = (i, t);
+        }
+    }
+    at
 }
 
 /// Removes element `at` of `slots[..*len]`, keeping order, and zeroes the freed slot.
@@ -120,7 +172,9 @@ pub(crate) fn remove<T: Copy + Zeroable>(slots: &mut [T], len: &mut u8, at: usiz
     if at >= n {
         return;
     }
-    slots.copy_within(at + 1..n, at);
+    for i in at + 1..n {
+        slots[i - 1] = slots[i];
+    }
     slots[n - 1] = T::zeroed();
     *len = n as u8 - 1;
 }
@@ -301,7 +355,7 @@ impl ItemMemo {
 
     /// The view times kept, oldest first.
     pub fn views(&self) -> &[u64] {
-        &self.views[..(self.n_views as usize).min(MAX_VIEWS)]
+        live(&self.views, self.n_views)
     }
 }
 
@@ -461,13 +515,9 @@ impl Profile {
 
     /// Replaces the visitor id (cut at a character boundary to [`ID_BYTES`] bytes).
     pub fn set_visitor_id(&mut self, id: &str) {
-        let mut end = id.len().min(ID_BYTES);
-        while !id.is_char_boundary(end) {
-            end -= 1;
-        }
-        self.visitor_id = [0; ID_BYTES];
-        self.visitor_id[..end].copy_from_slice(&id.as_bytes()[..end]);
-        self.id_len = end as u8;
+        let (text, len) = cut::<ID_BYTES>(id);
+        self.visitor_id = text;
+        self.id_len = len;
     }
 
     /// Time of the last event, ms (0 before any).
@@ -496,24 +546,28 @@ impl Profile {
 
     /// The items remembered, with their keys, most recently added last.
     pub fn items(&self) -> impl Iterator<Item = (u64, &ItemMemo)> {
-        let n = (self.n_items as usize).min(MAX_ITEMS);
-        self.item_keys[..n].iter().copied().zip(&self.items[..n])
+        let keys = live(&self.item_keys, self.n_items);
+        keys.iter().copied().zip(live(&self.items, self.n_items))
+    }
+
+    /// What is remembered of item `key`.
+    pub fn item(&self, key: u64) -> Option<&ItemMemo> {
+        self.items().find(|(k, _)| *k == key).map(|(_, m)| m)
     }
 
     /// The cart lines.
     pub fn cart(&self) -> &[CartLine] {
-        &self.cart[..(self.n_cart as usize).min(MAX_CART)]
+        live(&self.cart, self.n_cart)
     }
 
     /// The purchases remembered, oldest first.
     pub fn purchases(&self) -> &[PurchaseMemo] {
-        &self.purchases[..(self.n_purchases as usize).min(MAX_PURCHASES)]
+        live(&self.purchases, self.n_purchases)
     }
 
     /// The name kept for item `key`, if any.
     pub fn name_of(&self, key: u64) -> Option<&str> {
-        let n = (self.n_names as usize).min(MAX_NAMES);
-        self.names[..n]
+        live(&self.names, self.n_names)
             .iter()
             .find(|m| m.key == key)
             .map(|m| text_of(&m.text, m.len))

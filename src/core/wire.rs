@@ -37,9 +37,8 @@ fn u32_at(bytes: &[u8], at: usize) -> Option<usize> {
 }
 
 fn f64_at(bytes: &[u8], at: usize) -> Option<f64> {
-    let b = bytes.get(at..at + 8)?;
     let mut w = [0u8; 8];
-    w.copy_from_slice(b);
+    super::state::put(&mut w, bytes.get(at..at + 8)?);
     Some(f64::from_le_bytes(w))
 }
 

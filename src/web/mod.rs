@@ -138,7 +138,11 @@ pub fn si_out_len() -> u32 {
 pub fn si_init(model_len: u32) -> u32 {
     let e = engine();
     let bytes = input(e);
-    let (model, id) = bytes.split_at((model_len as usize).min(bytes.len()));
+    let split = (model_len as usize).min(bytes.len());
+    let (model, id) = (
+        bytes.get(..split).unwrap_or_default(),
+        bytes.get(split..).unwrap_or_default(),
+    );
     e.profile = Profile::new(core::str::from_utf8(id).unwrap_or_default());
     // A model loaded before stays below the mark, unused: loading another is for tests.
     if let Some(old) = e.model.take() {
