@@ -280,7 +280,7 @@ impl Facts<'_> {
     fn holds(&self, c: &Conditions) -> bool {
         let v = &self.profile.visit;
         let s = &self.snap;
-        let page_in = |pages: &[u8]| v.page_type().is_some_and(|p| pages.contains(&p));
+        let page_in = |pages: &[u8]| v.page_type().is_some_and(|p| super::text::has(pages, p));
         (c.stages == 0 || c.stages & 1 << s.stage as u8 != 0)
             && (c.intents == 0 || c.intents & 1 << s.intent as u8 != 0)
             && c.suppressed.is_none_or(|want| s.suppressed() == want)

@@ -141,7 +141,11 @@ impl Reader<'_> {
         }
     }
     fn texts(&mut self) -> Vec<String> {
-        (0..self.len()).map(|_| self.text()).collect()
+        let mut out = Vec::new();
+        for _ in 0..self.len() {
+            out.push(self.text());
+        }
+        out
     }
     fn yes_no(&mut self) -> Option<bool> {
         match self.byte() {

@@ -35,9 +35,31 @@ impl Fnv32a {
         self.0 = (self.0 ^ u32::from(unit)).wrapping_mul(FNV32_PRIME);
     }
 
+    /// The UTF-16 units of `s`, decoded from its UTF-8 here: `encode_utf16` brings `char`
+    /// decoding into the wasm, twice the size.
     fn str(mut self, s: &str) -> Self {
-        for unit in s.encode_utf16() {
-            self.unit(unit);
+        let b = s.as_bytes();
+        let cont = |i: usize| u32::from(b.get(i).copied().unwrap_or(0) & 0x3f);
+        let mut i = 0;
+        while let Some(&lead) = b.get(i) {
+            let lead = u32::from(lead);
+            let (point, len) = match lead {
+                0..0x80 => (lead, 1),
+                0x80..0xe0 => ((lead & 0x1f) << 6 | cont(i + 1), 2),
+                0xe0..0xf0 => ((lead & 0x0f) << 12 | cont(i + 1) << 6 | cont(i + 2), 3),
+                _ => (
+                    (lead & 0x07) << 18 | cont(i + 1) << 12 | cont(i + 2) << 6 | cont(i + 3),
+                    4,
+                ),
+            };
+            if point >= 0x1_0000 {
+                let p = point - 0x1_0000;
+                self.unit(0xd800 | (p >> 10) as u16);
+                self.unit(0xdc00 | (p & 0x3ff) as u16);
+            } else {
+                self.unit(point as u16);
+            }
+            i += len;
         }
         self
     }
@@ -402,6 +424,30 @@ mod tests {
     fn hash_unknown_versions_are_none() {
         for version in [0, 3, 99, u8::MAX] {
             assert_eq!(hash("seed", "a", version), None);
+        }
+    }
+
+    #[test]
+    fn utf16_units_are_those_of_encode_utf16() {
+        let mut all = String::new();
+        for c in [
+            'a',
+            '\u{7f}',
+            '\u{80}',
+            'é',
+            '\u{7ff}',
+            '\u{800}',
+            '日',
+            '\u{ffff}',
+            '😀',
+            '\u{10ffff}',
+        ] {
+            all.push(c);
+        }
+        for s in ["", "abc", "héllo 日本 😀", all.as_str()] {
+            let mut want = Fnv32a::new();
+            s.encode_utf16().for_each(|u| want.unit(u));
+            assert_eq!(Fnv32a::new().str(s).0, want.0, "{s:?}");
         }
     }
 

@@ -342,9 +342,9 @@ impl Model {
         self.page_types
             .iter()
             .position(|t| {
-                t.patterns.iter().any(|p| match p.strip_prefix('=') {
-                    Some(exact) => path == exact,
-                    None => super::text::contains(&path, p),
+                t.patterns.iter().any(|p| match p.as_bytes().first() {
+                    Some(b'=') => path == super::text::from(p, 1),
+                    _ => super::text::contains(&path, p),
                 })
             })
             .map(|i| i as u8)

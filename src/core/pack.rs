@@ -120,25 +120,29 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 
 /// Standard base64 without padding.
 pub fn to_base64(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    let mut out = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let n = chunk
             .iter()
             .enumerate()
             .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
         for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]);
         }
     }
-    out
+    // ASCII: never the fallback. (Bytes, not `char`s: pushing a `char` encodes UTF-8.)
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Reads [`to_base64`] (padding allowed); `None` for any other character.
 pub fn from_base64(text: &str) -> Option<Vec<u8>> {
-    let text = text.trim_end_matches('=');
+    let mut text = text.as_bytes();
+    while let [rest @ .., b'='] = text {
+        text = rest;
+    }
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let (mut acc, mut bits) = (0u32, 0);
-    for c in text.bytes() {
+    for &c in text {
         let v = ALPHABET.iter().position(|&a| a == c)? as u32;
         acc = acc << 6 | v;
         bits += 6;

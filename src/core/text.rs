@@ -6,7 +6,13 @@ use alloc::string::String;
 
 /// The first index of any of the ASCII bytes `set` in `s`.
 pub fn find_any(s: &str, set: &[u8]) -> Option<usize> {
-    s.bytes().position(|b| set.contains(&b))
+    s.bytes().position(|b| has(set, b))
+}
+
+/// Whether `b` is in `set` (`contains` on bytes brings in `memchr`, several hundred bytes).
+#[allow(clippy::manual_contains)]
+pub fn has(set: &[u8], b: u8) -> bool {
+    set.iter().any(|&x| x == b)
 }
 
 /// `s[start..end]`, or "" when the range is not on character boundaries.
