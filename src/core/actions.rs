@@ -34,7 +34,7 @@ use super::event::{Event, EventKind};
 use super::experiment::fnv32a;
 use super::model::{Conditions, Kind, Model, Nudge, On, DAY_MS, VIEWED};
 use super::score::Snapshot;
-use super::state::{keep_last, live_mut, oldest, push, CheckoutStep, Profile};
+use super::state::{keep_last, live_mut, oldest, push, CheckoutStep, Profile, Times};
 use alloc::string::String;
 use alloc::vec::Vec;
 use bytemuck::{Pod, Zeroable};
@@ -107,7 +107,9 @@ pub struct Memory {
 }
 
 impl Memory {
-    pub(crate) fn forget_future(&mut self, clamp: &mut impl FnMut(&mut u64)) {
+    /// Its times one by one (the oracle of the `TIMES` test).
+    #[cfg(test)]
+    pub(crate) fn clamp_times_by_name(&mut self, clamp: &mut impl FnMut(&mut u64)) {
         for m in self.rules.iter_mut() {
             clamp(&mut m.last_ms);
             m.recent.iter_mut().for_each(&mut *clamp);
@@ -117,6 +119,28 @@ impl Memory {
             .for_each(|m| clamp(&mut m.last_ms));
         clamp(&mut self.active_page_ms);
     }
+
+    /// Its times, for [`super::state::TIMES`].
+    pub(crate) const TIMES: [Times; 4] = {
+        use core::mem::offset_of as at;
+        let rules = at!(Memory, rules);
+        [
+            Times::each::<RuleMemo>(rules, MAX_RULE_MEMOS, at!(RuleMemo, last_ms), 1),
+            Times::each::<RuleMemo>(
+                rules,
+                MAX_RULE_MEMOS,
+                at!(RuleMemo, recent),
+                MAX_PER_DAY as usize,
+            ),
+            Times::each::<ExposureMemo>(
+                at!(Memory, exposures),
+                MAX_EXPOSURES,
+                at!(ExposureMemo, last_ms),
+                1,
+            ),
+            Times::at(at!(Memory, active_page_ms), 1),
+        ]
+    };
 
     fn rules(&self) -> &[RuleMemo] {
         &self.rules[..(self.n_rules as usize).min(MAX_RULE_MEMOS)]
@@ -287,11 +311,7 @@ impl Facts<'_> {
             && (c.pages.is_empty() || page_in(&c.pages))
             && !page_in(&c.not_pages)
             && (c.viewed == 0 || v.flags & c.viewed != 0)
-            && (c.abandoned == 0
-                || CheckoutStep::STEPS
-                    .iter()
-                    .position(|&st| st == self.profile.abandoned)
-                    .is_some_and(|i| c.abandoned & 1 << i != 0))
+            && (c.abandoned == 0 || abandoned_bit(self.profile.abandoned) & c.abandoned != 0)
             && v.variant_switches >= c.variant_switches
             && c.cart.is_none_or(|want| self.cart_filled() == want)
             && c.high_value.is_none_or(|want| s.high_value == want)
@@ -310,11 +330,18 @@ impl Facts<'_> {
                         || (promotional && p.category_key != 0 && p.category_key == category)
                 })
         };
-        self.profile
-            .items()
-            .filter(|(key, m)| self.profile.name_of(*key).is_some() && !excluded(*key, m.category))
-            .max_by_key(|(_, m)| (m.view_count, m.last_seen_ms))
-            .and_then(|(key, _)| self.profile.name_of(key))
+        // The most viewed, then most recently seen (the last of equals).
+        let mut best: Option<((u32, u64), &str)> = None;
+        for (key, m) in self.profile.items() {
+            let Some(name) = self.profile.name_of(key) else {
+                continue;
+            };
+            let rank = (m.view_count, m.last_seen_ms);
+            if !excluded(key, m.category) && best.is_none_or(|(b, _)| rank >= b) {
+                best = Some((rank, name));
+            }
+        }
+        best.map(|(_, name)| name)
     }
 
     /// Why alternative `c` holds, in words.
@@ -423,17 +450,17 @@ impl Facts<'_> {
             if rule.cooldown_ms > 0 {
                 ready_ms = m.last_ms.saturating_add(rule.cooldown_ms);
             }
+            // Shows in the last 24 hours: how many, and the first (oldest) of them.
             let day = DAY_MS as u64;
-            let today: Vec<u64> = m
-                .recent()
-                .iter()
-                .copied()
-                .filter(|&t| within(self.now_ms, t, day - 1))
-                .collect();
-            if rule.max_per_day > 0 && today.len() as u32 >= rule.max_per_day {
-                if let Some(oldest) = today.first() {
-                    ready_ms = ready_ms.max(oldest + day);
+            let (mut today, mut first) = (0, 0);
+            for &t in m.recent() {
+                if within(self.now_ms, t, day - 1) {
+                    first = if today == 0 { t } else { first };
+                    today += 1;
                 }
+            }
+            if rule.max_per_day > 0 && today >= rule.max_per_day {
+                ready_ms = ready_ms.max(first + day);
             }
         }
         let page_ms = self.profile.visit.page_started_ms;
@@ -489,6 +516,14 @@ impl Facts<'_> {
             && visit > 0
             && mem.active_on(self.profile).is_none()
             && (actions.max_per_visit == 0 || shown < actions.max_per_visit)
+    }
+}
+
+/// The bit of an abandoned checkout step in [`Conditions::abandoned`] (0 for none).
+fn abandoned_bit(step: CheckoutStep) -> u8 {
+    match step.0 {
+        1..=3 => 1 << (step.0 - 1),
+        _ => 0,
     }
 }
 
@@ -664,29 +699,28 @@ pub fn next_deadline(profile: &Profile, model: &Model, now_ms: u64) -> Option<u6
     if !f.open() {
         return None;
     }
-    model
-        .actions
-        .rules
-        .iter()
-        .filter_map(|rule| match f.status(rule, Trigger::Dwell) {
-            Status::Pending { at_ms, .. } if at_ms > now_ms => Some(at_ms),
-            _ => None,
-        })
-        .min()
+    let mut next = None;
+    for rule in &model.actions.rules {
+        if let Status::Pending { at_ms, .. } = f.status(rule, Trigger::Dwell) {
+            if at_ms > now_ms && next.is_none_or(|n| at_ms < n) {
+                next = Some(at_ms);
+            }
+        }
+    }
+    next
 }
 
 /// The shortest idle time, ms, that an enabled idle rule waits for: arm an idle watcher for it.
 pub fn idle_after_ms(model: &Model) -> Option<u64> {
-    model
-        .actions
-        .rules
-        .iter()
-        .filter(|r| r.enabled && model.actions.enabled)
-        .filter_map(|r| match r.on {
-            On::Idle(ms) => Some(ms),
-            _ => None,
-        })
-        .min()
+    let mut least = None;
+    for r in &model.actions.rules {
+        if let (On::Idle(ms), true) = (r.on, r.enabled && model.actions.enabled) {
+            if least.is_none_or(|l| ms < l) {
+                least = Some(ms);
+            }
+        }
+    }
+    least
 }
 
 /// Whether an enabled rule fires on exit intent: watch for it only then.
@@ -711,42 +745,44 @@ pub fn conversions<'m>(
     }
     let value = purchase.value_or_items();
     let t = purchase.time_ms;
-    model
-        .experiments
-        .iter()
-        .filter_map(|exp| {
-            let m = profile.nudges.exposure(fnv32a(&exp.key))?;
-            if !within(t, m.last_ms, model.actions.attribution_ms) {
-                return None;
+    let mut out = Vec::new();
+    for exp in &model.experiments {
+        let Some(m) = profile.nudges.exposure(fnv32a(&exp.key)) else {
+            continue;
+        };
+        let variation = usize::from(m.variation);
+        match exp.variations.get(variation) {
+            Some(variant) if within(t, m.last_ms, model.actions.attribution_ms) => {
+                out.push(Conversion {
+                    experiment_id: &exp.key,
+                    variation_id: variation_text(variation),
+                    variant,
+                    value,
+                })
             }
-            let variation = usize::from(m.variation);
-            Some(Conversion {
-                experiment_id: &exp.key,
-                variation_id: variation_text(variation),
-                variant: exp.variations.get(variation)?,
-                value,
-            })
-        })
-        .collect()
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The visitor's arm in every experiment they are included in (sticky: a hash of their id).
 pub fn arms<'m>(profile: &Profile, model: &'m Model, now_ms: u64) -> Vec<Arm<'m>> {
-    model
-        .experiments
-        .iter()
-        .filter_map(|exp| {
-            let a = exp.assign(profile.visitor_id())?;
-            let exposed = profile
-                .nudges
-                .exposure(fnv32a(&exp.key))
-                .is_some_and(|m| within(now_ms, m.last_ms, model.actions.attribution_ms));
-            Some(Arm {
-                experiment: &exp.key,
-                variant: a.name,
-                variation: a.variation,
-                exposed,
-            })
-        })
-        .collect()
+    let mut out = Vec::new();
+    for exp in &model.experiments {
+        let Some(a) = exp.assign(profile.visitor_id()) else {
+            continue;
+        };
+        let exposed = profile
+            .nudges
+            .exposure(fnv32a(&exp.key))
+            .is_some_and(|m| within(now_ms, m.last_ms, model.actions.attribution_ms));
+        out.push(Arm {
+            experiment: &exp.key,
+            variant: a.name,
+            variation: a.variation,
+            exposed,
+        });
+    }
+    out
 }

@@ -8,7 +8,7 @@
 
 use super::event::{Event, EventKind};
 use super::model::{Model, RuleId};
-use super::state::{remove, Profile};
+use super::state::{remove, Profile, Times};
 use bytemuck::{Pod, Zeroable};
 
 /// The span of the `…30d` counts.
@@ -66,11 +66,15 @@ pub struct Memory {
 }
 
 impl Memory {
-    pub(crate) fn forget_future(&mut self, clamp: &mut impl FnMut(&mut u64)) {
-        clamp(&mut self.opens_ms);
-        clamp(&mut self.bounces_ms);
-        clamp(&mut self.purchase_ms);
-    }
+    /// Its times, for [`super::state::TIMES`].
+    pub(crate) const TIMES: [Times; 3] = {
+        use core::mem::offset_of as at;
+        [
+            Times::at(at!(Memory, opens_ms), 1),
+            Times::at(at!(Memory, bounces_ms), 1),
+            Times::at(at!(Memory, purchase_ms), 1),
+        ]
+    };
 }
 
 mod flag {

@@ -423,6 +423,106 @@ impl PurchaseMemo {
     }
 }
 
+/// Where a profile keeps times (ms): `runs` runs of `len` consecutive 64-bit words, `stride`
+/// words apart, from word `at` of the profile. Clamping times (`Profile::forget_future`) walks
+/// this table instead of naming every field: a few bytes of data instead of a kilobyte of code.
+#[derive(Clone, Copy)]
+pub(crate) struct Times {
+    pub at: usize,
+    pub runs: usize,
+    pub stride: usize,
+    pub len: usize,
+}
+
+impl Times {
+    /// `len` words at byte offset `at`.
+    pub const fn at(at: usize, len: usize) -> Times {
+        Times {
+            at: at / 8,
+            runs: 1,
+            stride: 0,
+            len,
+        }
+    }
+
+    /// Field `field` (`len` words) of each of the `runs` elements of a list of `T` at `at`.
+    pub const fn each<T>(at: usize, runs: usize, field: usize, len: usize) -> Times {
+        Times {
+            at: (at + field) / 8,
+            runs,
+            stride: core::mem::size_of::<T>() / 8,
+            len,
+        }
+    }
+
+    /// The same times, in a struct at byte offset `by`.
+    pub const fn within(self, by: usize) -> Times {
+        Times {
+            at: self.at + by / 8,
+            ..self
+        }
+    }
+}
+
+/// Every time of the profile (the nudge and `identify` memories declare their own).
+pub(crate) const TIMES: [Times; 22] = {
+    use core::mem::offset_of as at;
+    let visit = at!(Profile, visit);
+    let nudges = at!(Profile, nudges);
+    let ids = at!(Profile, identified);
+    let [rules, rule_recent, exposures, active] = super::actions::Memory::TIMES;
+    let [opens, bounces, purchase] = super::identify::Memory::TIMES;
+    [
+        Times::at(at!(Profile, last_ms), 1),
+        Times::at(at!(Profile, last_site_ms), 1),
+        Times::at(at!(Profile, last_email_open_ms), 1),
+        Times::at(at!(Profile, intent_ms), 3),
+        Times::at(visit + at!(Visit, started_ms), 1),
+        Times::at(visit + at!(Visit, last_ms), 1),
+        Times::at(visit + at!(Visit, page_started_ms), 1),
+        Times::each::<ItemMemo>(
+            at!(Profile, items),
+            MAX_ITEMS,
+            at!(ItemMemo, last_seen_ms),
+            1,
+        ),
+        Times::each::<ItemMemo>(
+            at!(Profile, items),
+            MAX_ITEMS,
+            at!(ItemMemo, views),
+            MAX_VIEWS,
+        ),
+        Times::each::<CartLine>(at!(Profile, cart), MAX_CART, at!(CartLine, added_ms), 1),
+        Times::at(at!(Profile, rapid), MAX_RAPID),
+        Times::at(at!(Profile, bounces), MAX_BOUNCES),
+        Times::each::<WindowFire>(
+            at!(Profile, window_fires),
+            MAX_WINDOW_FIRES,
+            at!(WindowFire, time_ms),
+            1,
+        ),
+        Times::each::<PurchaseMemo>(
+            at!(Profile, purchases),
+            MAX_PURCHASES,
+            at!(PurchaseMemo, time_ms),
+            1,
+        ),
+        Times::each::<StoredSignal>(
+            at!(Profile, signals),
+            MAX_SIGNALS,
+            at!(StoredSignal, time_ms),
+            1,
+        ),
+        rules.within(nudges),
+        rule_recent.within(nudges),
+        exposures.within(nudges),
+        active.within(nudges),
+        opens.within(ids),
+        bounces.within(ids),
+        purchase.within(ids),
+    ]
+};
+
 /// Bits of [`Profile::set`].
 pub(crate) mod has {
     pub const SITE_EVENT: u8 = 1;

@@ -342,11 +342,10 @@ pub fn si_state(now: f64) {
     let s = p.snapshot(model, t);
     let mut out = Out::default();
     out.f64(s.score).str(s.stage.name()).str(s.intent.name());
-    let reasons: Vec<&str> = s.suppression.reasons().collect();
-    out.u8(reasons.len() as u8);
-    reasons.iter().for_each(|r| {
+    out.u8(s.suppression.reasons().count() as u8);
+    for r in s.suppression.reasons() {
         out.str(r);
-    });
+    }
     out.f64(s.value)
         .u8(u8::from(s.high_value))
         .str(p.visitor_id());
@@ -356,9 +355,8 @@ pub fn si_state(now: f64) {
         .u32(v.page_views)
         .opt(v.landing());
     out.str(v.channel().name());
-    let signals: Vec<_> = p.signals().collect();
-    out.u8(signals.len() as u8);
-    for sig in &signals {
+    out.u8(p.signals().count() as u8);
+    for sig in p.signals() {
         out.str(sig.rule.name()).f64(sig.points).time(sig.time_ms);
     }
     let arms = actions::arms(p, model, t);
