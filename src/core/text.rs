@@ -52,10 +52,20 @@ pub fn replace(text: &str, from: &str, to: &str) -> String {
     out
 }
 
-/// Whether `s` is one of `set` (a scan: a `match` on strings is several times larger).
-#[allow(clippy::manual_contains)] // `contains` compiles larger here (measured)
-pub fn one_of(s: &str, set: &[&str]) -> bool {
-    set.iter().any(|x| *x == s)
+/// The words of a space-separated list: lists kept as one string have no table of pointers.
+pub fn words(list: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(list);
+    core::iter::from_fn(move || {
+        let r = rest?;
+        let end = find_any(r, b" ");
+        rest = end.map(|e| from(r, e + 1));
+        Some(slice(r, 0, end.unwrap_or(r.len())))
+    })
+}
+
+/// Whether `s` is one of the words of `list`.
+pub fn one_of(s: &str, list: &str) -> bool {
+    words(list).any(|w| w == s)
 }
 
 /// Characters in `s` (UTF-8 lead bytes).
@@ -98,5 +108,7 @@ mod tests {
         assert_eq!(join(&["a", "b", "c"], ", "), "a, b, c");
         assert_eq!(slice("héllo", 1, 2), "");
         assert_eq!(find_any("/p?x#y", b"?#"), Some(2));
+        assert_eq!(words("a bc d").collect::<Vec<_>>(), ["a", "bc", "d"]);
+        assert!(one_of("bc", "a bc d") && !one_of("b", "a bc d") && !one_of("", "a b"));
     }
 }
