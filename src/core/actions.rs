@@ -29,7 +29,7 @@
 //! - a visitor outside a rule's experiment (coverage, namespace, no visitor id) gets nothing
 //!   from that rule, as GrowthBook gives excluded users the default experience.
 
-use super::decimal::push_u64;
+use super::decimal::digits;
 use super::event::{Event, EventKind};
 use super::experiment::fnv32a;
 use super::model::{Conditions, Kind, Model, Nudge, On, DAY_MS, VIEWED};
@@ -348,76 +348,71 @@ impl Facts<'_> {
     fn reason(&self, rule: &Nudge, c: &Conditions) -> String {
         let v = &self.profile.visit;
         let s = &self.snap;
-        // The parts, joined by ", " as they come.
+        // The parts, joined by ", " as they come; each is `pre`, `mid`, `post` (none is empty,
+        // so an empty `out` means no part yet). Numbers print into `n`, without a `String`.
         let mut out = String::new();
-        let mut first = true;
-        let mut part = |bits: &[&str]| {
-            if !first {
+        let mut part = |pre: &str, mid: &str, post: &str| {
+            if !out.is_empty() {
                 out.push_str(", ");
             }
-            first = false;
-            bits.iter().for_each(|b| out.push_str(b));
+            out.push_str(pre);
+            out.push_str(mid);
+            out.push_str(post);
         };
+        let mut n = [0u8; 20];
         match rule.on {
-            On::ExitIntent => part(&["exit intent"]),
-            On::Idle(ms) => {
-                let mut p = String::from("idle ");
-                push_u64(&mut p, ms / 1000);
-                p.push_str(" s");
-                part(&[&p]);
-            }
+            On::ExitIntent => part("exit intent", "", ""),
+            On::Idle(ms) => part("idle ", digits(ms / 1000, &mut n), " s"),
             On::Page => {}
         }
         if c.stages != 0 {
-            part(&["stage ", s.stage.name()]);
+            part("stage ", s.stage.name(), "");
         }
         if c.intents != 0 {
-            part(&[s.intent.name(), " intent"]);
+            part(s.intent.name(), " intent", "");
         }
         if let Some(want) = c.suppressed {
-            part(&[if want { "suppressed" } else { "not suppressed" }]);
+            part(if want { "suppressed" } else { "not suppressed" }, "", "");
         }
         if !c.pages.is_empty() {
             let page = v.page_type().map_or("", |p| self.model.page_type_name(p));
-            part(&["on a ", page, " page"]);
+            part("on a ", page, " page");
         }
         if c.viewed != 0 {
             if let Some((name, _)) = VIEWED.iter().find(|(_, bit)| v.flags & c.viewed & bit != 0) {
-                part(&["viewed ", name, " this visit"]);
+                part("viewed ", name, " this visit");
             }
         }
         if c.abandoned != 0 {
-            part(&["checkout abandoned at ", self.profile.abandoned.name()]);
+            part("checkout abandoned at ", self.profile.abandoned.name(), "");
         }
         if c.variant_switches > 0 {
-            let mut p = String::new();
-            push_u64(&mut p, u64::from(v.variant_switches));
-            p.push_str(" variant switches");
-            part(&[&p]);
+            let switches = digits(v.variant_switches.into(), &mut n);
+            part(switches, " variant switches", "");
         }
         if let Some(want) = c.cart {
-            part(&[if want {
-                "items in the cart"
-            } else {
-                "empty cart"
-            }]);
+            part(
+                if want {
+                    "items in the cart"
+                } else {
+                    "empty cart"
+                },
+                "",
+                "",
+            );
         }
         if let Some(want) = c.high_value {
-            part(&[if want { "high value" } else { "not high value" }]);
+            part(if want { "high value" } else { "not high value" }, "", "");
         }
         if c.min_value.is_some() {
-            let mut p = String::from("value ");
-            push_u64(&mut p, s.value.max(0.0).min(u32::MAX as f64) as u64);
-            part(&[&p]);
+            let value = s.value.max(0.0).min(u32::MAX as f64) as u64;
+            part("value ", digits(value, &mut n), "");
         }
         if let Some(want) = c.return_visit {
-            part(&[if want { "return visit" } else { "first visit" }]);
+            part(if want { "return visit" } else { "first visit" }, "", "");
         }
         if c.dwell_ms > 0 {
-            let mut p = String::new();
-            push_u64(&mut p, c.dwell_ms / 1000);
-            p.push_str(" s on the page");
-            part(&[&p]);
+            part(digits(c.dwell_ms / 1000, &mut n), " s on the page", "");
         }
         out
     }
@@ -614,14 +609,12 @@ pub fn record(profile: &mut Profile, model: &Model, decision: &Decision, now_ms:
                 ..RuleMemo::default()
             };
             let evict = oldest(&mem.rules, |m| m.last_ms);
-            push(&mut mem.rules, &mut mem.n_rules, fresh, evict);
-            mem.rules()
-                .iter()
-                .position(|m| m.key == rule.key)
-                .unwrap_or(0)
+            push(&mut mem.rules, &mut mem.n_rules, fresh, evict)
         }
     };
-    let m = &mut mem.rules[at];
+    let Some(m) = mem.rules.get_mut(at) else {
+        return;
+    };
     if m.visit != visit {
         m.visit = visit;
         m.in_visit = 0;

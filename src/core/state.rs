@@ -130,7 +130,8 @@ pub(crate) fn live_mut<T>(slots: &mut [T], len: u8) -> &mut [T] {
 }
 
 /// Appends `value` to the list `slots[..*len]`; when full, it replaces element `evict`.
-pub(crate) fn push<T: Copy>(slots: &mut [T], len: &mut u8, value: T, evict: usize) {
+/// Returns where it went.
+pub(crate) fn push<T: Copy>(slots: &mut [T], len: &mut u8, value: T, evict: usize) -> usize {
     let n = (*len as usize).min(slots.len());
     let at = if n < slots.len() {
         *len = n as u8 + 1;
@@ -141,6 +142,7 @@ pub(crate) fn push<T: Copy>(slots: &mut [T], len: &mut u8, value: T, evict: usiz
     if let Some(slot) = slots.get_mut(at) {
         *slot = value;
     }
+    at
 }
 
 /// Moves the last `n` elements of `list[..end]` to the start of `list` and zeroes the rest.
