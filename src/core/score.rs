@@ -707,26 +707,25 @@ impl Profile {
     fn fire(&mut self, model: &Model, rule: RuleId, item: u64, t: u64) {
         let spec = *model.rule(rule);
         let r = rule as usize;
+        // Whether the limit allows it, counting it when it does.
         let allowed = match spec.per {
             Per::None => true,
             // (Only event rules fire: a condition rule has no count, and is never allowed.)
-            Per::Visit => self
-                .visit
-                .counts
-                .get(r)
-                .is_some_and(|&c| u32::from(c) < spec.max),
-            Per::Ever => self.ever.get(r).is_some_and(|&c| u32::from(c) < spec.max),
-            Per::ItemVisit => match self.item_count(rule, item) {
-                Some(used) => (used as u32) < spec.max,
-                None => {
-                    // Not among the exact counts, which are full: fired if the filter says so.
-                    let n = self.visit.n_item_counts as usize;
-                    n < MAX_ITEM_FIRES
-                        || !filter_bits(rule, item)
-                            .iter()
-                            .all(|&b| self.visit.item_filter[b / 64 % 16] & 1 << (b % 64) != 0)
+            Per::Visit => match self.visit.counts.get_mut(r) {
+                Some(c) if u32::from(*c) < spec.max => {
+                    *c = c.saturating_add(1);
+                    true
                 }
+                _ => false,
             },
+            Per::Ever => match self.ever.get_mut(r) {
+                Some(c) if u32::from(*c) < spec.max => {
+                    *c = c.saturating_add(1);
+                    true
+                }
+                _ => false,
+            },
+            Per::ItemVisit => self.count_item(rule, item, spec.max),
             Per::Days | Per::ItemDays => {
                 let key = if spec.per == Per::ItemDays { item } else { 0 };
                 let used = live(&self.window_fires, self.n_window)
@@ -739,35 +738,21 @@ impl Profile {
                     })
                     .count();
                 // A firing must be remembered to be limited: with no room, it does not fire.
-                (used as u32) < spec.max && self.window_room(model, t)
+                let allowed = (used as u32) < spec.max && self.window_room(model, t);
+                if allowed {
+                    let fire = WindowFire {
+                        key,
+                        time_ms: t,
+                        rule: rule as u8,
+                        _pad: [0; 7],
+                    };
+                    push(&mut self.window_fires, &mut self.n_window, fire, 0);
+                }
+                allowed
             }
         };
         if !allowed {
             return;
-        }
-        match spec.per {
-            Per::None => {}
-            Per::Visit => {
-                if let Some(c) = self.visit.counts.get_mut(r) {
-                    *c = c.saturating_add(1);
-                }
-            }
-            Per::Ever => {
-                if let Some(c) = self.ever.get_mut(r) {
-                    *c = c.saturating_add(1);
-                }
-            }
-            Per::ItemVisit => self.count_item(rule, item),
-            Per::Days | Per::ItemDays => {
-                let key = if spec.per == Per::ItemDays { item } else { 0 };
-                let fire = WindowFire {
-                    key,
-                    time_ms: t,
-                    rule: rule as u8,
-                    _pad: [0; 7],
-                };
-                push(&mut self.window_fires, &mut self.n_window, fire, 0);
-            }
         }
         self.add_points(model, spec.points, t);
         let stored = StoredSignal {
@@ -801,30 +786,36 @@ impl Profile {
         (self.n_window as usize) < MAX_WINDOW_FIRES
     }
 
-    /// The exact per-visit count of `(rule, item)`; `None` when it is not among them.
-    fn item_count(&self, rule: RuleId, item: u64) -> Option<u8> {
-        let v = &self.visit;
-        let n = (v.n_item_counts as usize).min(MAX_ITEM_FIRES);
-        (0..n)
-            .find(|&i| v.item_keys[i] == item && v.item_rules[i] == rule as u8)
-            .map(|i| v.item_counts[i])
-    }
-
-    fn count_item(&mut self, rule: RuleId, item: u64) {
+    /// Counts a firing of `(rule, item)` in this visit if that stays within `max`; whether it
+    /// did. A pair not among the exact counts, which are full, is looked up in the filter.
+    fn count_item(&mut self, rule: RuleId, item: u64, max: u32) -> bool {
         let v = &mut self.visit;
         let n = (v.n_item_counts as usize).min(MAX_ITEM_FIRES);
-        if let Some(i) = (0..n).find(|&i| v.item_keys[i] == item && v.item_rules[i] == rule as u8) {
-            v.item_counts[i] = v.item_counts[i].saturating_add(1);
-        } else if n < MAX_ITEM_FIRES {
+        for i in 0..n {
+            if v.item_keys[i] == item && v.item_rules[i] == rule as u8 {
+                let used = v.item_counts[i];
+                v.item_counts[i] = used.saturating_add(u8::from(u32::from(used) < max));
+                return u32::from(used) < max;
+            }
+        }
+        if n < MAX_ITEM_FIRES {
             v.item_keys[n] = item;
             v.item_rules[n] = rule as u8;
             v.item_counts[n] = 1;
-            v.n_item_counts += 1;
-        } else {
-            for b in filter_bits(rule, item) {
-                v.item_filter[b / 64 % 16] |= 1 << (b % 64);
-            }
+            v.n_item_counts = n as u8 + 1;
+            return true;
         }
+        let bits = filter_bits(rule, item);
+        if bits
+            .iter()
+            .all(|&b| v.item_filter[b / 64 % 16] & 1 << (b % 64) != 0)
+        {
+            return false;
+        }
+        for b in bits {
+            v.item_filter[b / 64 % 16] |= 1 << (b % 64);
+        }
+        true
     }
 
     fn add_points(&mut self, model: &Model, points: f64, t: u64) {
