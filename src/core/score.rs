@@ -233,8 +233,8 @@ impl Profile {
         if let Ok(words) = bytemuck::try_cast_slice_mut::<u8, u64>(bytemuck::bytes_of_mut(self)) {
             for span in TIMES {
                 for run in 0..span.runs {
-                    let at = span.at + run * span.stride;
-                    for t in words.iter_mut().skip(at).take(span.len) {
+                    let at = usize::from(span.at + run * span.stride);
+                    for t in words.iter_mut().skip(at).take(span.len.into()) {
                         if *t > now_ms {
                             *t = now_ms;
                             moved = true;

@@ -428,39 +428,40 @@ impl PurchaseMemo {
 /// Where a profile keeps times (ms): `runs` runs of `len` consecutive 64-bit words, `stride`
 /// words apart, from word `at` of the profile. Clamping times (`Profile::forget_future`) walks
 /// this table instead of naming every field: a few bytes of data instead of a kilobyte of code.
+/// (16-bit fields: the table is data in the wasm.)
 #[derive(Clone, Copy)]
 pub(crate) struct Times {
-    pub at: usize,
-    pub runs: usize,
-    pub stride: usize,
-    pub len: usize,
+    pub at: u16,
+    pub runs: u16,
+    pub stride: u16,
+    pub len: u16,
 }
 
 impl Times {
     /// `len` words at byte offset `at`.
     pub const fn at(at: usize, len: usize) -> Times {
         Times {
-            at: at / 8,
+            at: (at / 8) as u16,
             runs: 1,
             stride: 0,
-            len,
+            len: len as u16,
         }
     }
 
     /// Field `field` (`len` words) of each of the `runs` elements of a list of `T` at `at`.
     pub const fn each<T>(at: usize, runs: usize, field: usize, len: usize) -> Times {
         Times {
-            at: (at + field) / 8,
-            runs,
-            stride: core::mem::size_of::<T>() / 8,
-            len,
+            at: ((at + field) / 8) as u16,
+            runs: runs as u16,
+            stride: (core::mem::size_of::<T>() / 8) as u16,
+            len: len as u16,
         }
     }
 
     /// The same times, in a struct at byte offset `by`.
     pub const fn within(self, by: usize) -> Times {
         Times {
-            at: self.at + by / 8,
+            at: self.at + (by / 8) as u16,
             ..self
         }
     }
