@@ -200,11 +200,14 @@ impl Profile {
                 remove(&mut self.cart, &mut self.n_cart, at);
             }
         }
-        let checkout = self
-            .signals()
-            .filter(|s| s.rule == RuleId::BeginCheckout)
-            .last();
-        if checkout.is_some_and(|s| s.time_ms <= t) {
+        // The last `begin_checkout` kept.
+        let mut checkout = None;
+        for s in self.signals() {
+            if s.rule == RuleId::BeginCheckout {
+                checkout = Some(s.time_ms);
+            }
+        }
+        if checkout.is_some_and(|at| at <= t) {
             self.abandoned = Default::default();
         }
     }

@@ -847,19 +847,21 @@ impl Profile {
             score += points;
         }
         let score = round(score * 100.0) / 100.0;
-        let intent = match (0..3).rev().find(|&i| {
+        // The highest tier with a signal in the window.
+        let mut intent = Intent::None;
+        for (i, tier) in [Intent::Low, Intent::Mid, Intent::High]
+            .into_iter()
+            .enumerate()
+        {
             let m = self.intent_ms[i];
-            self.intent_set & 1 << i != 0 && m <= t && within(t, m, model.intent_window_ms)
-        }) {
-            Some(2) => Intent::High,
-            Some(1) => Intent::Mid,
-            Some(_) => Intent::Low,
-            None => Intent::None,
-        };
-        let bounces = live(&self.bounces, self.n_bounces)
-            .iter()
-            .filter(|&&b| b <= t && within(t, b, model.bounce_window_ms))
-            .count();
+            if self.intent_set & 1 << i != 0 && m <= t && within(t, m, model.intent_window_ms) {
+                intent = tier;
+            }
+        }
+        let mut bounces = 0;
+        for &b in live(&self.bounces, self.n_bounces) {
+            bounces += usize::from(b <= t && within(t, b, model.bounce_window_ms));
+        }
         let suppression = Suppression {
             opted_out: self.set & has::OPTED_OUT != 0,
             bounced: self.set & has::SPAM_COMPLAINT != 0
@@ -896,23 +898,27 @@ impl Profile {
     }
 
     fn value(&self, model: &Model, t: u64) -> f64 {
-        let cart: f64 = self
-            .cart()
-            .iter()
-            .filter(|l| within(t, l.added_ms, model.value_window_ms))
-            .map(|l| l.price * l.quantity)
-            .sum();
+        // (From -0.0, as `Iterator::sum` of floats starts.)
+        let mut cart = -0.0;
+        for l in self.cart() {
+            if within(t, l.added_ms, model.value_window_ms) {
+                cart += l.price * l.quantity;
+            }
+        }
         if cart > 0.0 {
             return cart;
         }
-        self.items()
-            .filter(|(_, m)| {
-                m.views()
-                    .last()
-                    .is_some_and(|&v| within(t, v, model.value_window_ms))
-            })
-            .filter_map(|(_, m)| m.price())
-            .fold(0.0, f64::max)
+        let mut highest = 0.0f64;
+        for (_, m) in self.items() {
+            let recent = m.views().last();
+            if let (Some(price), true) = (
+                m.price(),
+                recent.is_some_and(|&v| within(t, v, model.value_window_ms)),
+            ) {
+                highest = highest.max(price);
+            }
+        }
+        highest
     }
 
     /// Items and categories bought within the recent-purchase window: excluded from promotions.

@@ -6,7 +6,12 @@ use alloc::string::String;
 
 /// The first index of any of the ASCII bytes `set` in `s`.
 pub fn find_any(s: &str, set: &[u8]) -> Option<usize> {
-    s.bytes().position(|b| has(set, b))
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if has(set, b) {
+            return Some(i);
+        }
+    }
+    None
 }
 
 /// Whether `b` is in `set` (`contains` on bytes brings in `memchr`, several hundred bytes).
