@@ -257,19 +257,22 @@ impl Profile {
         let new_visit = self.visit.index == 0
             || t.saturating_sub(self.visit.last_ms) > model.session_timeout_ms;
         if new_visit {
-            let previous = core::mem::take(&mut self.visit);
-            if previous.index > 0 && previous.checkout > CheckoutStep::None {
-                self.abandoned = if previous.flags & flag::PURCHASED != 0 {
+            // What the next visit needs of the previous one (read before it is reset in place).
+            let v = &self.visit;
+            let (index, checkout, last_ms) = (v.index, v.checkout, v.last_ms);
+            if index > 0 && checkout > CheckoutStep::None {
+                self.abandoned = if v.flags & flag::PURCHASED != 0 {
                     CheckoutStep::None
                 } else {
-                    previous.checkout
+                    checkout
                 };
             }
-            self.visit.index = previous.index + 1;
+            self.visit = Visit::default();
+            self.visit.index = index + 1;
             self.visit.started_ms = t;
             self.visit.page_started_ms = t;
             self.fire(model, RuleId::SiteVisit, 0, t);
-            if previous.index > 0 && within(t, previous.last_ms, model.return_within_ms) {
+            if index > 0 && within(t, last_ms, model.return_within_ms) {
                 self.fire(model, RuleId::ReturnVisit, 0, t);
             }
         }
@@ -282,9 +285,10 @@ impl Profile {
                 self.visit.landing = landing;
                 self.visit.landing_len = len;
                 self.visit.flags |= flag::LANDED;
-                self.visit.channel =
-                    visit::channel(model, url, event.page_referrer.as_deref()).index();
-                if visit::is_from_email(model, url) {
+                let channel = visit::channel(model, url, event.page_referrer.as_deref());
+                self.visit.channel = channel.index();
+                // (The channel is email exactly when the landing URL says so.)
+                if channel == visit::Channel::Email {
                     self.visit.flags |= flag::FROM_EMAIL;
                     if self.visit.flags & flag::VIEWED_ITEM != 0 {
                         self.fire(model, RuleId::EmailClickThrough, 0, t);
