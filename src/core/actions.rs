@@ -590,7 +590,19 @@ pub fn decide<'m>(profile: &Profile, model: &'m Model, ctx: &Context) -> Option<
 /// Records a decision as delivered at `now_ms` (shown, or in a control arm, not shown): it
 /// counts against the caps, becomes the active nudge of this page, and logs the exposure.
 pub fn record(profile: &mut Profile, model: &Model, decision: &Decision, now_ms: u64) {
-    let Some(rule) = model.actions.rules.get(decision.rule_index) else {
+    let arm = decision.experiment.zip(decision.variation);
+    record_rule(profile, model, decision.rule_index, arm, now_ms);
+}
+
+/// [`record`] of rule `rule_index`, in `arm` (experiment key and variation) when it has one.
+pub fn record_rule(
+    profile: &mut Profile,
+    model: &Model,
+    rule_index: usize,
+    arm: Option<(&str, usize)>,
+    now_ms: u64,
+) {
+    let Some(rule) = model.actions.rules.get(rule_index) else {
         return;
     };
     let visit = profile.visit.index;
@@ -642,7 +654,7 @@ pub fn record(profile: &mut Profile, model: &Model, decision: &Decision, now_ms:
     mem.active_rule = rule.key;
     mem.active_visit = visit;
     mem.active_page_ms = page_ms;
-    if let (Some(key), Some(variation)) = (decision.experiment, decision.variation) {
+    if let Some((key, variation)) = arm {
         let key = fnv32a(key);
         let memo = ExposureMemo {
             key,

@@ -441,25 +441,11 @@ pub fn si_record(rule: u32, variation: i32, at: f64) {
     let Some(r) = model.actions.rules.get(rule as usize) else {
         return;
     };
-    let decision = Decision {
-        action: &r.action,
-        kind: r.kind,
-        rule: &r.name,
-        rule_index: rule as usize,
-        experiment: r
-            .experiment
-            .and_then(|x| model.experiments.get(x))
-            .map(|x| x.key.as_str()),
-        variant: None,
-        variation: usize::try_from(variation).ok(),
-        message: alloc::string::String::new(),
-        product: None,
-        reason: alloc::string::String::new(),
-        promotional: r.promotional,
-        show: false,
-        exposure: None,
-    };
-    actions::record(&mut e.profile, model, &decision, ms(at));
+    let experiment = r.experiment.and_then(|x| model.experiments.get(x));
+    let arm = experiment
+        .map(|x| x.key.as_str())
+        .zip(usize::try_from(variation).ok());
+    actions::record_rule(&mut e.profile, model, rule as usize, arm, ms(at));
 }
 
 /// The visitor closed the nudge.
