@@ -9,6 +9,11 @@
 //! through wasm frames.
 //!
 //! The clock is the caller's: every export that needs the time takes it.
+//!
+//! The exports are plain `extern "C"` functions of numbers: the loader calls the instance's
+//! exports directly (what wasm-bindgen's `initSync` returns), so `#[wasm_bindgen]` on them
+//! would only add its per-export argument shims (476 bytes of the gzipped wasm, measured).
+//! wasm-bindgen still builds the module's glue and its one import, `Math.pow`.
 
 #[cfg(feature = "bundle")]
 mod heap;
@@ -104,12 +109,11 @@ fn ms(t: f64) -> u64 {
 }
 
 /// A buffer of `len` bytes for the next call's input (a new call starts here).
-#[wasm_bindgen]
-pub fn si_input(len: u32) -> *mut u8 {
+#[no_mangle]
+pub extern "C" fn si_input(len: u32) -> *mut u8 {
     begin();
     let e = engine();
-    let mut buf: Vec<u8> = Vec::new();
-    buf.resize(len as usize, 0);
+    let mut buf: Vec<u8> = alloc::vec![0; len as usize];
     let ptr = buf.as_mut_ptr();
     e.input = (ptr, len as usize);
     #[cfg(feature = "bundle")]
@@ -120,22 +124,22 @@ pub fn si_input(len: u32) -> *mut u8 {
 }
 
 /// Where the last call's record starts.
-#[wasm_bindgen]
-pub fn si_out_ptr() -> *const u8 {
+#[no_mangle]
+pub extern "C" fn si_out_ptr() -> *const u8 {
     engine().out.0
 }
 
 /// How long the last call's record is.
-#[wasm_bindgen]
-pub fn si_out_len() -> u32 {
+#[no_mangle]
+pub extern "C" fn si_out_len() -> u32 {
     engine().out.1 as u32
 }
 
 /// Loads a compiled model (the input); 1 when it reads whole, 0 when it does not. The visitor
 /// becomes a new one with the id that follows the model in the input (`model_len` bytes of
 /// model, then the id).
-#[wasm_bindgen]
-pub fn si_init(model_len: u32) -> u32 {
+#[no_mangle]
+pub extern "C" fn si_init(model_len: u32) -> u32 {
     let e = engine();
     let bytes = input(e);
     let split = (model_len as usize).min(bytes.len());
@@ -156,8 +160,8 @@ pub fn si_init(model_len: u32) -> u32 {
 }
 
 /// The profile becomes a new visitor with the id in the input.
-#[wasm_bindgen]
-pub fn si_fresh() {
+#[no_mangle]
+pub extern "C" fn si_fresh() {
     let e = engine();
     let id = core::str::from_utf8(input(e)).unwrap_or_default();
     e.profile = Profile::new(id);
@@ -166,8 +170,8 @@ pub fn si_fresh() {
 /// Loads a stored profile (the input, as `Profile::encode` wrote it). 1 when it reads back;
 /// 0 when it does not (the reason is the record), and the profile is then left as it was.
 /// Times stored from the future (the device clock ran ahead) are brought back to `now`.
-#[wasm_bindgen]
-pub fn si_load(now: f64) -> i32 {
+#[no_mangle]
+pub extern "C" fn si_load(now: f64) -> i32 {
     let e = engine();
     let text = core::str::from_utf8(input(e)).unwrap_or_default();
     match Profile::decode(text) {
@@ -187,8 +191,8 @@ pub fn si_load(now: f64) -> i32 {
 }
 
 /// The profile as stored text (`Profile::encode`), in the record; returns its length.
-#[wasm_bindgen]
-pub fn si_save() -> u32 {
+#[no_mangle]
+pub extern "C" fn si_save() -> u32 {
     begin();
     let e = engine();
     let text = e.profile.encode();
@@ -203,8 +207,8 @@ pub fn si_save() -> u32 {
 /// format. Returns the signals fired, 0 for an unknown event (counted), -1 when refused (the
 /// reason is the record). A purchase's record lists the experiment conversions it makes:
 /// `u8 count`, then per conversion `experiment_id`, `variation_id`, `f64 value`.
-#[wasm_bindgen]
-pub fn si_track(time: f64) -> i32 {
+#[no_mangle]
+pub extern "C" fn si_track(time: f64) -> i32 {
     let e = engine();
     let Some(model) = e.model.as_ref() else {
         return -1;
@@ -259,8 +263,8 @@ pub fn si_track(time: f64) -> i32 {
 /// whose parameters are the input, in the wire format. Returns the signals fired, or -1 when the
 /// purchase is malformed (the reason is the record); the record is otherwise one byte, 1 when the
 /// report changed anything.
-#[wasm_bindgen]
-pub fn si_identify(
+#[no_mangle]
+pub extern "C" fn si_identify(
     now: f64,
     opens: f64,
     last_open: f64,
@@ -296,7 +300,7 @@ pub fn si_identify(
         email_subscribed: fact(0),
         unsubscribed: fact(1),
         bounced: match bounced {
-            b if b == -2.0 => Some(Bounced::Marked),
+            -2.0 => Some(Bounced::Marked),
             b if b >= 0.0 => Some(Bounced::Count(ms(b).min(u32::MAX as u64) as u32)),
             _ => None,
         },
@@ -312,8 +316,8 @@ pub fn si_identify(
 }
 
 /// The score at `now` (the stage and intent are then read with [`si_stage`], [`si_intent`]).
-#[wasm_bindgen]
-pub fn si_score(now: f64) -> f64 {
+#[no_mangle]
+pub extern "C" fn si_score(now: f64) -> f64 {
     begin();
     let e = engine();
     let Some(model) = e.model.as_ref() else {
@@ -330,8 +334,8 @@ pub fn si_score(now: f64) -> f64 {
 
 /// The visitor's state at `now`, for `state()`: a record of score, stage, intent, suppression,
 /// value, the visit, the recent signals and the experiment arms.
-#[wasm_bindgen]
-pub fn si_state(now: f64) {
+#[no_mangle]
+pub extern "C" fn si_state(now: f64) {
     begin();
     let e = engine();
     let Some(model) = e.model.as_ref() else {
@@ -396,8 +400,8 @@ fn write_decision(out: &mut Out, d: Option<&Decision>) {
 ///
 /// A visitor who cannot be remembered (`remembered` 0: no consent, or no storage) gets no
 /// nudge: caps and arms could not hold from one page to the next.
-#[wasm_bindgen]
-pub fn si_nudge(now: f64, trigger: u32, idle_ms: f64, remembered: u32) {
+#[no_mangle]
+pub extern "C" fn si_nudge(now: f64, trigger: u32, idle_ms: f64, remembered: u32) {
     begin();
     let e = engine();
     let Some(model) = e.model.as_ref() else {
@@ -431,8 +435,8 @@ pub fn si_nudge(now: f64, trigger: u32, idle_ms: f64, remembered: u32) {
 
 /// Records again a decision of this tab on another tab's profile (the tab's own operations are
 /// re-applied when it adopts a newer stored profile). `variation` is -1 outside an experiment.
-#[wasm_bindgen]
-pub fn si_record(rule: u32, variation: i32, at: f64) {
+#[no_mangle]
+pub extern "C" fn si_record(rule: u32, variation: i32, at: f64) {
     begin();
     let e = engine();
     let Some(model) = e.model.as_ref() else {
@@ -449,15 +453,15 @@ pub fn si_record(rule: u32, variation: i32, at: f64) {
 }
 
 /// The visitor closed the nudge.
-#[wasm_bindgen]
-pub fn si_dismiss() {
+#[no_mangle]
+pub extern "C" fn si_dismiss() {
     actions::dismiss(&mut engine().profile);
 }
 
 /// Which triggers the model's rules need: bit 0 exit intent; the idle time (ms) is returned by
 /// [`si_idle_ms`].
-#[wasm_bindgen]
-pub fn si_wants_exit() -> u32 {
+#[no_mangle]
+pub extern "C" fn si_wants_exit() -> u32 {
     engine()
         .model
         .as_ref()
@@ -465,8 +469,8 @@ pub fn si_wants_exit() -> u32 {
 }
 
 /// The shortest idle time a rule waits for, ms; -1 for none.
-#[wasm_bindgen]
-pub fn si_idle_ms() -> f64 {
+#[no_mangle]
+pub extern "C" fn si_idle_ms() -> f64 {
     engine()
         .model
         .as_ref()
