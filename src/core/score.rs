@@ -193,7 +193,7 @@ impl Profile {
         let off_site = event.kind.is_off_site();
         if let (false, Some(last)) = (off_site, self.last_site_ms()) {
             if t < last {
-                return Err(Error(Kind::OutOfOrder {
+                return Err(Error::of(Kind::OutOfOrder {
                     time_ms: t,
                     last_ms: last,
                 }));

@@ -695,7 +695,7 @@ impl Profile {
     ///
     /// Versions 1 to 4 were earlier layouts; they start fresh rather than migrate.
     pub fn decode(text: &str) -> Result<Profile, Error> {
-        let state = |why| Error(Kind::State(why));
+        let state = |why| Error::of(Kind::State(why));
         let (version, body) = super::pack::decode(text, core::mem::size_of::<Profile>())
             .ok_or(state("not base64; it was not written by this library"))?;
         match version {
