@@ -108,6 +108,12 @@ fn ms(t: f64) -> u64 {
     }
 }
 
+/// The caller's time `t` (ms), never before the visitor's last on-site event (two tabs, a
+/// late inbox entry: the clock never runs backwards for this visitor).
+fn clock(e: &Engine, t: f64) -> u64 {
+    ms(t).max(e.profile.last_site_ms().unwrap_or(0))
+}
+
 /// A buffer of `len` bytes for the next call's input (a new call starts here).
 #[no_mangle]
 pub extern "C" fn si_input(len: u32) -> *mut u8 {
@@ -223,8 +229,7 @@ pub extern "C" fn si_track(time: f64) -> i32 {
         .and_then(|n| core::str::from_utf8(n).ok())
         .unwrap_or_default();
     let params = Wire::new(bytes.get(2 + name_len..).unwrap_or_default());
-    // The clock never runs backwards for this visitor (two tabs, a late inbox entry).
-    let t = ms(time).max(e.profile.last_site_ms().unwrap_or(0));
+    let t = clock(e, time);
     let mut out = Out::default();
     let fired = match Event::decode(name, t, &params) {
         Ok(None) => {
@@ -276,7 +281,7 @@ pub extern "C" fn si_identify(
     let Some(model) = e.model.as_ref() else {
         return -1;
     };
-    let t = ms(now).max(e.profile.last_site_ms().unwrap_or(0));
+    let t = clock(e, now);
     let given = |x: f64| (x >= 0.0).then(|| ms(x));
     let fact = |i: u32| match (yes_no >> (2 * i)) & 3 {
         0 => None,
@@ -323,9 +328,7 @@ pub extern "C" fn si_score(now: f64) -> f64 {
     let Some(model) = e.model.as_ref() else {
         return 0.0;
     };
-    let s = e
-        .profile
-        .snapshot(model, ms(now).max(e.profile.last_site_ms().unwrap_or(0)));
+    let s = e.profile.snapshot(model, clock(e, now));
     let mut out = Out::default();
     out.u8(s.stage as u8).u8(s.intent as u8);
     finish(e, out);
@@ -341,7 +344,7 @@ pub extern "C" fn si_state(now: f64) {
     let Some(model) = e.model.as_ref() else {
         return;
     };
-    let t = ms(now).max(e.profile.last_site_ms().unwrap_or(0));
+    let t = clock(e, now);
     let p = &e.profile;
     let s = p.snapshot(model, t);
     let mut out = Out::default();
@@ -407,7 +410,7 @@ pub extern "C" fn si_nudge(now: f64, trigger: u32, idle_ms: f64, remembered: u32
     let Some(model) = e.model.as_ref() else {
         return;
     };
-    let t = ms(now).max(e.profile.last_site_ms().unwrap_or(0));
+    let t = clock(e, now);
     let trigger = match trigger {
         1 => Trigger::Dwell,
         2 => Trigger::Idle {
