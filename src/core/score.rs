@@ -269,7 +269,7 @@ impl Profile {
                 };
             }
             self.visit = Visit::default();
-            self.visit.index = index + 1;
+            self.visit.index = index.wrapping_add(1);
             self.visit.started_ms = t;
             self.visit.page_started_ms = t;
             self.fire(model, RuleId::SiteVisit, 0, t);
@@ -444,7 +444,7 @@ impl Profile {
     }
 
     fn plain_page(&mut self, t: u64) -> Intent {
-        self.visit.page_views += 1;
+        self.visit.page_views = self.visit.page_views.wrapping_add(1);
         self.visit.page_type = NO_PAGE;
         self.visit.page_started_ms = t;
         Intent::Low
@@ -460,7 +460,7 @@ impl Profile {
 
     /// A page view of a typed page.
     fn page(&mut self, model: &Model, page_type: u8, t: u64) -> Intent {
-        self.visit.page_views += 1;
+        self.visit.page_views = self.visit.page_views.wrapping_add(1);
         self.visit.page_type = page_type;
         self.visit.page_started_ms = t;
         let role = model.page_role(page_type);
