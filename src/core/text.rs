@@ -113,7 +113,10 @@ mod tests {
         assert_eq!(join(&["a", "b", "c"], ", "), "a, b, c");
         assert_eq!(slice("héllo", 1, 2), "");
         assert_eq!(find_any("/p?x#y", b"?#"), Some(2));
-        assert_eq!(words("a bc d").collect::<Vec<_>>(), ["a", "bc", "d"]);
+        assert_eq!(
+            words("a bc d").collect::<alloc::vec::Vec<_>>(),
+            ["a", "bc", "d"]
+        );
         assert!(one_of("bc", "a bc d") && !one_of("b", "a bc d") && !one_of("", "a b"));
     }
 }
