@@ -239,11 +239,7 @@ pub extern "C" fn si_track(time: f64) -> i32 {
         Ok(Some(event)) => match e.profile.track(model, &event) {
             Ok(fired) => {
                 if event.kind == EventKind::Purchase {
-                    let conversions = actions::conversions(&e.profile, model, &event);
-                    out.u8(conversions.len() as u8);
-                    for c in &conversions {
-                        out.str(c.experiment_id).str(&c.variation_id).f64(c.value);
-                    }
+                    write_conversions(&mut out, &e.profile, model, &event);
                 }
                 fired as i32
             }
@@ -366,12 +362,28 @@ pub extern "C" fn si_state(now: f64) {
     for sig in p.signals() {
         out.str(sig.rule.name()).f64(sig.points).time(sig.time_ms);
     }
-    let arms = actions::arms(p, model, t);
+    write_arms(&mut out, p, model, t);
+    finish(e, out);
+}
+
+/// The experiment conversions a purchase makes, into its record (the nudge engine's part of
+/// `si_track`).
+fn write_conversions(out: &mut Out, profile: &Profile, model: &Model, purchase: &Event) {
+    let conversions = actions::conversions(profile, model, purchase);
+    out.u8(conversions.len() as u8);
+    for c in &conversions {
+        out.str(c.experiment_id).str(&c.variation_id).f64(c.value);
+    }
+}
+
+/// The visitor's experiment arms at `t`, into the state record (the nudge engine's part of
+/// `si_state`).
+fn write_arms(out: &mut Out, profile: &Profile, model: &Model, t: u64) {
+    let arms = actions::arms(profile, model, t);
     out.u8(arms.len() as u8);
     for a in &arms {
         out.str(a.experiment).str(a.variant).u32(a.variation as u32);
     }
-    finish(e, out);
 }
 
 /// A decision's record: its rule index and fields, the exposure to log, and the next deadline.
