@@ -22,18 +22,16 @@ macro_rules! event_kinds {
             /// All kinds, in declaration order.
             pub const ALL: &'static [EventKind] = &[$(EventKind::$variant),*];
 
-            /// The names, in order, as one string: no table of pointers in the wasm.
-            const NAMES: &'static str = concat!($($name, " "),*);
-
             /// The kind with this GA4 or model name; `None` for an unknown event.
             pub fn from_name(name: &str) -> Option<EventKind> {
-                let at = super::text::words(Self::NAMES).position(|w| w == name)?;
-                Self::ALL.get(at).copied()
+                // A scan of the name table: a `match` on strings compiles to a comparison per
+                // name, several times larger in the wasm.
+                EventKind::ALL.iter().copied().find(|k| k.name() == name)
             }
 
-            /// The canonical name.
+            /// The canonical name. (A table, not a scan of one string: every event asks, twice.)
             pub fn name(self) -> &'static str {
-                super::text::words(Self::NAMES).nth(self as usize).unwrap_or_default()
+                match self { $(EventKind::$variant => $name),* }
             }
         }
     };

@@ -25,7 +25,8 @@ macro_rules! rule_ids {
 
             /// The rule's name in configs and reports.
             pub fn name(self) -> &'static str {
-                // The names as one string (no table of pointers in the wasm).
+                // The names as one string (no table of pointers in the wasm): rule names are
+                // for reports and `state()`, not for every event.
                 const NAMES: &str = concat!($($name, " "),*);
                 super::text::words(NAMES).nth(self as usize).unwrap_or_default()
             }
