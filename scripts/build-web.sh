@@ -18,13 +18,9 @@ GLUE=target/web
 mkdir -p "$OUT" "$GLUE"
 
 # Two builds of the same crate: separate target dirs, since cargo names cdylibs without a hash.
+source scripts/wasm.sh
 wasm() { # $1 feature, $2 output name
-    local dir=target/wasm-$1
-    cargo build --lib --release --target wasm32-unknown-unknown --features "$1" --target-dir "$dir" --quiet
-    wasm-bindgen --target web --out-dir "$GLUE/$1" --out-name "$2" "$dir/wasm32-unknown-unknown/release/shopper_intent.wasm"
-    # -ocimfs=0: do not inline functions that have one caller (measured: smaller here).
-    "$BIN/wasm-opt" -Oz -ocimfs=0 --strip-debug --strip-producers --strip-target-features \
-        "$GLUE/$1/$2_bg.wasm" -o "$OUT/$2_bg.wasm"
+    wasm_module . "$1" "$2" "target/wasm-$1" "$GLUE/$1" "$OUT/$2_bg.wasm"
 }
 wasm bundle shopper_intent
 wasm compiler shopper_intent_compiler
