@@ -35,9 +35,11 @@ demo: build ## build, then serve the demo store (www/) at http://127.0.0.1:8080 
 	@echo
 	@echo "Demo store: http://127.0.0.1:$(PORT)/   (Ctrl-C stops it)"
 	@echo "Try this:"
-	@echo "  1. open one product 3 times"
-	@echo "  2. add it to the cart and start checkout"
-	@echo "  3. come back after 30 min (or add ?intent-debug to any URL to watch the panel)"
+	@echo "  1. accept the cookie banner: before consent nothing is remembered, and no nudge shows"
+	@echo "  2. open one product 3 times, add it to the cart and start checkout"
+	@echo "  3. come back after 30 min; add ?intent-debug to any URL to watch the panel"
+	@echo "Nudges run in a holdout: 20% of visitors (the control arm) see none. To be sure to see them,"
+	@echo "start at http://127.0.0.1:$(PORT)/?arm=treatment (?arm=control shows the other side)."
 	@echo
 	PORT=$(PORT) node www/serve.mjs
 
@@ -61,11 +63,11 @@ test-wasm:
 size-check: wasm-pkg ## fail if pkg/ (loader + glue + wasm) gzips to more than tests/size-budget bytes
 	@bash scripts/sizes.sh tests/size-budget
 
-e2e: wasm-pkg ## node --test tests/e2e/*.test.mjs
-	@if compgen -G 'tests/e2e/*.test.mjs' >/dev/null; then cd tests && node --test e2e/*.test.mjs; \
+e2e: wasm-pkg ## node --test tests/e2e/*.test.mjs, and the bench's arithmetic (tests/bench/*.test.mjs)
+	@if compgen -G 'tests/e2e/*.test.mjs' >/dev/null; then cd tests && node --test e2e/*.test.mjs bench/*.test.mjs; \
 	else echo "e2e: no tests/e2e/*.test.mjs yet, skipped"; fi
 
-bench: $(if $(wildcard tests/bench/run.mjs),wasm-pkg) ## cargo bench, then node tests/bench/run.mjs if present
+bench: $(if $(wildcard tests/bench/run.mjs),wasm-pkg) ## cargo bench, then node tests/bench/run.mjs (the side-by-side in Chromium; BENCH_RUNS=3 BENCH_EVENT_RUNS=1 for a quick one)
 	cargo bench
 	@if [ -f tests/bench/run.mjs ]; then set -x; node tests/bench/run.mjs; fi
 

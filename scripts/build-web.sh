@@ -8,6 +8,7 @@
 #   intent-panel.js                the debug panel (?intent-debug)
 #   shopper-intent.css             the nudge's styles, for stores whose CSP refuses inline styles
 #   shopper-intent.d.ts            the types of window.shopperIntent
+#   compile.mjs, package.json, README.md   the npm package (npx shopper-intent-compile)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -37,5 +38,14 @@ find "$OUT" -maxdepth 1 \( -name 'render-*.js' -o -name 'compiler-*.js' -o -name
     --alias:shopper-intent-engine="./$GLUE/bundle/shopper_intent.js" \
     --alias:shopper-intent-compiler="./$GLUE/compiler/shopper_intent_compiler.js"
 mv "$OUT/index.js" "$OUT/shopper-intent.js"
+# The package's config compiler for Node (npx shopper-intent-compile), beside the compiler wasm.
+"$BIN/esbuild" src/web/js/compile-cli.js --bundle --format=esm --platform=node --minify --log-level=warning \
+    --banner:js='#!/usr/bin/env node' --outfile="$OUT/compile.mjs" \
+    --alias:shopper-intent-compiler="./$GLUE/compiler/shopper_intent_compiler.js"
+chmod +x "$OUT/compile.mjs"
+# The npm package: what a store installs instead of building (npm pack pkg/).
+version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
+sed "s/@VERSION@/$version/" src/web/package/package.json > "$OUT/package.json"
+cp src/web/package/README.md "$OUT/README.md"
 node -e 'import("./src/web/js/render.js").then((m) => process.stdout.write(m.CSS))' > "$OUT/shopper-intent.css"
 cp src/web/js/shopper-intent.d.ts "$OUT/shopper-intent.d.ts"

@@ -3,16 +3,20 @@
 
 pub mod ab_report;
 pub mod ab_stats;
+pub mod accelerators;
 pub mod calibrate;
 pub mod channels;
 pub mod evaluate;
 pub mod history;
 mod input;
+pub mod leads;
 pub mod metrics;
 pub mod read;
 mod report_html;
 mod score;
+pub mod spend;
 mod table;
+pub mod tiers;
 mod uci;
 
 use clap::{Parser, Subcommand};
@@ -40,8 +44,12 @@ enum Command {
     Evaluate(evaluate::Args),
     /// Fit the points and stage thresholds to a history; write the new config.
     Calibrate(calibrate::Args),
-    /// Leads by first-touch acquisition channel: score at day 14, SQL rate, conversion.
+    /// Leads by GA4 channel, source / medium or campaign: score at day 14, SQL rate, CPA for SQL.
     Channels(channels::Args),
+    /// Touchpoints (campaigns, emails, content) followed by rising scores, against a same-stage baseline.
+    Accelerators(accelerators::Args),
+    /// Conversion and revenue by intent tier and by stage, week by week.
+    Tiers(tiers::Args),
 }
 
 /// Runs the command line; the exit code is non-zero only on a usage error, `--strict`, or no input.
@@ -55,6 +63,8 @@ pub fn main() -> ExitCode {
         Command::Evaluate(args) => evaluate::run(args),
         Command::Calibrate(args) => calibrate::run(args),
         Command::Channels(args) => channels::run(args),
+        Command::Accelerators(args) => accelerators::run(args),
+        Command::Tiers(args) => tiers::run(args),
     };
     match result {
         Ok(code) => code,
@@ -70,6 +80,28 @@ fn print_default_config() -> Result<ExitCode, String> {
     let text = serde_json::to_string_pretty(&config).map_err(|e| e.to_string())?;
     println!("{text}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes an HTML report, and says so on stderr.
+pub(crate) fn write_page(path: &std::path::Path, page: &str) -> Result<(), String> {
+    std::fs::write(path, page).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
+}
+
+/// Prints a report: as JSON with `--json`, else as text.
+pub(crate) fn print_report<T: serde::Serialize>(
+    report: &T,
+    json: bool,
+    text: impl FnOnce() -> String,
+) -> Result<(), String> {
+    if json {
+        let text = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
+        println!("{text}");
+    } else {
+        print!("{}", text());
+    }
+    Ok(())
 }
 
 /// `shopper-intent compile`.

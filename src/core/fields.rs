@@ -8,6 +8,27 @@ use super::event::{Params, Value};
 use alloc::string::String;
 use alloc::vec::Vec;
 
+/// Longest string a config may hold, in characters (nudge messages included): one limit, checked
+/// the same way by the CLI and by the browser's compiler.
+pub const MAX_CONFIG_TEXT: usize = 1000;
+
+/// A config string, or why it is not one.
+fn text_of(v: Value) -> Result<String, String> {
+    let too_long = |n: usize| {
+        let mut why = String::from("must be a string of at most ");
+        push_u64(&mut why, MAX_CONFIG_TEXT as u64);
+        why.push_str(" characters, not ");
+        push_u64(&mut why, n as u64);
+        why
+    };
+    match v {
+        Value::Text(s) if super::text::chars(&s) <= MAX_CONFIG_TEXT => Ok(s),
+        Value::Text(s) => Err(too_long(super::text::chars(&s))),
+        Value::LongText(n) => Err(too_long(n)),
+        other => Err(["must be a string, not ", other.type_name()].concat()),
+    }
+}
+
 /// An object being read: its path for messages, and the value.
 pub struct Fields<P> {
     path: String,
@@ -125,8 +146,9 @@ impl<P: Params> Fields<P> {
     pub fn text(&self, key: &str) -> Result<Option<String>, Error> {
         match self.raw(key) {
             None => Ok(None),
-            Some((_, Value::Text(s))) => Ok(Some(s)),
-            Some((_, found)) => Err(self.wrong(key, "a string", &found)),
+            Some((_, found)) => text_of(found)
+                .map(Some)
+                .map_err(|why| Error::config(self.path(key), why)),
         }
     }
 
@@ -137,21 +159,26 @@ impl<P: Params> Fields<P> {
         };
         let mut out = Vec::with_capacity(items.len());
         for (i, (_, v)) in items.into_iter().enumerate() {
-            match v {
-                Value::Text(s) => out.push(s),
-                other => return Err(self.element(key, i, "a string", &other)),
+            match text_of(v) {
+                Ok(s) => out.push(s),
+                Err(why) => return Err(Error::config(self.at(key, i), why)),
             }
         }
         Ok(Some(out))
     }
 
-    fn element(&self, key: &str, i: usize, expected: &str, found: &Value) -> Error {
+    /// Field path of element `i` of `key`.
+    fn at(&self, key: &str, i: usize) -> String {
         let mut at = self.path(key);
         at.push('[');
         push_u64(&mut at, i as u64);
         at.push(']');
+        at
+    }
+
+    fn element(&self, key: &str, i: usize, expected: &str, found: &Value) -> Error {
         Error::config(
-            at,
+            self.at(key, i),
             ["must be ", expected, ", not ", found.type_name()].concat(),
         )
     }

@@ -6,6 +6,7 @@
 //! browser loads without running the validator.
 
 pub mod actions;
+pub mod channel;
 pub mod compiled;
 pub mod config;
 pub mod decimal;

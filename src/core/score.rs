@@ -175,10 +175,11 @@ fn keep_latest(list: &mut [u64], len: &mut u8, t: u64, n: usize) {
 fn filter_bits(rule: RuleId, key: u64) -> [usize; 3] {
     let h = (key ^ (rule as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15))
         .wrapping_mul(0xff51_afd7_ed55_8ccd);
+    const BITS: u64 = (FILTER_WORDS * 64) as u64 - 1;
     [
-        (h & 1023) as usize,
-        (h >> 20 & 1023) as usize,
-        (h >> 40 & 1023) as usize,
+        (h & BITS) as usize,
+        (h >> 21 & BITS) as usize,
+        (h >> 42 & BITS) as usize,
     ]
 }
 

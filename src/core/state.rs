@@ -38,11 +38,14 @@ pub const MAX_BOUNCES: usize = 16;
 /// Item names kept for nudges: those of the most viewed items.
 pub const MAX_NAMES: usize = 8;
 /// Bytes of an item name, id or category kept (cut at a word boundary, with "…").
-pub const NAME_BYTES: usize = 48;
+pub const NAME_BYTES: usize = 64;
 /// Bytes of the landing path kept.
 pub const LANDING_BYTES: usize = 96;
 /// Bytes of the visitor id kept.
 pub const ID_BYTES: usize = 64;
+/// Words of the per-visit item filter (4096 bits: a visit of 1,000 distinct items loses about a
+/// tenth of their first adds to false positives; one of 100, none).
+pub const FILTER_WORDS: usize = 64;
 /// `page_type` when the current page has none.
 pub const NO_PAGE: u8 = u8::MAX;
 
@@ -63,17 +66,20 @@ pub fn fit<const N: usize>(text: &str) -> (Text<N>, u8) {
     while end > 0 && byte(bytes, end) & 0xc0 == 0x80 {
         end -= 1;
     }
-    // Back to the last space, unless that loses most of the text (one long word).
-    let mut i = end;
-    while i > end / 2 {
-        i -= 1;
-        if byte(bytes, i) == b' ' {
-            end = i;
-            while end > 0 && matches!(byte(bytes, end - 1), b' ' | b',' | b';') {
-                end -= 1;
+    // Back to the last space (unless the cut already falls on one, or going back loses most of
+    // the text: one long word), and without the punctuation before it.
+    if byte(bytes, end) != b' ' {
+        let mut i = end;
+        while i > end / 2 {
+            i -= 1;
+            if byte(bytes, i) == b' ' {
+                end = i;
+                break;
             }
-            break;
         }
+    }
+    while end > 0 && matches!(byte(bytes, end - 1), b' ' | b',' | b';' | b':') {
+        end -= 1;
     }
     let n = put(&mut out, bytes.get(..end).unwrap_or_default());
     let n = n + put(out.get_mut(n..).unwrap_or_default(), ELLIPSIS);
@@ -271,7 +277,7 @@ pub struct Visit {
     pub(crate) item_keys: [u64; MAX_ITEM_FIRES],
     /// Items whose per-item-per-visit rules fired once the exact counts were full: a Bloom
     /// filter, so a limit holds however many items a visit touches (it may refuse, never repeat).
-    pub(crate) item_filter: [u64; 16],
+    pub(crate) item_filter: [u64; FILTER_WORDS],
     /// 1 for the first visit; 0 before any on-site event.
     pub index: u32,
     /// Page views in this visit.

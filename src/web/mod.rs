@@ -204,8 +204,8 @@ pub extern "C" fn si_save() -> u32 {
 }
 
 /// Tracks an event. The input is `u16 name length`, the name, then its parameters in the wire
-/// format. Returns the signals fired, 0 for an unknown event (counted), -1 when refused (the
-/// reason is the record). A purchase's record lists the experiment conversions it makes:
+/// format. Returns the signals fired, -2 for an unknown event (counted, ignored), -1 when refused
+/// (the reason is the record). A purchase's record lists the experiment conversions it makes:
 /// `u8 count`, then per conversion `experiment_id`, `variation_id`, `f64 value`.
 #[no_mangle]
 pub extern "C" fn si_track(time: f64) -> i32 {
@@ -229,7 +229,7 @@ pub extern "C" fn si_track(time: f64) -> i32 {
     let fired = match Event::decode(name, t, &params) {
         Ok(None) => {
             e.profile.count_unknown();
-            0
+            -2
         }
         Ok(Some(event)) => match e.profile.track(model, &event) {
             Ok(fired) => {

@@ -111,6 +111,13 @@ pub fn run(file: &str, text: &str, decoder: &dyn Decoder) -> (Vec<String>, usize
             },
             None => Model::default(),
         };
+        // The model as the browser gets it: compiled to bytes and read back.
+        let Some(model) = Model::from_bytes(&model.to_bytes()).filter(|m| *m == model) else {
+            failures.push(format!(
+                "{name}: the compiled model does not read back the same"
+            ));
+            continue;
+        };
         let mut profile = Profile::new("vector");
         for (i, ev) in case["events"].as_array().into_iter().flatten().enumerate() {
             let t = time_of(

@@ -63,6 +63,21 @@ export class DataLayer {
     return null;
   }
 
+  /** The consent commands already in the data layer, before anything else is read: storage is
+   * read (or not) by what they say, before this page's events. */
+  peekConsent() {
+    const layer = window[this.name];
+    if (!Array.isArray(layer)) return;
+    for (let i = 0; i < layer.length; i++) {
+      try {
+        const e = layer[i];
+        if (isArguments(e) && e[0] === 'consent' && typeof e[1] === 'string') this.s.googleConsent(e[1], e[2]);
+      } catch (err) {
+        /* read again, and skipped again, by the replay */
+      }
+    }
+  }
+
   watch() {
     const layer = this.array();
     if (!layer) return;
@@ -83,7 +98,8 @@ export class DataLayer {
       // gtag('event', name, params) / gtag('consent', 'default' | 'update', params).
       const command = entry[0];
       const what = entry[1];
-      if (typeof command !== 'string' || typeof what !== 'string') return;
+      // GA4 names are at most 40 characters: anything far longer is not an event.
+      if (typeof command !== 'string' || typeof what !== 'string' || what.length > 100) return;
       if (command === 'event') this.s.track(what, entry[2], 'layer');
       else if (command === 'consent') this.s.googleConsent(what, entry[2]);
       return;
@@ -91,7 +107,7 @@ export class DataLayer {
     // GTM pushes plain objects; arrays and functions are GTM commands, not events.
     if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return;
     const name = entry.event;
-    if (typeof name === 'string' && name.slice(0, 4) !== 'gtm.') this.s.track(name, entry, 'layer');
+    if (typeof name === 'string' && name.length <= 100 && name.slice(0, 4) !== 'gtm.') this.s.track(name, entry, 'layer');
   }
 
   /** Pushes our own entry (exposures, stage feedback) through the page's push, not read back. */

@@ -1,6 +1,6 @@
 // The engine behind its narrow boundary (src/web/mod.rs): bytes in, numbers and one record out.
 
-import { Buf, writeValue, EVENT_KEYS } from './wire.js';
+import { Buf, writeEvent } from './wire.js';
 
 const decoder = new TextDecoder();
 
@@ -51,10 +51,13 @@ export class Engine {
     this.buf = new Buf();
   }
 
-  /** Copies `buf` into the engine's input buffer (a new call starts). */
+  /** Copies `bytes` into the engine's input buffer (a new call starts). */
   input(bytes, n) {
     const p = this.w.si_input(n) >>> 0;
-    new Uint8Array(this.w.memory.buffer, p, n).set(bytes.subarray(0, n));
+    // One view of the memory, made again only when the memory grew (its buffer changes).
+    let mem = this.mem;
+    if (!mem || mem.buffer !== this.w.memory.buffer) mem = this.mem = new Uint8Array(this.w.memory.buffer);
+    mem.set(n === bytes.length ? bytes : bytes.subarray(0, n), p);
   }
 
   out() {
@@ -104,11 +107,11 @@ export class Engine {
     b.n = 0;
     b.u16(0);
     b.dv.setUint16(0, b.text(name), true);
-    writeValue(b, params, EVENT_KEYS, 0);
+    writeEvent(b, params);
     return b.u8.slice(0, b.n);
   }
 
-  /** Tracks encoded event `bytes` at `time`: [fired (-1 refused, 0 ignored), record]. */
+  /** Tracks encoded event `bytes` at `time`: the signals fired, -1 refused, -2 not an event the model knows. */
   track(bytes, time) {
     this.input(bytes, bytes.length);
     return this.w.si_track(time);

@@ -18,8 +18,8 @@ import { Triggers } from './triggers.js';
 import { readFacts } from './facts.js';
 
 export const PREFIX = 'shopper-intent:';
-/** Operations kept for re-applying (a page would need 100,000 events to reach it). */
-const MAX_PENDING = 100000;
+/** Operations of this page kept for re-applying (far beyond what a page sends: at most about 4 MB). */
+const MAX_PENDING = 20000;
 /** A Shopify event this close (ms) to a data-layer event of the same kind is one action seen twice. */
 const SAME_ACTION_MS = 2000;
 const TRIGGER = { event: 0, dwell: 1, idle: 2, exit: 3 };
@@ -115,12 +115,15 @@ export class Scorer {
     const shopifySays = rt.shopify ? shopifyNow() : null;
     if (shopifySays) this.consent.shopify = shopifySays;
     this.consentChanged(() => {});
+    // Consent first (what the data layer already says), then the stored profile and the pixel's
+    // checkout events, then this page's view, then the data layer's events.
+    this.layer.peekConsent();
     const known = this.consent.allowed();
     if (known) this.loadWithInbox();
     this.pageView('page');
-    // The data layer's replay may carry consent commands: then storage is read after it, and the
-    // page's events so far are re-applied on the stored profile.
     this.layer.watch();
+    // Granted only now (a consent update among the replayed entries): the page's events so far
+    // are re-applied on the stored profile.
     if (!known) this.loadWithInbox();
     if (rt.spa) listenNavigation(this);
     if (rt.clicks) listenClicks(this);
@@ -153,6 +156,8 @@ export class Scorer {
   }
 
   applyInbox() {
+    // Only a Shopify pixel writes it, and only on a Shopify store: elsewhere, no read at all.
+    if (!this.rt.shopify || !window.Shopify) return;
     const now = this.now();
     this.store.takeInbox().forEach((entry) => {
       if (entry && typeof entry.name === 'string' && typeof entry.time === 'number') {
@@ -215,6 +220,12 @@ export class Scorer {
   /** Applies an encoded event; logs it for re-application. */
   apply(bytes, t, name) {
     const fired = this.engine.track(bytes, t);
+    if (fired === -2) {
+      this.log('ignored (not an event the model knows)', name);
+      this.op({ t: 'e', bytes, time: t });
+      this.dirty = true;
+      return 0;
+    }
     if (fired < 0) {
       const why = this.engine.why();
       this.warn('event', why);
@@ -262,7 +273,11 @@ export class Scorer {
   op(o) {
     this.seq++;
     o.seq = this.seq;
-    if (this.pending.length >= MAX_PENDING) this.pending.shift();
+    // Trimmed in batches: one shift per event would copy the whole log each time.
+    if (this.pending.length >= MAX_PENDING + 1000) {
+      this.pending.splice(0, 1000);
+      this.warn('pending', 'more than ' + MAX_PENDING + ' events on one page: the oldest are no longer re-applied when consent arrives or another tab writes');
+    }
     this.pending.push(o);
   }
 
