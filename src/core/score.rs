@@ -813,12 +813,12 @@ impl Profile {
         let bits = filter_bits(rule, item);
         if bits
             .iter()
-            .all(|&b| v.item_filter[b / 64 % 16] & 1 << (b % 64) != 0)
+            .all(|&b| v.item_filter[b / 64 % FILTER_WORDS] & 1 << (b % 64) != 0)
         {
             return false;
         }
         for b in bits {
-            v.item_filter[b / 64 % 16] |= 1 << (b % 64);
+            v.item_filter[b / 64 % FILTER_WORDS] |= 1 << (b % 64);
         }
         true
     }

@@ -43,9 +43,13 @@ test('saved once after the delay, for a burst', async () => {
   // The page load's own save first.
   await page.waitForTimeout(100);
   await page.evaluate(() => { window.__writes = 0; });
-  await track(page, 'view_item', item('A', 1));
-  await track(page, 'view_item', item('B', 1));
-  assert.equal(await writes(page), 0);
+  // In one task: the delay may run out between two round trips to a loaded machine.
+  const during = await page.evaluate(([a, b]) => {
+    window.shopperIntent.track('view_item', a);
+    window.shopperIntent.track('view_item', b);
+    return window.__writes;
+  }, [item('A', 1), item('B', 1)]);
+  assert.equal(during, 0, 'no write per event');
   await page.waitForTimeout(100);
   assert.equal(await writes(page), 1, 'one write for the burst');
   await track(page, 'view_item', item('C', 1));
