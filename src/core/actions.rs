@@ -715,6 +715,20 @@ pub fn next_deadline(profile: &Profile, model: &Model, now_ms: u64) -> Option<u6
     next
 }
 
+/// Whether a nudge could be decided now: the caps leave room and one alternative of an enabled
+/// rule holds (its dwell, trigger and per-rule caps aside). When it is false, [`decide`] returns
+/// `None` and [`next_deadline`] `None` for every trigger, so the browser loads the nudge engine
+/// only once it is true.
+pub fn may_nudge(profile: &Profile, model: &Model, now_ms: u64) -> bool {
+    let f = facts(profile, model, now_ms);
+    f.open()
+        && model.actions.rules.iter().any(|r| {
+            r.enabled
+                && !(r.promotional && f.snap.suppressed())
+                && r.when.iter().any(|c| f.holds(c))
+        })
+}
+
 /// The shortest idle time, ms, that an enabled idle rule waits for: arm an idle watcher for it.
 pub fn idle_after_ms(model: &Model) -> Option<u64> {
     let mut least = None;

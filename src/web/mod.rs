@@ -14,6 +14,10 @@
 //! exports directly (what wasm-bindgen's `initSync` returns), so `#[wasm_bindgen]` on them
 //! would only add its per-export argument shims (476 bytes of the gzipped wasm, measured).
 //! wasm-bindgen still builds the module's glue and its one import, `Math.pow`.
+//!
+//! Two builds: the scorer the tag loads at start (feature `bundle`), and the engine with nudges
+//! (`bundle` + `nudges`: [`si_nudge`], [`si_record`], [`si_dismiss`]), which the loader fetches
+//! the first time [`si_may_nudge`] says a nudge could be decided, and moves the profile into.
 
 #[cfg(feature = "bundle")]
 mod heap;
@@ -21,8 +25,10 @@ mod out;
 
 #[cfg(feature = "compiler")]
 mod compiler;
+#[cfg(any(feature = "nudges", not(feature = "bundle")))]
+mod nudges;
 
-use crate::core::actions::{self, Context, Decision, Trigger};
+use crate::core::actions;
 use crate::core::event::{Event, EventKind};
 use crate::core::identify::{Bounced, Facts};
 use crate::core::wire::Wire;
@@ -386,91 +392,14 @@ fn write_arms(out: &mut Out, profile: &Profile, model: &Model, t: u64) {
     }
 }
 
-/// A decision's record: its rule index and fields, the exposure to log, and the next deadline.
-fn write_decision(out: &mut Out, d: Option<&Decision>) {
-    let Some(d) = d else {
-        out.u8(0);
-        return;
-    };
-    out.u8(1)
-        .u32(d.rule_index as u32)
-        .str(d.action)
-        .str(d.kind.name())
-        .str(d.rule);
-    out.opt(d.experiment).opt(d.variant);
-    out.u32(d.variation.map_or(u32::MAX, |v| v as u32));
-    out.str(&d.message)
-        .opt(d.product.as_deref())
-        .str(&d.reason)
-        .u8(u8::from(d.show));
-    match &d.exposure {
-        Some(x) => out.u8(1).str(x.experiment_id).str(&x.variation_id),
-        None => out.u8(0),
-    };
-}
-
-/// Decides on a nudge now, woken by `trigger` (0 event, 1 dwell, 2 idle for `idle_ms`, 3 exit
-/// intent), and records the decision in both arms. The record: the decision (see
-/// `write_decision`), then the next deadline (`f64`, -1 for none).
-///
-/// A visitor who cannot be remembered (`remembered` 0: no consent, or no storage) gets no
-/// nudge: caps and arms could not hold from one page to the next.
+/// Whether a nudge could be decided at `now` (see [`actions::may_nudge`]): 1 when it could.
 #[no_mangle]
-pub extern "C" fn si_nudge(now: f64, trigger: u32, idle_ms: f64, remembered: u32) {
-    begin();
+pub extern "C" fn si_may_nudge(now: f64) -> u32 {
     let e = engine();
-    let Some(model) = e.model.as_ref() else {
-        return;
-    };
-    let t = clock(e, now);
-    let trigger = match trigger {
-        1 => Trigger::Dwell,
-        2 => Trigger::Idle {
-            idle_ms: ms(idle_ms),
-        },
-        3 => Trigger::ExitIntent,
-        _ => Trigger::Event,
-    };
-    let mut out = Out::default();
-    if remembered == 0 {
-        write_decision(&mut out, None);
-        out.f64(-1.0);
-        finish(e, out);
-        return;
-    }
-    let decision = actions::decide(&e.profile, model, &Context { now_ms: t, trigger });
-    write_decision(&mut out, decision.as_ref());
-    if let Some(d) = &decision {
-        actions::record(&mut e.profile, model, d, t);
-    }
-    let deadline = actions::next_deadline(&e.profile, model, t);
-    out.f64(deadline.map_or(-1.0, |d| d as f64));
-    finish(e, out);
-}
-
-/// Records again a decision of this tab on another tab's profile (the tab's own operations are
-/// re-applied when it adopts a newer stored profile). `variation` is -1 outside an experiment.
-#[no_mangle]
-pub extern "C" fn si_record(rule: u32, variation: i32, at: f64) {
-    begin();
-    let e = engine();
-    let Some(model) = e.model.as_ref() else {
-        return;
-    };
-    let Some(r) = model.actions.rules.get(rule as usize) else {
-        return;
-    };
-    let experiment = r.experiment.and_then(|x| model.experiments.get(x));
-    let arm = experiment
-        .map(|x| x.key.as_str())
-        .zip(usize::try_from(variation).ok());
-    actions::record_rule(&mut e.profile, model, rule as usize, arm, ms(at));
-}
-
-/// The visitor closed the nudge.
-#[no_mangle]
-pub extern "C" fn si_dismiss() {
-    actions::dismiss(&mut engine().profile);
+    e.model.as_ref().is_some_and(|model| {
+        let t = clock(e, now);
+        actions::may_nudge(&e.profile, model, t)
+    }) as u32
 }
 
 /// Which triggers the model's rules need: bit 0 exit intent; the idle time (ms) is returned by
