@@ -89,4 +89,3 @@ pub extern "C" fn si_record(rule: u32, variation: i32, at: f64) {
 pub extern "C" fn si_dismiss() {
     actions::dismiss(&mut engine().profile);
 }
-
