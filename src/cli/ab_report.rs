@@ -175,17 +175,9 @@ fn parse_line(text: &str) -> Result<Line, String> {
 pub fn report(reader: impl BufRead, model: &Model, err: &mut impl Write) -> Result<Report, String> {
     let mut lines = Lines::default();
     let mut logs: BTreeMap<String, HashMap<String, VisitorLog>> = BTreeMap::new();
-    for line in input::numbered_lines(reader) {
-        let (line_no, line) = line?;
-        lines.read += 1;
-        let parsed = match parse_line(&line) {
-            Ok(p) => p,
-            Err(why) => {
-                lines.bad += 1;
-                let _ = writeln!(err, "line {line_no}: {why}; skipped");
-                continue;
-            }
-        };
+    let mut input = input::Lines::new(reader, input::limits());
+    let counted = input::each_line(&mut input, err, |_, text, _| {
+        let parsed = parse_line(text)?;
         let log = || VisitorLog {
             first_exposure_ms: u64::MAX,
             ..VisitorLog::default()
@@ -214,7 +206,9 @@ pub fn report(reader: impl BufRead, model: &Model, err: &mut impl Write) -> Resu
                     .push((parsed.time_ms, parsed.variation, value));
             }
         }
-    }
+        Ok(())
+    });
+    (lines.read, lines.bad) = (counted.lines, counted.bad);
 
     let mut experiments = Vec::new();
     for (key, visitors) in logs {

@@ -7,7 +7,7 @@ pub mod calibrate;
 pub mod channels;
 pub mod evaluate;
 pub mod history;
-mod input;
+pub mod input;
 pub mod metrics;
 pub mod read;
 mod report_html;
@@ -24,6 +24,8 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    limits: input::Limits,
 }
 
 #[derive(Subcommand, Debug)]
@@ -45,6 +47,7 @@ enum Command {
 /// Runs the command line; the exit code is non-zero only on a usage error, `--strict`, or no input.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    input::set_limits(cli.limits);
     let result = match cli.command {
         Command::Score(args) => score::run(args),
         Command::Config => print_default_config(),

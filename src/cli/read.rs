@@ -136,14 +136,14 @@ pub struct Reader {
 }
 
 enum Source {
-    Lines {
-        lines: Box<dyn BufRead>,
-        buf: String,
-        line: u64,
-    },
+    Lines(input::Lines<Box<dyn BufRead>>),
     Csv {
-        csv: csv::Reader<Box<dyn BufRead>>,
+        csv: Box<csv::Reader<input::Feed>>,
+        /// Lines the feed refused (too long, unreadable), reported before the next row.
+        problems: input::Problems,
         row: csv::ByteRecord,
+        /// `row` was read but is handed out after a refused line before it.
+        row_ready: bool,
         /// Events of the current UCI session still to hand out.
         pending: VecDeque<(String, Event)>,
         pending_line: u64,
@@ -169,21 +169,16 @@ impl Reader {
                 ))
             }
         };
+        let lines = input::Lines::new(input, input::limits());
         let source = match format {
-            Format::Jsonl | Format::Datalayer => Source::Lines {
-                lines: input,
-                buf: String::new(),
-                line: 0,
-            },
+            Format::Jsonl | Format::Datalayer => Source::Lines(lines),
             Format::Rees46 | Format::Taobao | Format::Uci => {
-                let csv = csv::ReaderBuilder::new()
-                    .has_headers(false)
-                    .flexible(true)
-                    .buffer_capacity(1 << 16)
-                    .from_reader(input);
+                let (csv, problems) = csv_reader(lines, false);
                 Source::Csv {
-                    csv,
+                    csv: Box::new(csv),
+                    problems,
                     row: csv::ByteRecord::new(),
+                    row_ready: false,
                     pending: VecDeque::new(),
                     pending_line: 0,
                 }
@@ -208,41 +203,34 @@ impl Reader {
         let format = self.format;
         let full = self.detail == Detail::Full;
         match &mut self.source {
-            Source::Lines { lines, buf, line } => loop {
-                buf.clear();
-                *line += 1;
-                match lines.read_line(buf) {
-                    Ok(0) => return None,
-                    Ok(_) => {}
-                    Err(e) => {
-                        return Some(Err(row_error(*line, None, format!("cannot read: {e}"))))
-                    }
-                }
-                if buf.trim().is_empty() {
-                    continue;
-                }
-                let parsed = match format {
-                    Format::Datalayer => datalayer_line(buf),
-                    _ => super::score::parse_line(buf.trim_end())
-                        .map(|p| (p.visitor, p.time_ms, p.event)),
+            Source::Lines(lines) => {
+                let (line, text) = match lines.next_text()? {
+                    Ok(l) => l,
+                    Err(e) => return Some(Err(row_error(e.line, None, e.message))),
                 };
-                return Some(match parsed {
+                let parsed = match format {
+                    Format::Datalayer => datalayer_line(text),
+                    _ => super::score::parse_line(text).map(|p| (p.visitor, p.time_ms, p.event)),
+                };
+                Some(match parsed {
                     Ok((visitor, time_ms, event)) => {
                         self.visitor = visitor;
                         Ok(Record {
-                            line: *line,
+                            line,
                             visitor: &self.visitor,
                             time_ms,
                             kind: event.as_ref().map(|e| e.kind),
                             event: event.filter(|_| full),
                         })
                     }
-                    Err(message) => Err(row_error(*line, None, message)),
-                });
-            },
+                    Err(message) => Err(row_error(line, None, message)),
+                })
+            }
             Source::Csv {
                 csv,
+                problems,
                 row,
+                row_ready,
                 pending,
                 pending_line,
             } => loop {
@@ -256,7 +244,16 @@ impl Reader {
                         event: full.then_some(event),
                     }));
                 }
-                match csv.read_byte_record(row) {
+                let read = if std::mem::take(row_ready) {
+                    Ok(true)
+                } else {
+                    csv.read_byte_record(row)
+                };
+                if let Some(e) = input::take_problem(problems) {
+                    *row_ready = matches!(read, Ok(true));
+                    return Some(Err(row_error(e.line, None, e.message)));
+                }
+                match read {
                     Ok(false) => return None,
                     Ok(true) => {}
                     Err(e) => {
@@ -306,6 +303,20 @@ impl Reader {
             },
         }
     }
+}
+
+/// The CSV reader every CSV format uses: one row per record, over a [`input::Feed`] of `lines`.
+pub(crate) fn csv_reader(
+    lines: input::Lines<Box<dyn BufRead>>,
+    has_headers: bool,
+) -> (csv::Reader<input::Feed>, input::Problems) {
+    let (feed, problems) = input::Feed::new(lines);
+    let csv = csv::ReaderBuilder::new()
+        .has_headers(has_headers)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(feed);
+    (csv, problems)
 }
 
 fn row_error(line: u64, column: Option<&str>, message: String) -> RowError {
@@ -485,7 +496,9 @@ fn taobao_row_event(
         .map_err(|_| ("timestamp", format!("{stamp:?} is not Unix seconds")))?;
     let time_ms = seconds
         .checked_mul(1000)
-        .ok_or(("timestamp", format!("{stamp:?} is out of range")))?;
+        .ok_or_else(|| input::check_time(u64::MAX, stamp).unwrap_err())
+        .and_then(|ms| input::check_time(ms, stamp))
+        .map_err(|m| ("timestamp", m))?;
     visitor.clear();
     visitor.push_str(user);
     let event = match kind {

@@ -87,27 +87,18 @@ pub(crate) fn parse_line(text: &str) -> Result<Parsed, String> {
 pub fn run(args: Args) -> Result<ExitCode, String> {
     let model = super::load_model(args.config.as_deref())?;
     let at = args.at.as_deref().map(input::parse_time_text).transpose()?;
-    let reader = input::open(args.file.as_deref())?;
+    let mut lines = input::Lines::open(args.file.as_deref())?;
 
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut visitors: Vec<Profile> = Vec::new();
     let mut tally = Tally::default();
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
-    for line in input::numbered_lines(reader) {
-        let (line_no, line) = line?;
-        tally.lines += 1;
-        let parsed = match parse_line(&line) {
-            Ok(p) => p,
-            Err(why) => {
-                tally.bad += 1;
-                let _ = writeln!(err, "line {line_no}: {why}; skipped");
-                continue;
-            }
-        };
+    let counted = input::each_line(&mut lines, &mut err, |line_no, text, err| {
+        let parsed = parse_line(text)?;
         if at.is_some_and(|at| parsed.time_ms > at) {
             tally.after_at += 1;
-            continue;
+            return Ok(());
         }
         let slot = *index.entry(parsed.visitor.clone()).or_insert_with(|| {
             visitors.push(Profile::new(parsed.visitor.clone()));
@@ -127,7 +118,9 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
                 }
             },
         }
-    }
+        Ok(())
+    });
+    (tally.lines, tally.bad) = (counted.lines, counted.bad);
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -162,14 +162,11 @@ pub(crate) fn session(
 /// ROC AUC of `PageValues` alone for `Revenue` (a reference for how much it leaks; not a model
 /// input). `None` when the file has no usable row of either class.
 pub fn page_values_auc(path: &std::path::Path) -> Result<Option<f64>, String> {
-    let input = super::input::open(Some(path))?;
-    let mut csv = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(input);
+    // The replay reports the file's bad lines; here they are only left out.
+    let (mut csv, _) = super::read::csv_reader(super::input::Lines::open(Some(path))?, true);
     let mut scored = Vec::new();
     let mut row = csv::ByteRecord::new();
-    while csv.read_byte_record(&mut row).map_err(|e| e.to_string())? {
+    while csv.read_byte_record(&mut row).unwrap_or(false) {
         let (Ok(values), Ok(bought)) = (seconds(&row, PAGE_VALUES), revenue(&row)) else {
             continue;
         };

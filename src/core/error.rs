@@ -48,6 +48,11 @@ pub(crate) enum Problem {
         field: &'static str,
         item: Option<usize>,
     },
+    /// Above `event::MAX_NUMBER`.
+    TooLarge {
+        field: &'static str,
+        item: Option<usize>,
+    },
     TooLong {
         field: &'static str,
         item: Option<usize>,
@@ -119,6 +124,9 @@ impl fmt::Display for Error {
                         write!(f, "{} is not a finite number", Field(field, *item))
                     }
                     Problem::Negative { field, item } => write!(f, "{} is negative", Field(field, *item)),
+                    Problem::TooLarge { field, item } => {
+                        write!(f, "{} is above 1e15, the largest number accepted", Field(field, *item))
+                    }
                     Problem::TooLong { field, item, len, max } => write!(
                         f,
                         "{} is {len} characters long; the limit is {max}",
