@@ -151,6 +151,16 @@ impl Event {
         }
     }
 
+    /// What a purchase is worth: its `value`, else the sum of price × quantity of its items.
+    pub fn order_value(&self) -> f64 {
+        self.value.unwrap_or_else(|| {
+            self.items
+                .iter()
+                .map(|i| i.price.unwrap_or(0.0) * i.quantity)
+                .sum()
+        })
+    }
+
     /// Decodes and validates the parameters of event `name`.
     ///
     /// `Ok(None)` means the name is not one the model knows: the caller ignores and counts it.
