@@ -242,3 +242,21 @@ fn absurd_times_and_amounts_are_refused_by_name() {
         "{err}"
     );
 }
+
+#[test]
+fn a_uci_row_claiming_billions_of_pages_is_one_bad_row() {
+    let csv = "Administrative,Administrative_Duration,Informational,Informational_Duration,ProductRelated,ProductRelated_Duration,BounceRates,ExitRates,PageValues,SpecialDay,Month,OperatingSystems,Browser,Region,TrafficType,VisitorType,Weekend,Revenue\n\
+               0,0,0,0,4294967295,3600,0.2,0.2,0,0,Feb,1,1,1,1,New_Visitor,FALSE,FALSE\n\
+               0,0,0,0,3,3600,0.2,0.2,0,0,Feb,1,1,1,1,New_Visitor,FALSE,TRUE\n";
+    let (_d, file) = temp("uci.csv", csv.as_bytes());
+    // Expanded, that row would be 4 billion events; here the process has 200 MB.
+    let o = run_in(200_000, &["evaluate", "--json", arg(&file)]);
+    assert_eq!(exited(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("line 2, column ProductRelated: \"4294967295\" pages is more than the 10000 a session is allowed; skipped"),
+        "{}",
+        stderr(&o)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(report["visitors"], 1);
+}

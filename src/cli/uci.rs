@@ -68,11 +68,20 @@ fn text(row: &csv::ByteRecord, i: usize) -> Result<&str, (&'static str, String)>
     std::str::from_utf8(raw).map_err(|_| (NAMES[i], "is not UTF-8".to_string()))
 }
 
+/// Most pages of one kind in a session: the data set's largest is 705; a row claiming more
+/// would expand into that many events.
+const MAX_PAGES: u32 = 10_000;
+
 fn count(row: &csv::ByteRecord, i: usize) -> Result<u32, (&'static str, String)> {
     let t = text(row, i)?;
-    t.trim()
-        .parse()
-        .map_err(|_| (NAMES[i], format!("{t:?} is not a page count")))
+    match t.trim().parse::<u32>() {
+        Ok(n) if n <= MAX_PAGES => Ok(n),
+        Ok(_) => Err((
+            NAMES[i],
+            format!("{t:?} pages is more than the {MAX_PAGES} a session is allowed"),
+        )),
+        Err(_) => Err((NAMES[i], format!("{t:?} is not a page count"))),
+    }
 }
 
 fn seconds(row: &csv::ByteRecord, i: usize) -> Result<f64, (&'static str, String)> {
