@@ -99,7 +99,8 @@ impl Stored for f64 {
         out.extend_from_slice(&self.to_le_bytes());
     }
     fn take(r: &mut Reader) -> Option<Self> {
-        Some(f64::from_le_bytes(r.take(8)?.try_into().ok()?))
+        // The profile never holds NaN or infinity; stored ones are corrupt (they would score NaN).
+        Some(f64::from_le_bytes(r.take(8)?.try_into().ok()?)).filter(|x| x.is_finite())
     }
 }
 

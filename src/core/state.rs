@@ -5,6 +5,7 @@
 
 use super::codec::{self, stored, stored_enum, Reader, Stored};
 use super::error::{Error, Kind};
+use super::event::MAX_NUMBER;
 use super::model::RuleId;
 use super::visit::Channel;
 use std::string::String;
@@ -269,7 +270,7 @@ impl Profile {
             Some((&VERSION, body)) => {
                 let mut r = Reader::new(body);
                 match Profile::take(&mut r) {
-                    Some(profile) if r.is_empty() => Ok(profile),
+                    Some(profile) if r.is_empty() && profile.amounts_hold() => Ok(profile),
                     _ => Err(Error(Kind::State("corrupt; its fields do not decode"))),
                 }
             }
@@ -281,6 +282,21 @@ impl Profile {
             ))),
             None => Err(Error(Kind::State("empty"))),
         }
+    }
+}
+
+impl Profile {
+    /// Prices, quantities and revenue are never negative, the cart's value is finite and the
+    /// points far from overflowing, as tracking keeps them; stored ones that are not are corrupt
+    /// (they would score NaN or infinity).
+    fn amounts_hold(&self) -> bool {
+        let cart = self.cart.iter().try_fold(0.0, |sum: f64, l| {
+            (l.price >= 0.0 && l.quantity >= 0.0).then_some(sum + l.price * l.quantity)
+        });
+        cart.is_some_and(f64::is_finite)
+            && self.items.iter().all(|m| m.price.is_none_or(|p| p >= 0.0))
+            && self.revenue >= 0.0
+            && self.points.value.abs() <= MAX_NUMBER
     }
 }
 
