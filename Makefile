@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 .NOTPARALLEL:
-.PHONY: help install-deps build wasm-pkg demo test lint fmt-check clippy test-native test-wasm size-check e2e bench clean
+.PHONY: help install-deps build wasm-pkg demo test lint fmt-check clippy test-native test-wasm size-check e2e bench fuzz clean
 
 # cargo and wasm-bindgen live in ~/.cargo/bin, which CI's PATH may lack.
 export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
@@ -78,6 +78,10 @@ e2e: wasm-pkg ## node --test tests/e2e/*.test.mjs
 bench: $(if $(wildcard tests/bench/run.mjs),wasm-pkg) ## cargo bench, then node tests/bench/run.mjs if present
 	cargo bench
 	@if [ -f tests/bench/run.mjs ]; then set -x; node tests/bench/run.mjs; fi
+
+fuzz: ## cargo-fuzz targets (nightly), each FUZZ_SECONDS (default 30) s; prints executions per target; not in `make test`
+	@bash scripts/install-deps.sh fuzz
+	@bash scripts/fuzz.sh
 
 clean: ## remove target/ and the pkg/ outputs (keeps tests/node_modules)
 	cargo clean

@@ -96,6 +96,11 @@ pub fn open(path: Option<&Path>) -> Result<Box<dyn BufRead>, String> {
             std::fs::File::open(p).map_err(|e| format!("cannot open {}: {e}", p.display()))?,
         ),
     };
+    decompress(raw)
+}
+
+/// `raw`, decompressed when it starts with the gzip magic bytes.
+pub fn decompress(raw: Box<dyn Read>) -> Result<Box<dyn BufRead>, String> {
     let mut reader = BufReader::with_capacity(1 << 16, raw);
     let head = reader
         .fill_buf()

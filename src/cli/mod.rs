@@ -11,7 +11,7 @@ pub mod input;
 pub mod metrics;
 pub mod read;
 mod report_html;
-mod score;
+pub mod score;
 mod table;
 mod uci;
 

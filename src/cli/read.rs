@@ -158,7 +158,15 @@ impl Reader {
         format: Option<Format>,
         detail: Detail,
     ) -> Result<Reader, String> {
-        let mut input = input::open(path)?;
+        Reader::new(input::open(path)?, format, detail)
+    }
+
+    /// Reads `input` (already decompressed: see [`input::decompress`]) like [`Reader::open`].
+    pub fn new(
+        mut input: Box<dyn BufRead>,
+        format: Option<Format>,
+        detail: Detail,
+    ) -> Result<Reader, String> {
         let first = first_line(&mut input)?;
         let format = match format.or_else(|| Format::detect(&first)) {
             Some(f) => f,

@@ -1,0 +1,145 @@
+//! What the fuzz targets share: JSON values built from the fuzzer's bytes, biased towards the
+//! field names and the edge values the product reads, and the invariants every result must keep.
+
+use arbitrary::{Result, Unstructured};
+use serde_json::{Map, Number, Value};
+use shopper_intent::core::{EventKind, Model, Snapshot};
+
+/// The parameters events carry (GA4 and the model's own).
+pub const EVENT_KEYS: &[&str] = &[
+    "ecommerce",
+    "items",
+    "item_id",
+    "item_name",
+    "item_category",
+    "price",
+    "quantity",
+    "value",
+    "coupon",
+    "currency",
+    "transaction_id",
+    "page_location",
+    "page_referrer",
+];
+
+/// Numbers at the edges of what the product accepts.
+const NUMBERS: &[f64] = &[
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    0.5,
+    11.99,
+    200.0,
+    1e15,
+    1.000_000_000_000_1e15,
+    1e16,
+    1e300,
+    f64::MAX,
+    -f64::MAX,
+    f64::MIN_POSITIVE,
+    9.0e15,
+    253_402_300_799_999.0,
+    253_402_300_800_000.0,
+    4_294_967_295.0,
+    18_446_744_073_709_551_615.0,
+];
+
+/// Texts at the edges: numeric strings, URLs, the empty string.
+const TEXTS: &[&str] = &[
+    "",
+    " ",
+    "11.99",
+    "1e16",
+    "NaN",
+    "Infinity",
+    "-5",
+    "0x10",
+    "https://shop.example/products/a?utm_source=newsletter&utm_medium=email",
+    "https://www.google.com/",
+    "/checkout/shipping",
+    "/pages/size-guide",
+    "SKU-1",
+    "control",
+    "treatment",
+    "mql",
+    "sql",
+    "\u{1F600}\u{0301}",
+];
+
+/// An arbitrary JSON value at most `depth` deep; object keys are mostly taken from `keys`.
+pub fn json(u: &mut Unstructured, keys: &[&str], depth: u32) -> Result<Value> {
+    let last = if depth == 0 { 4 } else { 6 };
+    Ok(match u.int_in_range(0..=last)? {
+        0 => Value::Null,
+        1 => Value::Bool(u.arbitrary()?),
+        2 => number(u)?,
+        3 | 4 => Value::String(text(u, keys)?),
+        5 => {
+            let n = u.int_in_range(0..=4)?;
+            let mut list = Vec::with_capacity(n);
+            for _ in 0..n {
+                list.push(json(u, keys, depth - 1)?);
+            }
+            Value::Array(list)
+        }
+        _ => {
+            let n = u.int_in_range(0..=6)?;
+            let mut map = Map::new();
+            for _ in 0..n {
+                let key = if keys.is_empty() || u.ratio(1, 8)? {
+                    u.arbitrary::<String>()?
+                } else {
+                    (*u.choose(keys)?).to_string()
+                };
+                let value = json(u, keys, depth - 1)?;
+                map.insert(key, value);
+            }
+            Value::Object(map)
+        }
+    })
+}
+
+/// A number: an edge value, a small integer or any finite float.
+pub fn number(u: &mut Unstructured) -> Result<Value> {
+    let n = match u.int_in_range(0..=2)? {
+        0 => *u.choose(NUMBERS)?,
+        1 => f64::from(u.int_in_range(-3i32..=1000)?),
+        _ => u.arbitrary::<f64>()?,
+    };
+    Ok(Number::from_f64(n).map_or(Value::Null, Value::Number))
+}
+
+/// A text: an edge text, a key, a long run, or any string.
+pub fn text(u: &mut Unstructured, keys: &[&str]) -> Result<String> {
+    Ok(match u.int_in_range(0..=4)? {
+        0 => (*u.choose(TEXTS)?).to_string(),
+        1 if !keys.is_empty() => (*u.choose(keys)?).to_string(),
+        2 => "x".repeat(u.int_in_range(0..=20_000)?),
+        _ => u.arbitrary()?,
+    })
+}
+
+/// Any event name the model knows, or sometimes one it does not.
+pub fn event_name(u: &mut Unstructured) -> Result<String> {
+    if u.ratio(1, 16)? {
+        return u.arbitrary();
+    }
+    Ok(u.choose(EventKind::ALL)?.name().to_string())
+}
+
+/// A time in the range the CLI accepts (1970 to year 9999), near a base most of the time.
+pub fn time(u: &mut Unstructured) -> Result<u64> {
+    const BASE: u64 = 1_767_225_600_000;
+    Ok(match u.int_in_range(0..=3)? {
+        0 => u.int_in_range(0..=253_402_300_799_999)?,
+        _ => BASE + u.int_in_range(0..=90 * 86_400_000)?,
+    })
+}
+
+/// What every snapshot must be: finite numbers, whatever came in.
+pub fn check_snapshot(s: &Snapshot, model: &Model) {
+    assert!(s.score.is_finite(), "score {s:?}");
+    assert!(s.value.is_finite() && s.value >= 0.0, "value {s:?}");
+    assert_eq!(s.high_value, s.value >= model.high_value_threshold, "{s:?}");
+}
