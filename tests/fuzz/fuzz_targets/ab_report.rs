@@ -5,15 +5,14 @@
 use libfuzzer_sys::fuzz_target;
 use shopper_intent::cli::ab_report::report;
 use shopper_intent::cli::input::{self, Limits};
-use shopper_intent::core::Model;
 
 fuzz_target!(|data: &[u8]| {
     input::set_limits(Limits {
         max_line_bytes: 4096,
         max_input_bytes: 1 << 20,
     });
-    let model = Model::default();
-    let r = report(data, &model, &mut std::io::sink()).expect("a report, whatever the input");
+    let model = shopper_intent_fuzz::default_model();
+    let r = report(data, model, &mut std::io::sink()).expect("a report, whatever the input");
     let l = &r.lines;
     assert!(l.exposures + l.conversions + l.purchases + l.other_events + l.bad <= l.read);
     for e in &r.experiments {

@@ -5,7 +5,7 @@
 use arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
 use shopper_intent::core::event::{MAX_ITEMS, MAX_NUMBER, MAX_TEXT, MAX_URL};
-use shopper_intent::core::{Event, Model, Profile};
+use shopper_intent::core::{Event, Profile};
 use shopper_intent_fuzz::{check_snapshot, event_name, json, time, EVENT_KEYS};
 
 fuzz_target!(|data: &[u8]| {
@@ -34,9 +34,9 @@ fuzz_target!(|data: &[u8]| {
     {
         assert!(url.chars().count() <= MAX_URL);
     }
-    let model = Model::default();
+    let model = shopper_intent_fuzz::default_model();
     let mut profile = Profile::new("fuzz");
-    if profile.track(&model, &event).is_ok() {
-        check_snapshot(&profile.snapshot(&model, t), &model);
+    if profile.track(model, &event).is_ok() {
+        check_snapshot(&profile.snapshot(model, t), model);
     }
 });

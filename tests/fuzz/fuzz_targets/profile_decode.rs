@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use shopper_intent::core::codec::{from_base64, to_base64};
-use shopper_intent::core::{Event, EventKind, Item, Model, Profile};
+use shopper_intent::core::{Event, EventKind, Item, Profile};
 use shopper_intent_fuzz::check_snapshot;
 
 fuzz_target!(|data: &[u8]| {
@@ -29,9 +29,9 @@ fuzz_target!(|data: &[u8]| {
         "encode/decode is not a fixed point"
     );
 
-    let model = Model::default();
+    let model = shopper_intent_fuzz::default_model();
     let t = profile.last_event_ms();
-    check_snapshot(&profile.snapshot(&model, t), &model);
+    check_snapshot(&profile.snapshot(model, t), model);
     let mut profile = profile;
     let mut view = Event::new(EventKind::ViewItem, t.saturating_add(60_000));
     view.items.push(Item {
@@ -41,7 +41,7 @@ fuzz_target!(|data: &[u8]| {
         price: Some(10.0),
         quantity: 1.0,
     });
-    if profile.track(&model, &view).is_ok() {
-        check_snapshot(&profile.snapshot(&model, view.time_ms), &model);
+    if profile.track(model, &view).is_ok() {
+        check_snapshot(&profile.snapshot(model, view.time_ms), model);
     }
 });

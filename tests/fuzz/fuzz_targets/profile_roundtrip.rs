@@ -4,12 +4,12 @@
 
 use arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
-use shopper_intent::core::{Event, Model, Profile};
+use shopper_intent::core::{Event, Profile};
 use shopper_intent_fuzz::{check_snapshot, event_name, json, EVENT_KEYS};
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
-    let model = Model::default();
+    let model = shopper_intent_fuzz::default_model();
     let mut profile = Profile::new(u.arbitrary::<String>().unwrap_or_default());
     let mut t: u64 = 1_767_225_600_000;
     let mut events = 0;
@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
         };
         match Event::decode(&name, at, &&params) {
             Ok(Some(event)) => {
-                if profile.track(&model, &event).is_ok() {
+                if profile.track(model, &event).is_ok() {
                     t = t.max(at);
                 }
             }
@@ -40,8 +40,8 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(decoded.encode(), encoded);
     assert_eq!(decoded.signals(), profile.signals());
     for at in [t, t + 86_400_000, t + 30 * 86_400_000] {
-        let (a, b) = (profile.snapshot(&model, at), decoded.snapshot(&model, at));
-        check_snapshot(&a, &model);
+        let (a, b) = (profile.snapshot(model, at), decoded.snapshot(model, at));
+        check_snapshot(&a, model);
         assert_eq!(a, b, "the decoded profile scores differently");
     }
 });

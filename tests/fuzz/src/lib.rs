@@ -137,6 +137,12 @@ pub fn time(u: &mut Unstructured) -> Result<u64> {
     })
 }
 
+/// The default model, compiled once (compiling it is most of an execution otherwise).
+pub fn default_model() -> &'static Model {
+    static MODEL: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
+    MODEL.get_or_init(Model::default)
+}
+
 /// What every snapshot must be: finite numbers, whatever came in.
 pub fn check_snapshot(s: &Snapshot, model: &Model) {
     assert!(s.score.is_finite(), "score {s:?}");
