@@ -260,3 +260,32 @@ fn a_uci_row_claiming_billions_of_pages_is_one_bad_row() {
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     assert_eq!(report["visitors"], 1);
 }
+
+/// Found by `make fuzz` (read): a CSV record whose quoted field spans an over-long line was
+/// handed out after that line's error, so line numbers went back.
+#[test]
+fn rows_and_refused_lines_come_in_line_order() {
+    use shopper_intent::cli::input::{self, Limits};
+    use shopper_intent::cli::read::{Detail, Format, Reader};
+    input::set_limits(Limits {
+        max_line_bytes: 200,
+        max_input_bytes: 1 << 20,
+    });
+    let csv = format!(
+        "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session\n\
+         2019-10-01 00:00:00 UTC,view,1,2,\"a\n{}\nb\",x,1.5,7,s\n\
+         2019-10-01 00:00:01 UTC,view,1,2,a.b,x,1.5,7,s\n",
+        "z".repeat(300)
+    );
+    let raw: Box<dyn std::io::Read> = Box::new(std::io::Cursor::new(csv.into_bytes()));
+    let input = input::decompress(raw).expect("in memory");
+    let mut reader = Reader::new(input, Some(Format::Rees46), Detail::Full).expect("a reader");
+    let mut seen = Vec::new();
+    while let Some(row) = reader.next() {
+        seen.push(match row {
+            Ok(r) => (r.line, true),
+            Err(e) => (e.line, false),
+        });
+    }
+    assert_eq!(seen, [(2, true), (3, false), (5, true)]);
+}

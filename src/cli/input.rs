@@ -326,12 +326,14 @@ impl Feed {
     }
 }
 
-/// The oldest line the feed refused and nobody has reported yet.
-pub fn take_problem(problems: &Problems) -> Option<LineError> {
-    problems
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .pop_front()
+/// The oldest line the feed refused and nobody has reported yet, unless it comes after line
+/// `before` (the start of a record read across it, reported first so that lines never go back).
+pub fn take_problem(problems: &Problems, before: Option<u64>) -> Option<LineError> {
+    let mut queue = problems.lock().unwrap_or_else(|p| p.into_inner());
+    match (queue.front(), before) {
+        (Some(e), Some(line)) if e.line > line => None,
+        _ => queue.pop_front(),
+    }
 }
 
 impl Read for Feed {

@@ -257,8 +257,12 @@ impl Reader {
                 } else {
                     csv.read_byte_record(row)
                 };
-                if let Some(e) = input::take_problem(problems) {
-                    *row_ready = matches!(read, Ok(true));
+                let row_line = match read {
+                    Ok(true) => row.position().map(|p| p.line()),
+                    _ => None,
+                };
+                if let Some(e) = input::take_problem(problems, row_line) {
+                    *row_ready = row_line.is_some();
                     return Some(Err(row_error(e.line, None, e.message)));
                 }
                 match read {
