@@ -94,32 +94,36 @@ fn corrupt_and_foreign_state_is_refused_with_a_reason() {
     );
 }
 
+/// `bytes` with every stored `find` replaced by `with`, and how many there were.
+fn replace_f64(bytes: &[u8], find: f64, with: f64) -> (Vec<u8>, usize) {
+    let (find, with) = (find.to_le_bytes(), with.to_le_bytes());
+    let mut out = bytes.to_vec();
+    let mut found = 0;
+    while let Some(at) = out.windows(8).position(|w| w == find) {
+        out[at..at + 8].copy_from_slice(&with);
+        found += 1;
+    }
+    (out, found)
+}
+
 /// Found by `make fuzz` (profile_decode): a stored NaN decoded, and the visitor scored NaN; a
 /// stored negative or overflowing amount likewise.
 #[test]
 fn a_stored_nan_or_infinity_is_corrupt_state() {
     use shopper_intent::core::codec::{from_base64, to_base64};
     let model = Model::default();
+    let refused = |bytes: &[u8]| Profile::decode(&to_base64(bytes)).map_err(|e| e.to_string());
+    let corrupt = Err("stored state: corrupt; its fields do not decode".to_string());
+
     let mut p = Profile::new("v");
     let mut view = Event::new(EventKind::ViewItem, 1_767_571_200_000);
     view.items.push(item("A".into(), 12_345.678));
     p.track(&model, &view).expect("a view");
     let bytes = from_base64(&p.encode()).expect("base64");
-    let price = 12_345.678f64.to_le_bytes();
-    let at = bytes
-        .windows(8)
-        .position(|w| w == price)
-        .expect("the price is stored");
     for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -1.0] {
-        let mut hostile = bytes.clone();
-        hostile[at..at + 8].copy_from_slice(&bad.to_le_bytes());
-        assert_eq!(
-            Profile::decode(&to_base64(&hostile))
-                .unwrap_err()
-                .to_string(),
-            "stored state: corrupt; its fields do not decode",
-            "{bad}"
-        );
+        let (hostile, found) = replace_f64(&bytes, 12_345.678, bad);
+        assert_eq!(found, 1, "the item's last price");
+        assert_eq!(refused(&hostile).map(|_| ()), corrupt.clone(), "{bad}");
     }
 
     // Found next: a stored cart line of f64::MAX × 2, finite numbers whose value is infinite.
@@ -129,28 +133,17 @@ fn a_stored_nan_or_infinity_is_corrupt_state() {
     cart.items.push(two);
     p.track(&model, &cart).expect("an add to cart");
     let bytes = from_base64(&p.encode()).expect("base64");
-    let price = 54_321.5f64.to_le_bytes();
-    let mut hostile = bytes.clone();
-    let mut found = 0;
-    while let Some(at) = hostile.windows(8).position(|w| w == price) {
-        hostile[at..at + 8].copy_from_slice(&f64::MAX.to_le_bytes());
-        found += 1;
-    }
+    let (hostile, found) = replace_f64(&bytes, 54_321.5, f64::MAX);
     assert_eq!(found, 2, "the item's last price and the cart line's");
-    assert!(Profile::decode(&to_base64(&hostile)).is_err());
-    assert!(Profile::decode(&to_base64(&bytes)).is_ok());
+    assert_eq!(refused(&hostile).map(|_| ()), corrupt.clone());
+    assert!(refused(&bytes).is_ok());
 
     // And stored points near f64::MAX, which scored infinity. One view scores 2 + 2 points,
     // kept undecayed at its time.
     let mut one = Profile::new("v");
     one.track(&model, &view).expect("a view");
     let bytes = from_base64(&one.encode()).expect("base64");
-    let points = 4.0f64.to_le_bytes();
-    let at = bytes
-        .windows(8)
-        .position(|w| w == points)
-        .expect("the points are stored");
-    let mut hostile = bytes.clone();
-    hostile[at..at + 8].copy_from_slice(&1e307f64.to_le_bytes());
-    assert!(Profile::decode(&to_base64(&hostile)).is_err());
+    let (hostile, found) = replace_f64(&bytes, 4.0, 1e307);
+    assert_eq!(found, 1, "the points");
+    assert_eq!(refused(&hostile).map(|_| ()), corrupt);
 }

@@ -348,6 +348,7 @@ pub fn report(reader: impl BufRead, model: &Model, err: &mut impl Write) -> Resu
     (lines.read, lines.bad) = (counted.lines, counted.bad);
     Ok(analyse(model, visitors, seen, lines, err))
 }
+
 /// A purchase, once the lines that tell it are merged.
 struct Order {
     time_ms: u64,
