@@ -8,9 +8,6 @@ SHELL := bash
 # cargo and wasm-bindgen live in ~/.cargo/bin, which CI's PATH may lack.
 export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
 
-WASM     := target/wasm32-unknown-unknown/release/shopper_intent.wasm
-WASM_OPT := tests/node_modules/.bin/wasm-opt
-TERSER   := tests/node_modules/.bin/terser
 PORT     ?= 8080
 
 # Browser tests: wasm-bindgen-test-runner (the runner in .cargo/config.toml) starts chromedriver,
@@ -27,27 +24,22 @@ help: ## list the targets
 install-deps: ## install the wasm target, chromium, wasm-bindgen-cli, tests/node_modules (skips what is there)
 	@bash scripts/install-deps.sh
 
-build: wasm-pkg ## release wasm -> pkg/ (wasm-bindgen, wasm-opt -Oz, loader), then print sizes
+build: wasm-pkg ## the tag, the engine, the default model and the lazy files -> pkg/ (scripts/build-web.sh); prints sizes
 	@bash scripts/sizes.sh
 
 wasm-pkg:
 	@bash scripts/install-deps.sh rust bindgen npm
-	cargo build --lib --release --target wasm32-unknown-unknown
-	wasm-bindgen --target web --out-dir pkg --out-name shopper_intent $(WASM)
-	@# wasm-opt reads the wasm features from the module's target_features section (rustc writes it).
-	$(WASM_OPT) -Oz --strip-debug --strip-producers --strip-target-features pkg/shopper_intent_bg.wasm -o pkg/shopper_intent_bg.wasm
-	@if [ -f src/web/loader.js ]; then cp -v src/web/loader.js pkg/shopper-intent.js; else rm -f pkg/shopper-intent.js; fi
-	@# Minify the JS that stores download (-2.7 KB gzipped); pkg/shopper_intent.d.ts keeps the types.
-	@for f in pkg/shopper_intent.js pkg/shopper-intent.js; do \
-		if [ -f $$f ]; then $(TERSER) $$f --module --compress --mangle -o $$f; fi; done
+	@bash scripts/build-web.sh
 
 demo: build ## build, then serve the demo store (www/) at http://127.0.0.1:8080 (PORT=... to change)
 	@echo
 	@echo "Demo store: http://127.0.0.1:$(PORT)/   (Ctrl-C stops it)"
 	@echo "Try this:"
-	@echo "  1. open one product 3 times"
-	@echo "  2. add it to the cart and start checkout"
-	@echo "  3. come back after 30 min (or add ?intent-debug to any URL to watch the panel)"
+	@echo "  1. accept the cookie banner: before consent nothing is remembered, and no nudge shows"
+	@echo "  2. open one product 3 times, add it to the cart and start checkout"
+	@echo "  3. come back after 30 min; add ?intent-debug to any URL to watch the panel"
+	@echo "Nudges run in a holdout: 20% of visitors (the control arm) see none. To be sure to see them,"
+	@echo "start at http://127.0.0.1:$(PORT)/?arm=treatment (?arm=control shows the other side)."
 	@echo
 	PORT=$(PORT) node www/serve.mjs
 

@@ -28,7 +28,7 @@ export function launchChromium() {
 
 /** Fails with the fix when the store bundle has not been built. */
 export function assertBuilt() {
-  for (const f of ['shopper-intent.js', 'shopper_intent.js', 'shopper_intent_bg.wasm']) {
+  for (const f of ['shopper-intent.js', 'shopper_intent_bg.wasm', 'shopper-intent.model.json']) {
     assert.ok(fs.existsSync(path.join(ROOT, 'pkg', f)), `pkg/${f} is missing: run 'make build' first`);
   }
 }

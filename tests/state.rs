@@ -76,14 +76,14 @@ fn corrupt_and_foreign_state_is_refused_with_a_reason() {
         "stored state: not base64; it was not written by this library"
     );
     assert_eq!(msg(""), "stored state: empty");
-    // The current version byte (4) with no body, and a real profile cut short.
-    assert_eq!(msg("BA"), "stored state: corrupt; its fields do not decode");
+    // The current version byte (5) with no body, and a real profile cut short.
+    assert_eq!(msg("BQ"), "stored state: corrupt; its fields do not decode");
     let whole = busy_visitor(100).1.encode();
     assert_eq!(
         msg(&whole[..whole.len() / 2]),
         "stored state: corrupt; its fields do not decode"
     );
-    // Version byte 1 (an older format) and 9 (newer).
+    // Version byte 1 (an older layout) and 9 (newer).
     assert_eq!(
         msg("AQ"),
         "stored state: written by an older, unsupported version"
@@ -106,25 +106,30 @@ fn replace_f64(bytes: &[u8], find: f64, with: f64) -> (Vec<u8>, usize) {
     (out, found)
 }
 
-/// Found by `make fuzz` (profile_decode): a stored NaN decoded, and the visitor scored NaN; a
-/// stored negative or overflowing amount likewise.
+/// Found by `make fuzz` (profile_decode): stored NaN points decoded, and the visitor scored
+/// NaN; stored negative or overflowing amounts likewise.
 #[test]
 fn a_stored_nan_or_infinity_is_corrupt_state() {
-    use shopper_intent::core::codec::{from_base64, to_base64};
+    use shopper_intent::core::{pack, state::VERSION};
     let model = Model::default();
-    let refused = |bytes: &[u8]| Profile::decode(&to_base64(bytes)).map_err(|e| e.to_string());
+    let refused =
+        |bytes: &[u8]| Profile::decode(&pack::encode(VERSION, bytes)).map_err(|e| e.to_string());
     let corrupt = Err("stored state: corrupt; its fields do not decode".to_string());
 
     let mut p = Profile::new("v");
     let mut view = Event::new(EventKind::ViewItem, 1_767_571_200_000);
     view.items.push(item("A".into(), 12_345.678));
     p.track(&model, &view).expect("a view");
-    let bytes = from_base64(&p.encode()).expect("base64");
-    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -1.0] {
+    let bytes = p.as_bytes().to_vec();
+    for bad in [f64::INFINITY, f64::NEG_INFINITY, -1.0] {
         let (hostile, found) = replace_f64(&bytes, 12_345.678, bad);
         assert_eq!(found, 1, "the item's last price");
         assert_eq!(refused(&hostile).map(|_| ()), corrupt.clone(), "{bad}");
     }
+    // A NaN price is how the profile says "no price".
+    let (unpriced, _) = replace_f64(&bytes, 12_345.678, f64::NAN);
+    let back = refused(&unpriced).expect("no price is a state");
+    assert_eq!(back.items().next().map(|(_, m)| m.price()), Some(None));
 
     // Found next: a stored cart line of f64::MAX × 2, finite numbers whose value is infinite.
     let mut cart = Event::new(EventKind::AddToCart, 1_767_571_260_000);
@@ -132,7 +137,7 @@ fn a_stored_nan_or_infinity_is_corrupt_state() {
     two.quantity = 2.0;
     cart.items.push(two);
     p.track(&model, &cart).expect("an add to cart");
-    let bytes = from_base64(&p.encode()).expect("base64");
+    let bytes = p.as_bytes().to_vec();
     let (hostile, found) = replace_f64(&bytes, 54_321.5, f64::MAX);
     assert_eq!(found, 2, "the item's last price and the cart line's");
     assert_eq!(refused(&hostile).map(|_| ()), corrupt.clone());
@@ -142,8 +147,10 @@ fn a_stored_nan_or_infinity_is_corrupt_state() {
     // kept undecayed at its time.
     let mut one = Profile::new("v");
     one.track(&model, &view).expect("a view");
-    let bytes = from_base64(&one.encode()).expect("base64");
-    let (hostile, found) = replace_f64(&bytes, 4.0, 1e307);
-    assert_eq!(found, 1, "the points");
-    assert_eq!(refused(&hostile).map(|_| ()), corrupt);
+    let bytes = one.as_bytes().to_vec();
+    for bad in [1e307, f64::NAN, f64::INFINITY] {
+        let (hostile, found) = replace_f64(&bytes, 4.0, bad);
+        assert_eq!(found, 1, "the points");
+        assert_eq!(refused(&hostile).map(|_| ()), corrupt.clone(), "{bad}");
+    }
 }

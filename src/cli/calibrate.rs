@@ -312,7 +312,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     let mut out = String::new();
     out.push_str(&format!(
         "{}: {} visitors ({} training, {} held out, seed {}); base rate {} in training\n",
-        args.source.file.display(),
+        args.source.log.file.display(),
         history.outcomes.len(),
         train.len(),
         test.len(),

@@ -4,11 +4,13 @@
 //! Two passes over the file:
 //! 1. an outline pass (visitor, time, kind; no event is built) finds each visitor's first and
 //!    last event, first purchase, number of events, and whether their events are in time order;
-//! 2. a full pass feeds each visitor's events to the core up to the visitor's cut-off, takes the
-//!    snapshot there, and drops the profile as soon as the visitor's last event has gone by.
+//! 2. a full pass hands each visitor's events, in time order, to a [`Player`], which closes the
+//!    visitor as soon as their last event has gone by. [`replay`]'s player feeds the core up to
+//!    the visitor's cut-off and takes the snapshot there; `channels`, `accelerators` and `tiers`
+//!    have their own.
 //!
-//! Memory is one small record per visitor, plus a profile for each visitor whose history is still
-//! being read. The core refuses out-of-order on-site events, and some logs (Taobao's original
+//! Memory is one small record per visitor, plus a player's state for each visitor whose history
+//! is still being read. The core refuses out-of-order on-site events, and some logs (Taobao's original
 //! UserBehavior.csv) are not sorted within a user: the events of such a visitor are held until
 //! their last one is read, then sorted by time (stable, so ties keep file order) and replayed.
 //! That costs memory only for those visitors' events, and only while they are open; the totals
@@ -20,8 +22,7 @@
 
 use super::read::{Detail, Format, Reader, RowError};
 use crate::core::model::DAY_MS;
-use crate::core::visit::Channel;
-use crate::core::{Event, EventKind, Model, Profile, RuleId, Snapshot, Stage};
+use crate::core::{Event, EventKind, Model, Profile, RuleId, Snapshot};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -54,12 +55,6 @@ pub enum Cutoff {
         /// The labelling window after it.
         label_ms: u64,
     },
-    /// `after_ms` after each visitor's first event (the article's "score at day 14");
-    /// bought = any purchase.
-    SinceFirstSeen {
-        /// Time after the first event.
-        after_ms: u64,
-    },
 }
 
 impl Cutoff {
@@ -76,16 +71,12 @@ impl Cutoff {
                 super::input::format_time(at_ms),
                 span(label_ms)
             ),
-            Cutoff::SinceFirstSeen { after_ms } => format!(
-                "each visitor {} after their first event; bought = any purchase",
-                span(after_ms)
-            ),
         }
     }
 }
 
 /// A span for reports, in the largest whole unit: `7 days`, `36 h`, `90 min`, `45 s`.
-fn span(ms: u64) -> String {
+pub fn span(ms: u64) -> String {
     match ms {
         m if m % 86_400_000 == 0 => format!("{} days", m / 86_400_000),
         m if m % 3_600_000 == 0 => format!("{} h", m / 3_600_000),
@@ -106,10 +97,6 @@ pub struct Outcome {
     /// Per rule (index = `RuleId as usize`): signals fired before the cut-off, each decayed to it
     /// as the score decays its points (so score = Σ points × signals); conditions: 1 when held.
     pub signals: [f64; 17],
-    /// First-touch channel: that of the first visit, when it had a `page_location`.
-    pub channel: Option<Channel>,
-    /// Reached the SQL stage before the cut-off and before any purchase.
-    pub reached_sql: bool,
 }
 
 /// What the replay read and did.
@@ -135,6 +122,16 @@ pub struct Totals {
     pub replayed: u64,
 }
 
+impl Totals {
+    /// What was read, for the last line of a report.
+    pub fn sentence(&self) -> String {
+        format!(
+            "read {} events of {} visitors ({} unknown, {} bad rows skipped); {} replayed; {} refused as out of order",
+            self.events, self.visitors, self.unknown, self.bad_rows, self.replayed, self.out_of_order
+        )
+    }
+}
+
 /// The outcome of a replay.
 pub struct History {
     /// The format read.
@@ -146,77 +143,59 @@ pub struct History {
 }
 
 /// What pass 1 learns of a visitor.
-struct Scan {
-    first_ms: u64,
-    last_ms: u64,
-    first_purchase_ms: Option<u64>,
-    /// A purchase inside the fixed-time label window.
-    labelled: bool,
+pub struct Scan {
+    /// Time of the visitor's first event.
+    pub first_ms: u64,
+    /// Time of their last event.
+    pub last_ms: u64,
+    /// Time of their first purchase.
+    pub first_purchase_ms: Option<u64>,
+    /// A purchase inside the label window given to [`play`].
+    pub labelled: bool,
     events: u32,
     ordered: bool,
 }
 
-/// A visitor being replayed.
-struct Live {
-    profile: Profile,
-    /// Decayed signal counts per event rule: (value, at_ms).
-    signals: [(f64, u64); crate::core::model::EVENT_RULES],
-    channel: Option<Channel>,
-    reached_sql: bool,
-    purchased: bool,
+/// What a replay does with each visitor's events: [`play`] hands them over in time order,
+/// visitor by visitor as the file interleaves them.
+pub trait Player {
+    /// The player's state for one visitor.
+    type Visitor;
+    /// Called once between the passes, with every visitor's outline (in order of appearance).
+    fn begin(&mut self, _scans: &[Scan]) {}
+    /// A visitor's first event is about to be played.
+    fn open(&mut self, id: String, scan: &Scan) -> Self::Visitor;
+    /// The visitor's next known event, in time order.
+    fn event(
+        &mut self,
+        visitor: &mut Self::Visitor,
+        scan: &Scan,
+        event: Event,
+        totals: &mut Totals,
+    );
+    /// An event the model does not know (in file order).
+    fn unknown(&mut self, _visitor: &mut Self::Visitor) {}
+    /// The visitor's last event has been played; `slot` is their index in the outline.
+    fn close(&mut self, slot: usize, scan: &Scan, visitor: Self::Visitor, totals: &mut Totals);
+}
+
+/// A visitor whose history is being read.
+struct Open<V> {
+    visitor: V,
     held: Vec<Event>,
     seen: u32,
-    done: bool,
 }
 
-/// The cut-off of one visitor.
-struct Plan {
-    until_ms: u64,
-    at_ms: u64,
-    stop_at_purchase: bool,
-    bought: bool,
-    scoreable: bool,
-}
-
-fn plan(cutoff: Cutoff, s: &Scan) -> Plan {
-    match cutoff {
-        Cutoff::FirstPurchase { horizon_ms } => {
-            let end = s.first_purchase_ms.unwrap_or(s.last_ms);
-            let at = end.checked_sub(horizon_ms);
-            Plan {
-                until_ms: at.unwrap_or(0),
-                at_ms: at.unwrap_or(0),
-                stop_at_purchase: true,
-                bought: s.first_purchase_ms.is_some(),
-                // With no horizon a buyer whose first event is the purchase is scored (at 0 points).
-                scoreable: at.is_some_and(|at| s.first_ms <= at),
-            }
-        }
-        Cutoff::Fixed { at_ms, .. } => Plan {
-            until_ms: at_ms,
-            at_ms,
-            stop_at_purchase: false,
-            bought: s.labelled,
-            scoreable: s.first_ms <= at_ms,
-        },
-        Cutoff::SinceFirstSeen { after_ms } => Plan {
-            until_ms: s.first_ms.saturating_add(after_ms),
-            at_ms: s.first_ms.saturating_add(after_ms),
-            stop_at_purchase: false,
-            bought: s.first_purchase_ms.is_some(),
-            scoreable: true,
-        },
-    }
-}
-
-/// Replays `path` through `model` up to each visitor's cut-off. `warn` hears each bad row once.
-pub fn replay(
+/// Reads `path` twice and plays each visitor's events into `player`. `label` is the window
+/// (exclusive start, inclusive end, ms) in which a purchase sets [`Scan::labelled`]; `warn`
+/// hears each bad row once.
+pub fn play<P: Player>(
     path: &Path,
     format: Option<Format>,
-    model: &Model,
-    cutoff: Cutoff,
+    label: Option<(u64, u64)>,
+    player: &mut P,
     warn: &mut dyn FnMut(&RowError),
-) -> Result<History, String> {
+) -> Result<(Format, Totals), String> {
     if path == Path::new("-") {
         return Err("history replay reads its input twice; give a file, not stdin".into());
     }
@@ -265,8 +244,8 @@ pub fn replay(
         s.events += 1;
         if r.kind == Some(EventKind::Purchase) {
             s.first_purchase_ms = Some(s.first_purchase_ms.map_or(t, |p| p.min(t)));
-            if let Cutoff::Fixed { at_ms, label_ms } = cutoff {
-                s.labelled |= t > at_ms && t - at_ms <= label_ms;
+            if let Some((from, to)) = label {
+                s.labelled |= t > from && t <= to;
             }
         }
         if r.kind.is_none() {
@@ -275,103 +254,225 @@ pub fn replay(
     }
     totals.visitors = scans.len() as u64;
     totals.reordered_visitors = scans.iter().filter(|s| !s.ordered).count() as u64;
+    player.begin(&scans);
 
-    // Pass 2: replay. Visitors keep their pass-1 index; outcomes are put back in that order.
+    // Pass 2: play. Visitors keep their pass-1 index.
     let mut reader = Reader::open(Some(path), Some(format), Detail::Full)?;
-    let mut live: Vec<Option<Box<Live>>> = (0..scans.len()).map(|_| None).collect();
-    let mut outcomes: Vec<Option<Outcome>> = (0..scans.len()).map(|_| None).collect();
+    let mut open: Vec<Option<Box<Open<P::Visitor>>>> = (0..scans.len()).map(|_| None).collect();
     let mut held_now = 0u64;
-    let track_sql = matches!(cutoff, Cutoff::SinceFirstSeen { .. });
     while let Some(row) = reader.next() {
         let Ok(r) = row else { continue };
         let Some(&slot) = index.get(&visitor_key(r.visitor)) else {
             continue;
         };
         let scan = &scans[slot as usize];
-        let p = plan(cutoff, scan);
-        let l = live[slot as usize].get_or_insert_with(|| {
-            Box::new(Live {
-                profile: Profile::new(std::mem::take(&mut ids[slot as usize])),
-                signals: [(0.0, 0); crate::core::model::EVENT_RULES],
-                channel: None,
-                reached_sql: false,
-                purchased: false,
+        let o = open[slot as usize].get_or_insert_with(|| {
+            let id = std::mem::take(&mut ids[slot as usize]);
+            Box::new(Open {
+                visitor: player.open(id, scan),
                 held: Vec::new(),
                 seen: 0,
-                done: false,
             })
         });
-        l.seen += 1;
+        o.seen += 1;
         match (r.event, scan.ordered) {
-            (Some(event), true) => step(model, &p, l, event, track_sql, &mut totals),
+            (Some(event), true) => player.event(&mut o.visitor, scan, event, &mut totals),
             (Some(event), false) => {
-                l.held.push(event);
+                o.held.push(event);
                 held_now += 1;
                 totals.peak_held_events = totals.peak_held_events.max(held_now);
             }
-            (None, _) => {
-                if !l.done {
-                    l.profile.count_unknown();
-                }
-            }
+            (None, _) => player.unknown(&mut o.visitor),
         }
-        if l.seen >= scan.events {
-            if let Some(l) = live[slot as usize].take() {
-                held_now -= l.held.len() as u64;
-                outcomes[slot as usize] = finish(model, &p, *l, track_sql, &mut totals);
+        if o.seen >= scan.events {
+            if let Some(o) = open[slot as usize].take() {
+                held_now -= o.held.len() as u64;
+                close(player, slot as usize, scan, *o, &mut totals);
             }
         }
     }
     // Visitors whose count fell short (a row that read in pass 1 failed in pass 2).
-    for (slot, l) in live.into_iter().enumerate() {
-        if let Some(l) = l {
-            let p = plan(cutoff, &scans[slot]);
-            outcomes[slot] = finish(model, &p, *l, track_sql, &mut totals);
+    for (slot, o) in open.into_iter().enumerate() {
+        if let Some(o) = o {
+            close(player, slot, &scans[slot], *o, &mut totals);
         }
     }
-    let outcomes: Vec<Outcome> = outcomes.into_iter().flatten().collect();
+    Ok((format, totals))
+}
+
+/// [`play`] with bad rows reported on stderr, as every command reports them.
+pub fn play_reporting<P: Player>(
+    path: &Path,
+    format: Option<Format>,
+    player: &mut P,
+) -> Result<(Format, Totals), String> {
+    play(path, format, None, player, &mut bad_rows_on_stderr())
+}
+
+/// Plays a visitor's held events (sorted by time, stable), then closes them.
+fn close<P: Player>(
+    player: &mut P,
+    slot: usize,
+    scan: &Scan,
+    mut o: Open<P::Visitor>,
+    totals: &mut Totals,
+) {
+    let mut held = std::mem::take(&mut o.held);
+    held.sort_by_key(|e| e.time_ms);
+    for event in held {
+        player.event(&mut o.visitor, scan, event, totals);
+    }
+    player.close(slot, scan, o.visitor, totals);
+}
+
+/// A visitor being scored up to their cut-off.
+struct Live {
+    /// The whole id (the profile keeps at most 64 bytes of it, for experiments).
+    visitor: String,
+    profile: Profile,
+    /// Decayed signal counts per event rule: (value, at_ms).
+    signals: [(f64, u64); crate::core::model::EVENT_RULES],
+    done: bool,
+}
+
+/// The cut-off of one visitor.
+struct Plan {
+    until_ms: u64,
+    at_ms: u64,
+    stop_at_purchase: bool,
+    bought: bool,
+    scoreable: bool,
+}
+
+fn plan(cutoff: Cutoff, s: &Scan) -> Plan {
+    match cutoff {
+        Cutoff::FirstPurchase { horizon_ms } => {
+            let end = s.first_purchase_ms.unwrap_or(s.last_ms);
+            let at = end.checked_sub(horizon_ms);
+            Plan {
+                until_ms: at.unwrap_or(0),
+                at_ms: at.unwrap_or(0),
+                stop_at_purchase: true,
+                bought: s.first_purchase_ms.is_some(),
+                // With no horizon a buyer whose first event is the purchase is scored (at 0 points).
+                scoreable: at.is_some_and(|at| s.first_ms <= at),
+            }
+        }
+        Cutoff::Fixed { at_ms, .. } => Plan {
+            until_ms: at_ms,
+            at_ms,
+            stop_at_purchase: false,
+            bought: s.labelled,
+            scoreable: s.first_ms <= at_ms,
+        },
+    }
+}
+
+/// Scores each visitor at their cut-off.
+struct Scoring<'m> {
+    model: &'m Model,
+    cutoff: Cutoff,
+    outcomes: Vec<Option<Outcome>>,
+}
+
+impl Player for Scoring<'_> {
+    type Visitor = Live;
+
+    fn begin(&mut self, scans: &[Scan]) {
+        self.outcomes = (0..scans.len()).map(|_| None).collect();
+    }
+
+    fn open(&mut self, id: String, _scan: &Scan) -> Live {
+        Live {
+            profile: Profile::new(&id),
+            visitor: id,
+            signals: [(0.0, 0); crate::core::model::EVENT_RULES],
+            done: false,
+        }
+    }
+
+    /// Feeds one event, unless the visitor's cut-off has passed.
+    fn event(&mut self, l: &mut Live, scan: &Scan, event: Event, totals: &mut Totals) {
+        let p = plan(self.cutoff, scan);
+        if l.done {
+            return;
+        }
+        if event.time_ms > p.until_ms || (event.kind == EventKind::Purchase && p.stop_at_purchase) {
+            l.done = true;
+            return;
+        }
+        let t = event.time_ms;
+        match l.profile.track(self.model, &event) {
+            Ok(fired) => {
+                totals.replayed += 1;
+                let signals: Vec<_> = l.profile.signals().collect();
+                let new = &signals[signals.len().saturating_sub(fired as usize)..];
+                for s in new {
+                    let (value, at) = &mut l.signals[s.rule as usize];
+                    *value = decay(self.model, *value, t.saturating_sub(*at)) + 1.0;
+                    *at = t;
+                }
+            }
+            Err(_) => totals.out_of_order += 1,
+        }
+    }
+
+    fn unknown(&mut self, l: &mut Live) {
+        if !l.done {
+            l.profile.count_unknown();
+        }
+    }
+
+    /// Takes the snapshot at the cut-off.
+    fn close(&mut self, slot: usize, scan: &Scan, mut l: Live, _totals: &mut Totals) {
+        let p = plan(self.cutoff, scan);
+        if !p.scoreable {
+            return;
+        }
+        let model = self.model;
+        let at = p.at_ms;
+        let mut signals = [0.0; 17];
+        for (i, &(value, t)) in l.signals.iter().enumerate() {
+            signals[i] = decay(model, value, at.saturating_sub(t));
+        }
+        for rule in [RuleId::NoSiteVisit30d, RuleId::NoEmailOpens30d] {
+            signals[rule as usize] =
+                f64::from(u8::from(l.profile.condition(model, rule, at).is_some()));
+        }
+        self.outcomes[slot] = Some(Outcome {
+            snapshot: l.profile.snapshot(model, at),
+            visitor: std::mem::take(&mut l.visitor),
+            bought: p.bought,
+            signals,
+        });
+    }
+}
+
+/// Replays `path` through `model` up to each visitor's cut-off. `warn` hears each bad row once.
+pub fn replay(
+    path: &Path,
+    format: Option<Format>,
+    model: &Model,
+    cutoff: Cutoff,
+    warn: &mut dyn FnMut(&RowError),
+) -> Result<History, String> {
+    let label = match cutoff {
+        Cutoff::Fixed { at_ms, label_ms } => Some((at_ms, at_ms.saturating_add(label_ms))),
+        Cutoff::FirstPurchase { .. } => None,
+    };
+    let mut scoring = Scoring {
+        model,
+        cutoff,
+        outcomes: Vec::new(),
+    };
+    let (format, mut totals) = play(path, format, label, &mut scoring, warn)?;
+    let outcomes: Vec<Outcome> = scoring.outcomes.into_iter().flatten().collect();
     totals.left_out = totals.visitors - outcomes.len() as u64;
     Ok(History {
         format,
         outcomes,
         totals,
     })
-}
-
-/// Feeds one event, unless the visitor's cut-off has passed.
-fn step(model: &Model, p: &Plan, l: &mut Live, event: Event, track_sql: bool, totals: &mut Totals) {
-    if l.done {
-        return;
-    }
-    let purchase = event.kind == EventKind::Purchase;
-    if event.time_ms > p.until_ms || (purchase && p.stop_at_purchase) {
-        l.done = true;
-        return;
-    }
-    let t = event.time_ms;
-    match l.profile.track(model, &event) {
-        Ok(fired) => {
-            totals.replayed += 1;
-            let signals = l.profile.signals();
-            let new = &signals[signals.len().saturating_sub(fired as usize)..];
-            for s in new {
-                let (value, at) = &mut l.signals[s.rule as usize];
-                *value = decay(model, *value, t.saturating_sub(*at)) + 1.0;
-                *at = t;
-            }
-        }
-        Err(_) => {
-            totals.out_of_order += 1;
-            return;
-        }
-    }
-    if l.channel.is_none() && l.profile.visit.index == 1 && l.profile.visit.landing.is_some() {
-        l.channel = Some(l.profile.visit.channel);
-    }
-    l.purchased |= purchase;
-    if track_sql && !l.purchased && !l.reached_sql {
-        l.reached_sql = l.profile.snapshot(model, t).stage == Stage::Sql;
-    }
 }
 
 fn decay(model: &Model, value: f64, elapsed_ms: u64) -> f64 {
@@ -382,52 +483,32 @@ fn decay(model: &Model, value: f64, elapsed_ms: u64) -> f64 {
     }
 }
 
-/// Replays held events (sorted), then takes the snapshot at the cut-off.
-fn finish(
-    model: &Model,
-    p: &Plan,
-    mut l: Live,
-    track_sql: bool,
-    totals: &mut Totals,
-) -> Option<Outcome> {
-    if !l.held.is_empty() {
-        let mut held = std::mem::take(&mut l.held);
-        held.sort_by_key(|e| e.time_ms);
-        for event in held {
-            step(model, p, &mut l, event, track_sql, totals);
-        }
-    }
-    if !p.scoreable {
-        return None;
-    }
-    let at = p.at_ms;
-    let mut signals = [0.0; 17];
-    for (i, &(value, t)) in l.signals.iter().enumerate() {
-        signals[i] = decay(model, value, at.saturating_sub(t));
-    }
-    for rule in [RuleId::NoSiteVisit30d, RuleId::NoEmailOpens30d] {
-        signals[rule as usize] =
-            f64::from(u8::from(l.profile.condition(model, rule, at).is_some()));
-    }
-    Some(Outcome {
-        snapshot: l.profile.snapshot(model, at),
-        visitor: std::mem::take(&mut l.profile.visitor_id),
-        bought: p.bought,
-        signals,
-        channel: l.channel,
-        reached_sql: l.reached_sql,
-    })
-}
-
-/// The input and cut-off options shared by `evaluate`, `calibrate` and `channels`.
+/// The model and log every history command reads.
 #[derive(clap::Args, Debug, Clone)]
-pub struct Source {
+pub struct Log {
     /// A model config (JSON); the default model without it.
     #[arg(long)]
     pub config: Option<std::path::PathBuf>,
     /// The log's layout; guessed from its first line when omitted.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// The event log (gzip is detected).
+    pub file: std::path::PathBuf,
+}
+
+impl Log {
+    /// The config's model (the default without one).
+    pub fn model(&self) -> Result<Model, String> {
+        super::load_model(self.config.as_deref())
+    }
+}
+
+/// The input and cut-off options shared by `evaluate` and `calibrate`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Source {
+    /// The model and the log.
+    #[command(flatten)]
+    pub log: Log,
     /// Score buyers this long before their first purchase (others before their last event),
     /// e.g. `7d`, `12h`, `30m`; 0 (the default) is the moment before the purchase.
     #[arg(long, conflicts_with = "at")]
@@ -439,8 +520,6 @@ pub struct Source {
     /// The labelling window after --at, in days.
     #[arg(long, requires = "at")]
     pub label_days: Option<f64>,
-    /// The event log (gzip is detected).
-    pub file: std::path::PathBuf,
 }
 
 impl Source {
@@ -465,23 +544,33 @@ impl Source {
     /// Loads the model and replays the file with `cutoff`; bad rows are reported on stderr
     /// (the first 20, then only counted).
     pub fn replay(&self, cutoff: Cutoff) -> Result<(Model, History), String> {
-        let model = super::load_model(self.config.as_deref())?;
+        let model = self.log.model()?;
         let history = self.replay_with(&model, cutoff)?;
         Ok((model, history))
     }
 
     /// Replays the file through `model`.
     pub fn replay_with(&self, model: &Model, cutoff: Cutoff) -> Result<History, String> {
-        let mut shown = 0;
-        let mut warn = |e: &RowError| {
-            shown += 1;
-            if shown <= 20 {
-                eprintln!("{e}; skipped");
-            } else if shown == 21 {
-                eprintln!("(more bad rows: only counted from here)");
-            }
-        };
-        replay(&self.file, self.format, model, cutoff, &mut warn)
+        replay(
+            &self.log.file,
+            self.log.format,
+            model,
+            cutoff,
+            &mut bad_rows_on_stderr(),
+        )
+    }
+}
+
+/// Reports bad rows on stderr: the first 20, then only counts them.
+pub fn bad_rows_on_stderr() -> impl FnMut(&RowError) {
+    let mut shown = 0;
+    move |e: &RowError| {
+        shown += 1;
+        if shown <= 20 {
+            eprintln!("{e}; skipped");
+        } else if shown == 21 {
+            eprintln!("(more bad rows: only counted from here)");
+        }
     }
 }
 

@@ -3,16 +3,20 @@
 
 pub mod ab_report;
 pub mod ab_stats;
+pub mod accelerators;
 pub mod calibrate;
 pub mod channels;
 pub mod evaluate;
 pub mod history;
 pub mod input;
+pub mod leads;
 pub mod metrics;
 pub mod read;
 mod report_html;
 pub mod score;
+pub mod spend;
 mod table;
+pub mod tiers;
 mod uci;
 
 use clap::{Parser, Subcommand};
@@ -34,14 +38,20 @@ enum Command {
     Score(score::Args),
     /// Print the default model as a full, editable config.
     Config,
+    /// Validate a config and compile it into the model file the browser tag loads.
+    Compile(CompileArgs),
     /// Lift per experiment from the exposures and conversions pushed to the dataLayer.
     AbReport(ab_report::Args),
     /// Score each visitor of a history before the outcome; AUC, conversion by stage, thresholds.
     Evaluate(evaluate::Args),
     /// Fit the points and stage thresholds to a history; write the new config.
     Calibrate(calibrate::Args),
-    /// Leads by first-touch acquisition channel: score at day 14, SQL rate, conversion.
+    /// Leads by GA4 channel, source / medium or campaign: score at day 14, SQL rate, CPA for SQL.
     Channels(channels::Args),
+    /// Touchpoints (campaigns, emails, content) followed by rising scores, against a same-stage baseline.
+    Accelerators(accelerators::Args),
+    /// Conversion and revenue by intent tier and by stage, week by week.
+    Tiers(tiers::Args),
 }
 
 /// Runs the command line; the exit code is non-zero only on a usage error, `--strict`, or no input.
@@ -51,10 +61,13 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Score(args) => score::run(args),
         Command::Config => print_default_config(),
+        Command::Compile(args) => compile(args),
         Command::AbReport(args) => ab_report::run(args),
         Command::Evaluate(args) => evaluate::run(args),
         Command::Calibrate(args) => calibrate::run(args),
         Command::Channels(args) => channels::run(args),
+        Command::Accelerators(args) => accelerators::run(args),
+        Command::Tiers(args) => tiers::run(args),
     };
     match result {
         Ok(code) => code,
@@ -72,18 +85,66 @@ fn print_default_config() -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Writes an HTML report, and says so on stderr.
+pub(crate) fn write_page(path: &std::path::Path, page: &str) -> Result<(), String> {
+    std::fs::write(path, page).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
+}
+
+/// Prints a report: as JSON with `--json`, else as text.
+pub(crate) fn print_report<T: serde::Serialize>(
+    report: &T,
+    json: bool,
+    text: impl FnOnce() -> String,
+) -> Result<(), String> {
+    if json {
+        let text = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
+        println!("{text}");
+    } else {
+        print!("{}", text());
+    }
+    Ok(())
+}
+
+/// `shopper-intent compile`.
+#[derive(clap::Args, Debug)]
+struct CompileArgs {
+    /// The config (JSON); the default model without one.
+    config: Option<std::path::PathBuf>,
+    /// Where to write the model file (standard output without).
+    #[arg(long)]
+    out: Option<std::path::PathBuf>,
+}
+
+fn compile(args: CompileArgs) -> Result<ExitCode, String> {
+    let config = match &args.config {
+        Some(path) => read_config(path)?,
+        None => crate::core::Config::default(),
+    };
+    let file = config.model_file().map_err(|e| e.to_string())?;
+    match &args.out {
+        Some(path) => std::fs::write(path, file + "\n")
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        None => println!("{file}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_config(path: &std::path::Path) -> Result<crate::core::Config, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("config {}: not JSON: {e}", path.display()))?;
+    crate::core::Config::read(&json).map_err(|e| format!("config {}: {e}", path.display()))
+}
+
 /// Loads and validates a config file; the defaults without one.
 pub(crate) fn load_model(path: Option<&std::path::Path>) -> Result<crate::core::Model, String> {
     let Some(path) = path else {
         return Ok(crate::core::Model::default());
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
-    let json: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("config {}: not JSON: {e}", path.display()))?;
-    let config =
-        crate::core::Config::read(&json).map_err(|e| format!("config {}: {e}", path.display()))?;
-    config
+    read_config(path)?
         .compile()
         .map_err(|e| format!("config {}: {e}", path.display()))
 }

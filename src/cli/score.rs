@@ -93,7 +93,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     let mut lines = input::Lines::open(args.file.as_deref())?;
 
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut visitors: Vec<Profile> = Vec::new();
+    let mut visitors: Vec<(String, Profile)> = Vec::new();
     let mut tally = Tally::default();
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
@@ -104,10 +104,10 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
             return Ok(());
         }
         let slot = *index.entry(parsed.visitor.clone()).or_insert_with(|| {
-            visitors.push(Profile::new(parsed.visitor.clone()));
+            visitors.push((parsed.visitor.clone(), Profile::new(&parsed.visitor)));
             visitors.len() - 1
         });
-        let profile = &mut visitors[slot];
+        let profile = &mut visitors[slot].1;
         match parsed.event {
             None => {
                 profile.count_unknown();
@@ -127,8 +127,8 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    for profile in &visitors {
-        let line = output(&model, profile, at);
+    for (visitor, profile) in &visitors {
+        let line = output(&model, visitor, profile, at);
         serde_json::to_writer(&mut out, &line).map_err(|e| e.to_string())?;
         writeln!(out).map_err(|e| e.to_string())?;
     }
@@ -159,11 +159,11 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-fn output<'a>(model: &Model, profile: &'a Profile, at: Option<u64>) -> Line<'a> {
+fn output<'a>(model: &Model, visitor: &'a str, profile: &'a Profile, at: Option<u64>) -> Line<'a> {
     let t = at.unwrap_or_else(|| profile.last_event_ms());
     let s = profile.snapshot(model, t);
     Line {
-        visitor: &profile.visitor_id,
+        visitor,
         score: s.score,
         stage: s.stage.name(),
         intent: s.intent.name(),
@@ -174,7 +174,6 @@ fn output<'a>(model: &Model, profile: &'a Profile, at: Option<u64>) -> Line<'a> 
         visits: s.visits,
         signals: profile
             .signals()
-            .iter()
             .map(|g| SignalOut {
                 rule: g.rule.name(),
                 points: g.points,
@@ -183,7 +182,7 @@ fn output<'a>(model: &Model, profile: &'a Profile, at: Option<u64>) -> Line<'a> 
             .collect(),
         recent_purchases: profile
             .recent_purchases(model, t)
-            .map(|p| p.item.as_str())
+            .map(|p| p.item())
             .collect(),
     }
 }
