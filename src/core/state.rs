@@ -535,21 +535,26 @@ impl Profile {
         bytemuck::try_pod_read_unaligned(bytes).ok()
     }
 
-    /// Amounts as tracking keeps them: points far from overflowing, revenue, prices and
-    /// quantities finite and not negative, the cart's value finite. Stored bytes that break this
-    /// are corrupt: they would score NaN or infinity.
+    /// Amounts as tracking keeps them, in every slot: points far from overflowing, revenue,
+    /// prices and quantities finite and not negative (an item's NaN price is "none"), the cart's
+    /// value finite. Stored bytes that break this are corrupt: they would score NaN or infinity.
     fn amounts_hold(&self) -> bool {
         let amount = |x: f64| (0.0..=f64::MAX).contains(&x);
-        let cart = self.cart().iter().try_fold(0.0, |sum: f64, l| {
-            (amount(l.price) && amount(l.quantity)).then_some(sum + l.price * l.quantity)
-        });
+        let mut cart = 0.0;
+        for l in &self.cart {
+            if !(amount(l.price) && amount(l.quantity)) {
+                return false;
+            }
+            cart += l.price * l.quantity;
+        }
         self.points.abs() <= super::event::MAX_NUMBER
             && amount(self.revenue)
-            && cart.is_some_and(f64::is_finite)
+            && amount(cart)
             && self
-                .items()
-                .all(|(_, m)| m.price.is_nan() || amount(m.price))
-            && self.signals().all(|s| s.points.is_finite())
+                .items
+                .iter()
+                .all(|m| m.price.is_nan() || amount(m.price))
+            && self.signals.iter().all(|s| s.points.is_finite())
     }
 
     /// Serializes to a compact, versioned string for storage (see [`super::pack`]).

@@ -747,7 +747,7 @@ fn minutes_ms(field: &str, min: f64) -> Result<u64, Error> {
 /// Durations are kept in whole ms, rounded, so that the config `to_config` writes reads back
 /// the same; a positive duration under half a millisecond would be 0, and is refused.
 pub(crate) fn whole_ms(field: &str, ms: f64, zero_ok: bool) -> Result<u64, Error> {
-    let whole = ms.round() as u64;
+    let whole = crate::core::decimal::round(ms) as u64;
     if whole == 0 && !zero_ok {
         return Err(Error::config(field, "must be at least 1 ms"));
     }
