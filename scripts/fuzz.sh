@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 SECONDS_EACH=${FUZZ_SECONDS:-30}
-TARGETS=${FUZZ_TARGETS:-"event_decode config profile_decode profile_roundtrip read score_line ab_report"}
+TARGETS=${FUZZ_TARGETS:-"event_decode wire_decode config compiled_model profile_decode profile_roundtrip read score_line ab_report"}
 FLAGS=(--fuzz-dir tests/fuzz --sanitizer none --debug-assertions)
 LOGS=tests/fuzz/logs
 mkdir -p "$LOGS"

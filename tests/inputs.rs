@@ -306,3 +306,21 @@ fn rule_points_are_bounded() {
         -1e6
     );
 }
+
+/// Found by `make fuzz` (compiled_model): a compiled model with a rule worth f64::MAX points
+/// loaded, and scored infinity; one with NaN, NaN.
+#[test]
+fn a_compiled_model_with_numbers_a_config_refuses_is_refused() {
+    let bytes = Model::default().to_bytes();
+    // The format byte, then the first rule's points.
+    assert_eq!(f64::from_le_bytes(bytes[1..9].try_into().unwrap()), 2.0);
+    let with = |points: f64| {
+        let mut b = bytes.clone();
+        b[1..9].copy_from_slice(&points.to_le_bytes());
+        Model::from_bytes(&b)
+    };
+    assert!(with(5.0).is_some());
+    for bad in [f64::MAX, 1e6 + 1.0, f64::NAN, f64::INFINITY] {
+        assert!(with(bad).is_none(), "{bad}");
+    }
+}

@@ -154,3 +154,32 @@ fn a_stored_nan_or_infinity_is_corrupt_state() {
         assert_eq!(refused(&hostile).map(|_| ()), corrupt.clone(), "{bad}");
     }
 }
+
+/// Found by `make fuzz` (profile_decode): a stored count past its array (65 bounces of 16)
+/// decoded, and the engine panicked slicing by it. No single corrupt byte may do that.
+#[test]
+fn no_single_corrupt_byte_of_a_stored_profile_panics_the_engine() {
+    let (model, p) = busy_visitor(300);
+    let t = p.last_event_ms() + 60_000;
+    let mut next = Event::new(EventKind::ViewItem, t);
+    next.items.push(item("SKU-1".into(), 10.0));
+    let bytes = p.as_bytes().to_vec();
+    let mut refused = 0;
+    for at in 0..bytes.len() {
+        for v in [65u8, 255] {
+            let mut b = bytes.clone();
+            b[at] = v;
+            let Some(mut q) = Profile::from_bytes(&b) else {
+                refused += 1;
+                continue;
+            };
+            let s = q.snapshot(&model, t);
+            assert!(
+                s.score.is_finite() && s.value.is_finite(),
+                "byte {at} = {v}"
+            );
+            let _ = q.track(&model, &next);
+        }
+    }
+    assert!(refused > 0, "some corrupt bytes are refused");
+}

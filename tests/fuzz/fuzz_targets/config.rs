@@ -1,6 +1,7 @@
 //! `Config::read` + `compile` over the default config with arbitrary edits: a model or an error
 //! naming a field, never a panic. A model that compiles writes a config that compiles back to the
-//! same model (what `calibrate` relies on), and scores to finite numbers.
+//! same model (what `calibrate` relies on), compiles to bytes that load back as the same model
+//! (what the browser loads), and scores to finite numbers.
 #![no_main]
 
 use arbitrary::Unstructured;
@@ -116,6 +117,8 @@ fuzz_target!(|data: &[u8]| {
         .unwrap_or_else(|e| panic!("the written config does not load: {e}\n{written}"));
     let rewritten = serde_json::to_value(again.to_config()).expect("serializes");
     assert!(close(&written, &rewritten), "{written}\n{rewritten}");
+    // The compiled form the browser loads reads back as the same model.
+    assert_eq!(Model::from_bytes(&model.to_bytes()).as_ref(), Some(&model));
 
     let mut profile = Profile::new("fuzz");
     let mut t = 0;

@@ -1,20 +1,29 @@
-//! `Profile::decode` on arbitrary text, and on arbitrary bytes behind the current version byte:
-//! a profile or an error, never a panic. What decodes encodes back to itself and still scores.
+//! `Profile::decode` on arbitrary text, and on a real profile's bytes with arbitrary bytes and
+//! numbers written over them: a profile or an error, never a panic. What decodes scores finite
+//! numbers, takes another event, and encodes to text that decodes to itself.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use shopper_intent::core::codec::{from_base64, to_base64};
-use shopper_intent::core::{Event, EventKind, Item, Profile};
-use shopper_intent_fuzz::check_snapshot;
+use shopper_intent::core::state::VERSION;
+use shopper_intent::core::{pack, Event, EventKind, Item, Profile};
+use shopper_intent_fuzz::{busy_profile, check_snapshot, default_model, NUMBERS};
 
 fuzz_target!(|data: &[u8]| {
+    let model = default_model();
     let text = match data.split_first() {
-        // Mostly a body in the current format, so the field decoders are reached.
-        Some((&selector, body)) if selector % 4 != 0 => {
-            let version = from_base64(&Profile::new("").encode()).expect("base64")[0];
-            let mut bytes = vec![version];
-            bytes.extend_from_slice(body);
-            to_base64(&bytes)
+        Some((&selector, patches)) if selector % 8 != 0 => {
+            let mut bytes = busy_profile().as_bytes().to_vec();
+            // 3-byte patches: a 16-bit offset and a byte, or (high bit) a number at that offset.
+            for p in patches.chunks_exact(3) {
+                let at = usize::from(u16::from_le_bytes([p[0], p[1]])) * bytes.len() / 65_536;
+                if p[2] & 0x80 == 0 || at + 8 > bytes.len() {
+                    bytes[at] = p[2];
+                } else {
+                    let n = NUMBERS[usize::from(p[2] & 0x7f) % NUMBERS.len()];
+                    bytes[at..at + 8].copy_from_slice(&n.to_le_bytes());
+                }
+            }
+            pack::encode(VERSION, &bytes)
         }
         _ => String::from_utf8_lossy(data).into_owned(),
     };
@@ -29,11 +38,10 @@ fuzz_target!(|data: &[u8]| {
         "encode/decode is not a fixed point"
     );
 
-    let model = shopper_intent_fuzz::default_model();
-    let t = profile.last_event_ms();
+    let t = profile.last_event_ms().min(253_402_300_799_999);
     check_snapshot(&profile.snapshot(model, t), model);
     let mut profile = profile;
-    let mut view = Event::new(EventKind::ViewItem, t.saturating_add(60_000));
+    let mut view = Event::new(EventKind::ViewItem, t + 60_000);
     view.items.push(Item {
         id: "A".into(),
         name: None,

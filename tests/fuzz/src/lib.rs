@@ -3,7 +3,7 @@
 
 use arbitrary::{Result, Unstructured};
 use serde_json::{Map, Number, Value};
-use shopper_intent::core::{EventKind, Model, Snapshot};
+use shopper_intent::core::{Event, EventKind, Item, Model, Profile, Snapshot};
 
 /// The parameters events carry (GA4 and the model's own).
 pub const EVENT_KEYS: &[&str] = &[
@@ -23,7 +23,10 @@ pub const EVENT_KEYS: &[&str] = &[
 ];
 
 /// Numbers at the edges of what the product accepts.
-const NUMBERS: &[f64] = &[
+pub const NUMBERS: &[f64] = &[
+    f64::NAN,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
     0.0,
     -0.0,
     1.0,
@@ -141,6 +144,35 @@ pub fn time(u: &mut Unstructured) -> Result<u64> {
 pub fn default_model() -> &'static Model {
     static MODEL: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
     MODEL.get_or_init(Model::default)
+}
+
+/// A profile with something in every part: visits, views, a cart, a purchase, email events.
+pub fn busy_profile() -> &'static Profile {
+    static PROFILE: std::sync::OnceLock<Profile> = std::sync::OnceLock::new();
+    PROFILE.get_or_init(|| {
+        let model = default_model();
+        let mut p = Profile::new("3f1c9a2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b");
+        let mut t = 1_767_225_600_000;
+        for i in 0..400u32 {
+            t += if i % 40 == 0 { 3 * 86_400_000 } else { 20_000 };
+            let kind = EventKind::ALL[i as usize % EventKind::ALL.len()];
+            let mut e = Event::new(kind, t);
+            e.items.push(Item {
+                id: format!("SKU-{}", i % 37),
+                name: Some(format!("Product {}", i % 37)),
+                category: Some("Apparel".into()),
+                price: Some(f64::from(i % 300) + 0.99),
+                quantity: 1.0,
+            });
+            if i % 40 == 0 {
+                e.page_location = Some(format!(
+                    "https://shop.example/products/p{i}?utm_medium=email"
+                ));
+            }
+            let _ = p.track(model, &e);
+        }
+        p
+    })
 }
 
 /// What every snapshot must be: finite numbers, whatever came in.
