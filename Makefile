@@ -63,11 +63,11 @@ test-wasm:
 size-check: wasm-pkg ## fail if pkg/ (loader + glue + wasm) gzips to more than tests/size-budget bytes
 	@bash scripts/sizes.sh tests/size-budget
 
-e2e: wasm-pkg ## node --test tests/e2e/*.test.mjs
-	@if compgen -G 'tests/e2e/*.test.mjs' >/dev/null; then cd tests && node --test e2e/*.test.mjs; \
+e2e: wasm-pkg ## node --test tests/e2e/*.test.mjs, and the bench's arithmetic (tests/bench/*.test.mjs)
+	@if compgen -G 'tests/e2e/*.test.mjs' >/dev/null; then cd tests && node --test e2e/*.test.mjs bench/*.test.mjs; \
 	else echo "e2e: no tests/e2e/*.test.mjs yet, skipped"; fi
 
-bench: $(if $(wildcard tests/bench/run.mjs),wasm-pkg) ## cargo bench, then node tests/bench/run.mjs if present
+bench: $(if $(wildcard tests/bench/run.mjs),wasm-pkg) ## cargo bench, then node tests/bench/run.mjs (the side-by-side in Chromium; BENCH_RUNS=3 BENCH_EVENT_RUNS=1 for a quick one)
 	cargo bench
 	@if [ -f tests/bench/run.mjs ]; then set -x; node tests/bench/run.mjs; fi
 

@@ -21,9 +21,9 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** Launches Chromium (`CHROMIUM` overrides its path). */
-export function launchChromium() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+/** Launches Chromium (`CHROMIUM` overrides its path), with `extraArgs` after the common flags. */
+export function launchChromium(extraArgs = []) {
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 /** Fails with the fix when the store bundle has not been built. */

@@ -219,6 +219,8 @@ test('the Shopify pixel hands checkout events to the next storefront page', asyn
   assert.deepEqual(pixel.subscribed.sort(),
     ['checkout_completed', 'checkout_shipping_info_submitted', 'checkout_started', 'payment_info_submitted']);
   const { context, page } = await visitor();
+  // A Shopify storefront (the inbox is read only where a Shopify pixel can have written it).
+  await page.addInitScript(() => { window.Shopify = { shop: 'test.myshopify.com' }; });
   await open(page, '/products/coat/');
   await acceptCookies(page);
   await page.click('#add');

@@ -258,7 +258,7 @@ test('a clock that ran ahead does not freeze visits and decay', async () => {
 test("the pixel's inbox is read only with consent, and goes with a withdrawal", async () => {
   const v = await visitor();
   const inbox = JSON.stringify([{ name: 'begin_checkout', time: Date.now() - 60000, params: {} }]);
-  const GTAG = "window.dataLayer = []; window.gtag = function () { dataLayer.push(arguments); };";
+  const GTAG = "window.Shopify = {shop: 'test.myshopify.com'}; window.dataLayer = []; window.gtag = function () { dataLayer.push(arguments); };";
   const page = await v.tab('/t/p.html', { head: GTAG + `localStorage.setItem('${KEY}:inbox', ${JSON.stringify(inbox)});` });
   assert.deepEqual(rules(await state(page)), ['site_visit'], 'not read without consent');
   assert.equal(await page.evaluate((k) => localStorage.getItem(k + ':inbox'), KEY), inbox);

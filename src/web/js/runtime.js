@@ -18,8 +18,8 @@ import { Triggers } from './triggers.js';
 import { readFacts } from './facts.js';
 
 export const PREFIX = 'shopper-intent:';
-/** Operations kept for re-applying (a page would need 100,000 events to reach it). */
-const MAX_PENDING = 100000;
+/** Operations of this page kept for re-applying (far beyond what a page sends: at most about 4 MB). */
+const MAX_PENDING = 20000;
 /** A Shopify event this close (ms) to a data-layer event of the same kind is one action seen twice. */
 const SAME_ACTION_MS = 2000;
 const TRIGGER = { event: 0, dwell: 1, idle: 2, exit: 3 };
@@ -156,6 +156,8 @@ export class Scorer {
   }
 
   applyInbox() {
+    // Only a Shopify pixel writes it, and only on a Shopify store: elsewhere, no read at all.
+    if (!this.rt.shopify || !window.Shopify) return;
     const now = this.now();
     this.store.takeInbox().forEach((entry) => {
       if (entry && typeof entry.name === 'string' && typeof entry.time === 'number') {
@@ -272,7 +274,10 @@ export class Scorer {
     this.seq++;
     o.seq = this.seq;
     // Trimmed in batches: one shift per event would copy the whole log each time.
-    if (this.pending.length >= MAX_PENDING + 1000) this.pending.splice(0, 1000);
+    if (this.pending.length >= MAX_PENDING + 1000) {
+      this.pending.splice(0, 1000);
+      this.warn('pending', 'more than ' + MAX_PENDING + ' events on one page: the oldest are no longer re-applied when consent arrives or another tab writes');
+    }
     this.pending.push(o);
   }
 

@@ -12,14 +12,23 @@ export class Store {
   constructor(key, warn) {
     this.key = key;
     this.warn = warn;
-    this.area = null;
-    try {
-      // `window.localStorage` throws when storage is disabled (e.g. cookies blocked).
-      this.area = window.localStorage || null;
-    } catch (e) {
-      this.area = null;
+    this.opened = false;
+  }
+
+  /** localStorage, opened on first use: the first access is a blocking call to the browser (the
+   * largest part of our start, measured), and a page without consent never needs it. */
+  get area() {
+    if (!this.opened) {
+      this.opened = true;
+      try {
+        // `window.localStorage` throws when storage is disabled (e.g. cookies blocked).
+        this.opened = window.localStorage || null;
+      } catch (e) {
+        this.opened = null;
+      }
+      if (!this.opened) this.warn('storage', 'localStorage is unavailable; this visitor is remembered for this page only');
     }
-    if (!this.area) warn('storage', 'localStorage is unavailable; this visitor is remembered for this page only');
+    return this.opened;
   }
 
   writable() {
