@@ -7,8 +7,8 @@
 use arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
-use shopper_intent::core::{Config, Event, Model, Profile};
-use shopper_intent_fuzz::{check_snapshot, event_name, json, time, EVENT_KEYS};
+use shopper_intent::core::{Config, Model};
+use shopper_intent_fuzz::{json, play};
 use std::sync::OnceLock;
 
 /// The default config, and every key it has (the edits use them).
@@ -120,20 +120,5 @@ fuzz_target!(|data: &[u8]| {
     // The compiled form the browser loads reads back as the same model.
     assert_eq!(Model::from_bytes(&model.to_bytes()).as_ref(), Some(&model));
 
-    let mut profile = Profile::new("fuzz");
-    let mut t = 0;
-    for _ in 0..u.int_in_range(0..=16).unwrap_or(0) {
-        let (Ok(name), Ok(at), Ok(params)) = (
-            event_name(&mut u),
-            time(&mut u),
-            json(&mut u, EVENT_KEYS, 3),
-        ) else {
-            break;
-        };
-        t = t.max(at);
-        if let Ok(Some(event)) = Event::decode(&name, at, &&params) {
-            let _ = profile.track(&model, &event);
-        }
-    }
-    check_snapshot(&profile.snapshot(&model, t), &model);
+    play(&mut u, &model);
 });

@@ -6,23 +6,14 @@
 use libfuzzer_sys::fuzz_target;
 use shopper_intent::core::state::VERSION;
 use shopper_intent::core::{pack, Event, EventKind, Item, Profile};
-use shopper_intent_fuzz::{busy_profile, check_snapshot, default_model, NUMBERS};
+use shopper_intent_fuzz::{busy_profile, check_snapshot, default_model, patch};
 
 fuzz_target!(|data: &[u8]| {
     let model = default_model();
     let text = match data.split_first() {
         Some((&selector, patches)) if selector % 8 != 0 => {
             let mut bytes = busy_profile().as_bytes().to_vec();
-            // 3-byte patches: a 16-bit offset and a byte, or (high bit) a number at that offset.
-            for p in patches.chunks_exact(3) {
-                let at = usize::from(u16::from_le_bytes([p[0], p[1]])) * bytes.len() / 65_536;
-                if p[2] & 0x80 == 0 || at + 8 > bytes.len() {
-                    bytes[at] = p[2];
-                } else {
-                    let n = NUMBERS[usize::from(p[2] & 0x7f) % NUMBERS.len()];
-                    bytes[at..at + 8].copy_from_slice(&n.to_le_bytes());
-                }
-            }
+            patch(&mut bytes, patches);
             pack::encode(VERSION, &bytes)
         }
         _ => String::from_utf8_lossy(data).into_owned(),

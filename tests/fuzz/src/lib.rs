@@ -175,6 +175,38 @@ pub fn busy_profile() -> &'static Profile {
     })
 }
 
+/// `bytes` with 3-byte patches from the fuzzer written over them: a 16-bit position and a byte,
+/// or (the byte's high bit set) one of [`NUMBERS`] as 8 bytes at that position.
+pub fn patch(bytes: &mut [u8], patches: &[u8]) {
+    for p in patches.chunks_exact(3) {
+        let at = usize::from(u16::from_le_bytes([p[0], p[1]])) * bytes.len() / 65_536;
+        if p[2] & 0x80 == 0 || at + 8 > bytes.len() {
+            bytes[at] = p[2];
+        } else {
+            let n = NUMBERS[usize::from(p[2] & 0x7f) % NUMBERS.len()];
+            bytes[at..at + 8].copy_from_slice(&n.to_le_bytes());
+        }
+    }
+}
+
+/// Up to 16 events from the fuzzer into a new profile on `model`; then its snapshot must hold.
+pub fn play(u: &mut Unstructured, model: &Model) {
+    let mut profile = Profile::new("fuzz");
+    let mut t = 0;
+    for _ in 0..u.int_in_range(0..=16).unwrap_or(0) {
+        let (Ok(name), Ok(at), Ok(params)) = (event_name(u), time(u), json(u, EVENT_KEYS, 3))
+        else {
+            break;
+        };
+        if let Ok(Some(event)) = Event::decode(&name, at, &&params) {
+            if profile.track(model, &event).is_ok() {
+                t = t.max(at);
+            }
+        }
+    }
+    check_snapshot(&profile.snapshot(model, t), model);
+}
+
 /// What every snapshot must be: finite numbers, whatever came in.
 pub fn check_snapshot(s: &Snapshot, model: &Model) {
     assert!(s.score.is_finite(), "score {s:?}");
