@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 .NOTPARALLEL:
-.PHONY: help install-deps build wasm-pkg demo test lint fmt-check clippy test-native test-wasm size-check e2e bench fuzz clean
+.PHONY: help install-deps build wasm-pkg demo test lint fmt-check clippy test-native test-datafusion test-wasm size-check e2e bench bench-warehouse fuzz clean
 
 # cargo and wasm-bindgen live in ~/.cargo/bin, which CI's PATH may lack.
 export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
@@ -43,7 +43,7 @@ demo: build ## build, then serve the demo store (www/) at http://127.0.0.1:8080 
 	@echo
 	PORT=$(PORT) node www/serve.mjs
 
-test: install-deps lint test-native test-wasm size-check e2e ## everything CI runs, in this order, stopping at the first failure
+test: install-deps lint test-native test-datafusion test-wasm size-check e2e ## everything CI runs, in this order, stopping at the first failure
 
 lint: fmt-check clippy ## rustfmt check + clippy (native and wasm32), warnings are errors
 
@@ -57,6 +57,11 @@ clippy:
 test-native:
 	cargo test
 
+# DataFusion and Ballista are heavy: their own target directory, so neither build invalidates
+# the other's dependencies (feature unification differs).
+test-datafusion: ## intent() in DataFusion SQL and on Ballista against the CLI (target/datafusion)
+	CARGO_TARGET_DIR=$${CARGO_TARGET_DIR:-target}/datafusion cargo test --features datafusion --test datafusion
+
 test-wasm:
 	cargo test --target wasm32-unknown-unknown
 
@@ -67,9 +72,13 @@ e2e: wasm-pkg ## node --test tests/e2e/*.test.mjs, and the bench's arithmetic (t
 	@if compgen -G 'tests/e2e/*.test.mjs' >/dev/null; then cd tests && node --test e2e/*.test.mjs bench/*.test.mjs; \
 	else echo "e2e: no tests/e2e/*.test.mjs yet, skipped"; fi
 
-bench: $(if $(wildcard tests/bench/run.mjs),wasm-pkg) ## cargo bench, then node tests/bench/run.mjs (the side-by-side in Chromium; BENCH_RUNS=3 BENCH_EVENT_RUNS=1 for a quick one)
+bench: $(if $(wildcard tests/bench/run.mjs),wasm-pkg) ## cargo bench, the warehouse replay table, then node tests/bench/run.mjs (the side-by-side in Chromium; BENCH_RUNS=3 BENCH_EVENT_RUNS=1 for a quick one)
 	cargo bench
+	bash scripts/bench-warehouse.sh
 	@if [ -f tests/bench/run.mjs ]; then set -x; node tests/bench/run.mjs; fi
+
+bench-warehouse: ## the replay table alone: 10,000,000 events over 200,000 visitors, JSONL and GA4 Parquet
+	bash scripts/bench-warehouse.sh
 
 fuzz: ## cargo-fuzz targets (nightly), each FUZZ_SECONDS (default 30) s; prints executions per target; not in `make test`
 	@bash scripts/install-deps.sh fuzz

@@ -279,7 +279,8 @@ fn rows_and_refused_lines_come_in_line_order() {
     );
     let raw: Box<dyn std::io::Read> = Box::new(std::io::Cursor::new(csv.into_bytes()));
     let input = input::decompress(raw).expect("in memory");
-    let mut reader = Reader::new(input, Some(Format::Rees46), Detail::Full).expect("a reader");
+    let mut reader =
+        Reader::from_input(input, Some(Format::Rees46), Detail::Full).expect("a reader");
     let mut seen = Vec::new();
     while let Some(row) = reader.next() {
         seen.push(match row {
@@ -288,4 +289,25 @@ fn rows_and_refused_lines_come_in_line_order() {
         });
     }
     assert_eq!(seen, [(2, true), (3, false), (5, true)]);
+}
+
+/// A pipe (`<(zcat log.gz)`) reads like a file, from its first byte.
+#[test]
+fn a_pipe_reads_whole() {
+    let (_d, file) = temp(
+        "events.jsonl",
+        format!("{VIEW_A}\n{VIEW_A_LATER}\n").as_bytes(),
+    );
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg(format!("\"$0\" score <(cat '{}')", arg(&file)))
+        .arg(BIN)
+        .output()
+        .expect("bash runs");
+    assert_eq!(exited(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("read 2 lines: 2 events scored for 1 visitors"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -489,10 +489,10 @@ pub struct Log {
     /// A model config (JSON); the default model without it.
     #[arg(long)]
     pub config: Option<std::path::PathBuf>,
-    /// The log's layout; guessed from its first line when omitted.
+    /// The log's layout; guessed from its first record when omitted.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// The event log (gzip is detected).
+    /// The event log: a file (gzip is detected), a folder of daily files, or a glob.
     pub file: std::path::PathBuf,
 }
 

@@ -115,6 +115,62 @@ pub fn decompress(raw: Box<dyn Read>) -> Result<Box<dyn BufRead>, String> {
     }
 }
 
+/// The files of an input: `-` (stdin) or a file as given; a folder's files in name order
+/// (hidden files and names starting with `_`, such as Spark's `_SUCCESS`, left out); or the
+/// files a glob matches, in name order. An input that names nothing is an error.
+pub fn paths(input: &Path) -> Result<Vec<std::path::PathBuf>, String> {
+    // Anything that is not a folder reads as a file: devices and pipes too (`<(zcat log.gz)`).
+    if input == Path::new("-") || (input.exists() && !input.is_dir()) {
+        return Ok(vec![input.to_path_buf()]);
+    }
+    let mut files: Vec<std::path::PathBuf> = if input.is_dir() {
+        std::fs::read_dir(input)
+            .map_err(|e| format!("cannot list {}: {e}", input.display()))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default();
+                p.is_file() && !name.starts_with('.') && !name.starts_with('_')
+            })
+            .collect()
+    } else {
+        let text = input.to_string_lossy();
+        if !text.contains(['*', '?', '[']) {
+            return Err(format!(
+                "cannot open {}: no such file or folder",
+                input.display()
+            ));
+        }
+        glob::glob(&text)
+            .map_err(|e| format!("bad glob {text:?}: {e}"))?
+            .filter_map(Result::ok)
+            .filter(|p| p.is_file())
+            .collect()
+    };
+    if files.is_empty() {
+        return Err(format!("{} names no file", input.display()));
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Whether `path` is a Parquet file (its magic bytes `PAR1`); stdin, pipes and devices never are.
+pub fn is_parquet(path: &Path) -> Result<bool, String> {
+    // Parquet is read by seeking, so only a regular file can be; a pipe must not lose 4 bytes.
+    if path == Path::new("-") || !path.is_file() {
+        return Ok(false);
+    }
+    let mut magic = [0u8; 4];
+    let mut file =
+        std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let n = file
+        .read(&mut magic)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(n == 4 && &magic == b"PAR1")
+}
+
 /// A line that could not be read: its number and why. `ends` when nothing after it is read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineError {
@@ -237,6 +293,15 @@ impl<R: BufRead> Lines<R> {
         Some(Ok(()))
     }
 
+    /// The next line as bytes, without its line ending, with its 1-based number.
+    pub fn next_bytes(&mut self) -> Option<Result<(u64, &[u8]), LineError>> {
+        if let Err(e) = self.advance()? {
+            return Some(Err(e));
+        }
+        let end = self.buf.len() - eol_len(&self.buf);
+        Some(Ok((self.line, &self.buf[..end])))
+    }
+
     /// The next non-blank line as text, without its line ending, with its 1-based number.
     pub fn next_text(&mut self) -> Option<Result<(u64, &str), LineError>> {
         let end = loop {
@@ -326,14 +391,12 @@ impl Feed {
     }
 }
 
-/// The oldest line the feed refused and nobody has reported yet, unless it comes after line
-/// `before` (the start of a record read across it, reported first so that lines never go back).
-pub fn take_problem(problems: &Problems, before: Option<u64>) -> Option<LineError> {
-    let mut queue = problems.lock().unwrap_or_else(|p| p.into_inner());
-    match (queue.front(), before) {
-        (Some(e), Some(line)) if e.line > line => None,
-        _ => queue.pop_front(),
-    }
+/// The oldest line the feed refused and nobody has reported yet.
+pub fn take_problem(problems: &Problems) -> Option<LineError> {
+    problems
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .pop_front()
 }
 
 impl Read for Feed {

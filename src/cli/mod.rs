@@ -15,6 +15,9 @@ pub mod read;
 mod report_html;
 pub mod score;
 pub mod spend;
+#[cfg(feature = "datafusion")]
+pub mod sql;
+pub mod synth;
 mod table;
 pub mod tiers;
 mod uci;
@@ -30,6 +33,10 @@ struct Cli {
     command: Command,
     #[command(flatten)]
     limits: input::Limits,
+    /// Threads that parse the input (and replay, in `synth --replay`); results do not depend on
+    /// the number. 0, the default, is one per core.
+    #[arg(long, global = true, default_value_t = 0)]
+    threads: usize,
 }
 
 #[derive(Subcommand, Debug)]
@@ -52,12 +59,21 @@ enum Command {
     Accelerators(accelerators::Args),
     /// Conversion and revenue by intent tier and by stage, week by week.
     Tiers(tiers::Args),
+    /// Write a synthetic log (JSON Lines and GA4 Parquet) for benchmarks; GA4 NDJSON → Parquet.
+    Synth(synth::Args),
 }
 
 /// Runs the command line; the exit code is non-zero only on a usage error, `--strict`, or no input.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     input::set_limits(cli.limits);
+    if let Err(e) = rayon::ThreadPoolBuilder::new()
+        .num_threads(cli.threads)
+        .build_global()
+    {
+        eprintln!("shopper-intent: cannot start {} threads: {e}", cli.threads);
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         Command::Score(args) => score::run(args),
         Command::Config => print_default_config(),
@@ -68,6 +84,7 @@ pub fn main() -> ExitCode {
         Command::Channels(args) => channels::run(args),
         Command::Accelerators(args) => accelerators::run(args),
         Command::Tiers(args) => tiers::run(args),
+        Command::Synth(args) => synth::run(args),
     };
     match result {
         Ok(code) => code,

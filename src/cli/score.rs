@@ -1,6 +1,7 @@
 //! `shopper-intent score`: each visitor's state at its last event, or at `--at`.
 
 use super::input;
+use super::read::{Detail, Format, Reader};
 use crate::core::{Event, Model, Profile};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -20,7 +21,10 @@ pub struct Args {
     /// Exit non-zero when any line is bad.
     #[arg(long)]
     strict: bool,
-    /// JSON Lines of `{"visitor", "time", "event", ...GA4 params}`; `-` or nothing for stdin.
+    /// The log's layout; guessed from its first record when omitted.
+    #[arg(long, value_enum)]
+    format: Option<super::read::Format>,
+    /// The event log: a file (gzip is detected), a folder, a glob, or `-` / nothing for stdin.
     file: Option<PathBuf>,
 }
 
@@ -90,25 +94,43 @@ pub fn parse_line(text: &str) -> Result<Parsed, String> {
 pub fn run(args: Args) -> Result<ExitCode, String> {
     let model = super::load_model(args.config.as_deref())?;
     let at = args.at.as_deref().map(input::parse_time_text).transpose()?;
-    let mut lines = input::Lines::open(args.file.as_deref())?;
+    // Canonical JSON Lines unless the first record says otherwise (a bad first line included).
+    let mut reader = Reader::open_or(
+        args.file.as_deref(),
+        args.format,
+        Some(Format::Jsonl),
+        Detail::Full,
+    )?;
 
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut visitors: Vec<(String, Profile)> = Vec::new();
     let mut tally = Tally::default();
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
-    let counted = input::each_line(&mut lines, &mut err, |line_no, text, err| {
-        let parsed = parse_line(text)?;
-        if at.is_some_and(|at| parsed.time_ms > at) {
+    while let Some(row) = reader.next() {
+        tally.lines += 1;
+        let r = match row {
+            Ok(r) => r,
+            Err(why) => {
+                tally.bad += 1;
+                let _ = writeln!(err, "{why}; skipped");
+                continue;
+            }
+        };
+        if at.is_some_and(|at| r.time_ms > at) {
             tally.after_at += 1;
-            return Ok(());
+            continue;
         }
-        let slot = *index.entry(parsed.visitor.clone()).or_insert_with(|| {
-            visitors.push((parsed.visitor.clone(), Profile::new(&parsed.visitor)));
-            visitors.len() - 1
-        });
+        let slot = match index.get(r.visitor) {
+            Some(&slot) => slot,
+            None => {
+                index.insert(r.visitor.to_string(), visitors.len());
+                visitors.push((r.visitor.to_string(), Profile::new(r.visitor)));
+                visitors.len() - 1
+            }
+        };
         let profile = &mut visitors[slot].1;
-        match parsed.event {
+        match r.event {
             None => {
                 profile.count_unknown();
                 tally.unknown += 1;
@@ -117,13 +139,13 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
                 Ok(_) => tally.scored += 1,
                 Err(e) => {
                     tally.late += 1;
-                    let _ = writeln!(err, "line {line_no}: {e}; skipped");
+                    let line = r.line;
+                    let file = reader.file().map(|f| format!("{f}: ")).unwrap_or_default();
+                    let _ = writeln!(err, "{file}line {line}: {e}; skipped");
                 }
             },
         }
-        Ok(())
-    });
-    (tally.lines, tally.bad) = (counted.lines, counted.bad);
+    }
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -42,7 +42,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(input) = input::decompress(raw) else {
         return;
     };
-    let Ok(mut reader) = Reader::new(input, format, detail) else {
+    let Ok(mut reader) = Reader::from_input(input, format, detail) else {
         return;
     };
     let mut last_line = 0;
