@@ -8,10 +8,13 @@ use shopper_intent::cli::input::{self, Limits, MAX_TIME_MS};
 use shopper_intent::cli::read::{Detail, Format, Reader};
 use std::io::Write;
 
-const FORMATS: [Option<Format>; 6] = [
+const FORMATS: [Option<Format>; 9] = [
     None,
     Some(Format::Jsonl),
     Some(Format::Datalayer),
+    Some(Format::Ga4),
+    Some(Format::Shopify),
+    Some(Format::Segment),
     Some(Format::Rees46),
     Some(Format::Taobao),
     Some(Format::Uci),
@@ -25,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&selector, body)) = data.split_first() else {
         return;
     };
-    let format = FORMATS[usize::from(selector % 6)];
+    let format = FORMATS[usize::from(selector & 0x3f) % FORMATS.len()];
     let detail = if selector & 0x40 == 0 {
         Detail::Full
     } else {
