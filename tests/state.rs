@@ -183,3 +183,53 @@ fn no_single_corrupt_byte_of_a_stored_profile_panics_the_engine() {
     }
     assert!(refused > 0, "some corrupt bytes are refused");
 }
+
+/// Bytes of the right length that tracking could have written are a profile, used without a
+/// panic (a panic is a trap in the wasm, which would lose the call), and read back as they are;
+/// lengths past their lists (0x7f, 0xff for lists of 8 to 48) are refused as corrupt.
+#[test]
+fn any_profile_bytes_are_refused_or_used_without_a_panic() {
+    use shopper_intent::core::actions::{self, Context, Trigger};
+    let model = Model::default();
+    let size = Profile::default().as_bytes().len();
+    for fill in [0x01_u8, 0x7f, 0xff] {
+        // Every byte `fill`, but finite times and points: what a damaged or foreign entry holds.
+        let mut bytes = vec![fill; size];
+        bytes[..64].fill(0);
+        let Some(mut p) = Profile::from_bytes(&bytes) else {
+            assert_ne!(fill, 0x01, "lengths of 1 and tiny amounts are a profile");
+            continue;
+        };
+        assert_eq!(fill, 0x01, "lengths past their lists are refused");
+        let back = Profile::decode(&p.encode()).expect("reads back");
+        assert!(back.as_bytes() == p.as_bytes(), "fill {fill:#x}");
+        let mut t = 1_767_571_200_000_u64;
+        for kind in EventKind::ALL {
+            t += 60_000;
+            let mut e = Event::new(*kind, t);
+            e.items.push(item(format!("SKU-{fill}"), 250.0));
+            e.page_location = Some("https://shop.example/cart?utm_medium=cpc".into());
+            // Refusals (an event earlier than the stored last one) are fine; panics are not.
+            let _ = p.track(&model, &e);
+        }
+        let s = p.snapshot(&model, t);
+        assert!(s.visits > 0, "fill {fill:#x}: the events were applied");
+        for trigger in [Trigger::Event, Trigger::Dwell, Trigger::ExitIntent] {
+            let ctx = Context {
+                now_ms: t + 60_000,
+                trigger,
+            };
+            if let Some(d) = actions::decide(&p, &model, &ctx) {
+                actions::record(&mut p, &model, &d, ctx.now_ms);
+            }
+            let _ = actions::next_deadline(&p, &model, ctx.now_ms);
+        }
+        let _ = (
+            actions::arms(&p, &model, t),
+            p.signals().count(),
+            p.items().count(),
+        );
+        p.forget_future(t - 86_400_000);
+        assert!(Profile::decode(&p.encode()).is_ok(), "fill {fill:#x}");
+    }
+}

@@ -210,7 +210,7 @@ fn parse_line(text: &str) -> Result<Option<(String, u64, Push)>, String> {
             .or_else(|| params.get("transaction_id"));
         Push::Purchase(Sale {
             time_ms,
-            value: event.order_value(),
+            value: event.value_or_items(),
             transaction: transaction(id, "transaction_id")?,
         })
     } else {
