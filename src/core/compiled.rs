@@ -110,7 +110,10 @@ impl Reader<'_> {
         for x in b.iter_mut() {
             *x = self.byte();
         }
-        f64::from_le_bytes(b)
+        let v = f64::from_le_bytes(b);
+        // A model holds finite numbers only (the config refuses others): NaN would score NaN.
+        self.bad |= !v.is_finite();
+        v
     }
     fn flag(&mut self) -> bool {
         self.byte() != 0
@@ -294,7 +297,14 @@ impl Model {
         }; 17];
         for rule in rules.iter_mut() {
             *rule = Rule {
-                points: r.num(),
+                // Within the config's ±1e6, so that no number of signals overflows the score.
+                points: match r.num() {
+                    p if p.abs() <= 1e6 => p,
+                    _ => {
+                        r.bad = true;
+                        0.0
+                    }
+                },
                 per: Per::ALL
                     .get(r.byte() as usize)
                     .copied()

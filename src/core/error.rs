@@ -54,6 +54,11 @@ pub(crate) enum Problem {
         field: &'static str,
         item: Option<usize>,
     },
+    /// Above `event::MAX_NUMBER`.
+    TooLarge {
+        field: &'static str,
+        item: Option<usize>,
+    },
     TooLong {
         field: &'static str,
         item: Option<usize>,
@@ -145,6 +150,10 @@ impl Error {
                     Problem::Negative { field: name, item } => {
                         field(&mut m, name, *item);
                         m.push_str(" is negative");
+                    }
+                    Problem::TooLarge { field: name, item } => {
+                        field(&mut m, name, *item);
+                        m.push_str(" is above 1e15, the largest number accepted");
                     }
                     Problem::TooLong {
                         field: name,

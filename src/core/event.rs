@@ -11,6 +11,8 @@ pub const MAX_ITEMS: usize = 200;
 pub const MAX_TEXT: usize = 500;
 /// Longest `page_location` or `page_referrer`, in characters.
 pub const MAX_URL: usize = 8192;
+/// Largest price, quantity or value accepted: sums of any number of them stay finite.
+pub const MAX_NUMBER: f64 = 1e15;
 
 macro_rules! event_kinds {
     ($($variant:ident = $name:literal),* $(,)?) => {
@@ -436,6 +438,9 @@ fn number<P: Params>(
     }
     if n < 0.0 {
         return Err(Error::event(ev, Problem::Negative { field, item }));
+    }
+    if n > MAX_NUMBER {
+        return Err(Error::event(ev, Problem::TooLarge { field, item }));
     }
     Ok(Some(n))
 }

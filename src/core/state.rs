@@ -687,9 +687,51 @@ impl Profile {
         bytemuck::bytes_of(self)
     }
 
-    /// A profile from bytes of [`Profile::as_bytes`]; `None` when the length is wrong.
+    /// A profile from bytes of [`Profile::as_bytes`]; `None` when the length is wrong, or when
+    /// a count or an amount is one tracking never writes (corrupt bytes).
     pub fn from_bytes(bytes: &[u8]) -> Option<Profile> {
-        bytemuck::try_pod_read_unaligned(bytes).ok()
+        bytemuck::try_pod_read_unaligned(bytes)
+            .ok()
+            .filter(|p: &Profile| p.counts_hold() && p.amounts_hold())
+    }
+
+    /// Every count within its array and the signal ring's head inside it, as tracking keeps
+    /// them; stored bytes that break this are corrupt (the engine slices by these counts).
+    fn counts_hold(&self) -> bool {
+        let fits = |n: u8, cap: usize| usize::from(n) <= cap;
+        fits(self.n_items, MAX_ITEMS)
+            && fits(self.n_names, MAX_NAMES)
+            && fits(self.n_cart, MAX_CART)
+            && fits(self.n_rapid, MAX_RAPID)
+            && fits(self.n_bounces, MAX_BOUNCES)
+            && fits(self.n_window, MAX_WINDOW_FIRES)
+            && fits(self.n_purchases, MAX_PURCHASES)
+            && fits(self.n_signals, MAX_SIGNALS)
+            && usize::from(self.signal_head) < MAX_SIGNALS
+            && fits(self.visit.n_item_counts, MAX_ITEM_FIRES)
+            && self.items.iter().all(|m| fits(m.n_views, MAX_VIEWS))
+    }
+
+    /// Amounts as tracking keeps them, in every slot: points far from overflowing, revenue,
+    /// prices and quantities finite and not negative (an item's NaN price is "none"), the cart's
+    /// value finite. Stored bytes that break this are corrupt: they would score NaN or infinity.
+    fn amounts_hold(&self) -> bool {
+        let amount = |x: f64| (0.0..=f64::MAX).contains(&x);
+        let mut cart = 0.0;
+        for l in &self.cart {
+            if !(amount(l.price) && amount(l.quantity)) {
+                return false;
+            }
+            cart += l.price * l.quantity;
+        }
+        self.points.abs() <= super::event::MAX_NUMBER
+            && amount(self.revenue)
+            && amount(cart)
+            && self
+                .items
+                .iter()
+                .all(|m| m.price.is_nan() || amount(m.price))
+            && self.signals.iter().all(|s| s.points.is_finite())
     }
 
     /// Serializes to a compact, versioned string for storage (see [`super::pack`]).
