@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 .NOTPARALLEL:
-.PHONY: help install-deps build wasm-pkg demo test lint fmt-check clippy test-native test-datafusion test-wasm size-check e2e bench bench-warehouse clean
+.PHONY: help install-deps build wasm-pkg demo test lint fmt-check clippy test-native test-datafusion test-wasm size-check e2e bench bench-warehouse fuzz clean
 
 # cargo and wasm-bindgen live in ~/.cargo/bin, which CI's PATH may lack.
 export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
@@ -65,7 +65,7 @@ test-datafusion: ## intent() in DataFusion SQL and on Ballista against the CLI (
 test-wasm:
 	cargo test --target wasm32-unknown-unknown
 
-size-check: wasm-pkg ## fail if pkg/ (loader + glue + wasm) gzips to more than tests/size-budget bytes
+size-check: wasm-pkg ## fail if what the tag loads at start gzips to more than the ceiling in tests/size-budget; reports the goal and aim
 	@bash scripts/sizes.sh tests/size-budget
 
 e2e: wasm-pkg ## node --test tests/e2e/*.test.mjs, and the bench's arithmetic (tests/bench/*.test.mjs)
@@ -79,6 +79,10 @@ bench: $(if $(wildcard tests/bench/run.mjs),wasm-pkg) ## cargo bench, the wareho
 
 bench-warehouse: ## the replay table alone: 10,000,000 events over 200,000 visitors, JSONL and GA4 Parquet
 	bash scripts/bench-warehouse.sh
+
+fuzz: ## cargo-fuzz targets (nightly), each FUZZ_SECONDS (default 30) s; prints executions per target; not in `make test`
+	@bash scripts/install-deps.sh fuzz
+	@bash scripts/fuzz.sh
 
 clean: ## remove target/ and the pkg/ outputs (keeps tests/node_modules)
 	cargo clean

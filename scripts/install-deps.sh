@@ -10,6 +10,7 @@
 #   browser  Debian chromium + chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)
 #   bindgen  wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock
 #   npm      tests/node_modules (binaryen for wasm-opt, playwright-core) from tests/package-lock.json
+#   fuzz     the nightly toolchain and cargo-fuzz, for `make fuzz` only (not in the default set)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -87,6 +88,21 @@ install_npm() {
     touch "$stamp"
 }
 
+install_fuzz() {
+    if rustup toolchain list | grep -q '^nightly'; then
+        say "ok    rust nightly toolchain"
+    else
+        say "add   rust nightly toolchain (minimal profile)"
+        rustup toolchain install nightly --profile minimal
+    fi
+    if command -v cargo-fuzz >/dev/null; then
+        say "ok    $(cargo-fuzz --version)"
+    else
+        say "build cargo-fuzz (takes ~1 min)"
+        cargo install cargo-fuzz
+    fi
+}
+
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(rust browser bindgen npm)
 for part in "${parts[@]}"; do
@@ -95,6 +111,7 @@ for part in "${parts[@]}"; do
         browser) install_browser ;;
         bindgen) install_bindgen ;;
         npm) install_npm ;;
-        *) say "unknown part '$part' (rust, browser, bindgen, npm)" >&2; exit 2 ;;
+        fuzz) install_fuzz ;;
+        *) say "unknown part '$part' (rust, browser, bindgen, npm, fuzz)" >&2; exit 2 ;;
     esac
 done

@@ -182,3 +182,197 @@ fn no_exposures_is_an_error_exit() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no experiment_viewed event found"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn counts(report: &Value, keys: &[&str]) -> Vec<u64> {
+    keys.iter()
+        .map(|k| report["lines"][k].as_u64().unwrap_or(u64::MAX))
+        .collect()
+}
+
+fn arm(e: &Value, i: usize) -> (u64, u64, f64) {
+    let v = &e["variations"][i];
+    (
+        v["visitors"].as_u64().unwrap_or(u64::MAX),
+        v["conversions"].as_u64().unwrap_or(u64::MAX),
+        v["revenue"].as_f64().unwrap_or(f64::NAN),
+    )
+}
+
+#[test]
+fn the_store_s_own_purchases_count_once_after_the_first_exposure() {
+    let report = json(&["tests/fixtures/ab_store_purchases.jsonl"]);
+    let e = &report["experiments"][0];
+    assert_eq!(e["experiment"], "checkout-test");
+    // Control: c1's GA4 purchase (100); c2 bought the day before their exposure.
+    assert_eq!(arm(e, 0), (10, 1, 100.0));
+    // Treatment: t1 80 (GA4 + our conversion of it: once) + 20 (a second order), t2 60 (the
+    // reloaded thank-you page: once), t3 30 (a GTM push, from its items), t4 40 (Shopify),
+    // t5 25 (only our conversion), t6 70 (GA4 and Shopify with one order id), t7 10 (both
+    // without ids, 30 s apart), t8 5 (a gtag call): 8 of 10 visitors, 340.
+    assert_eq!(arm(e, 1), (10, 8, 340.0));
+    // Variation 99 of t10 is refused; the experiment keeps its 2 variations.
+    assert_eq!(e["variations"].as_array().map(Vec::len), Some(2));
+    let keys = [
+        "read",
+        "exposures",
+        "conversions",
+        "purchases",
+        "other_events",
+        "bad",
+        "duplicate_purchases",
+        "stray_variations",
+        "unattributed_conversions",
+    ];
+    assert_eq!(counts(&report, &keys), [41, 21, 2, 14, 1, 3, 4, 1, 0]);
+    let err = String::from_utf8_lossy(&run(&["tests/fixtures/ab_store_purchases.jsonl"]).stderr)
+        .into_owned();
+    for want in [
+        "line 37: purchase: value is above 1e15, the largest number accepted; skipped",
+        "line 38: `checkout` (or `data.checkout`), the Shopify checkout, is missing; skipped",
+        "line 39: `value` must be a number from 0 to 1e15; skipped",
+        "line 40: experiment checkout-test has no variation 99 (it has 2, named from 0 up without a gap; give the experiment in --config for more); skipped",
+    ] {
+        assert!(err.contains(want), "{want}\n{err}");
+    }
+}
+
+/// A store's log as the issue found it: 2,000 exposed visitors, 120 GA4 purchases.
+#[test]
+fn two_thousand_exposures_and_120_ga4_purchases_give_120_conversions() {
+    let mut log = String::new();
+    let t0 = 1_767_225_600_000u64;
+    for i in 0..2000u64 {
+        let arm = u64::from(i >= 400); // 400 control, 1,600 treatment: the 20/80 holdout
+        log += &format!(
+            "{{\"event\":\"experiment_viewed\",\"experiment_id\":\"shopper-intent-nudges\",\"variation_id\":\"{arm}\",\"visitor\":\"v{i}\",\"time\":{}}}\n",
+            t0 + i * 1000
+        );
+    }
+    // Every 20th control visitor and every 16th treatment visitor buys, a day later; 10 more
+    // purchases come before their buyer's exposure and do not count.
+    let buyers: Vec<u64> = (0..400)
+        .step_by(20)
+        .chain((400..2000).step_by(16))
+        .collect();
+    assert_eq!(buyers.len(), 120);
+    for (n, i) in buyers.iter().enumerate() {
+        log += &format!(
+            "{{\"event\":\"purchase\",\"visitor\":\"v{i}\",\"time\":{},\"ecommerce\":{{\"transaction_id\":\"T{n}\",\"value\":50,\"currency\":\"EUR\"}}}}\n",
+            t0 + 86_400_000
+        );
+    }
+    for i in 1000..1010u64 {
+        log += &format!(
+            "{{\"event\":\"purchase\",\"visitor\":\"v{i}\",\"time\":{},\"ecommerce\":{{\"transaction_id\":\"E{i}\",\"value\":50}}}}\n",
+            t0
+        );
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("store.jsonl");
+    std::fs::write(&file, log).expect("write");
+    let report = json(&[file.to_str().expect("UTF-8 path")]);
+    let e = &report["experiments"][0];
+    assert_eq!(arm(e, 0), (400, 20, 1000.0));
+    assert_eq!(arm(e, 1), (1600, 100, 5000.0));
+    // 5 % against 6.25 %: a lift of +25 %.
+    close(&e["comparisons"][0]["lift"]["estimate"], 0.25);
+    assert_eq!(
+        counts(&report, &["purchases", "duplicate_purchases"]),
+        [130, 0]
+    );
+}
+
+#[test]
+fn beacon_bodies_as_a_collector_writes_them_are_read() {
+    // One `sendBeacon` body per line, CRLF-terminated: the dataLayer push plus visitor and time.
+    let report = json(&["tests/fixtures/ab_beacons.jsonl"]);
+    let e = &report["experiments"][0];
+    assert_eq!(e["experiment"], "shopper-intent-nudges");
+    assert_eq!(arm(e, 0), (2, 1, 30.0));
+    // The third visitor's second visit is one more exposure, not one more visitor.
+    assert_eq!(arm(e, 1), (8, 2, 57.5));
+    let keys = [
+        "read",
+        "exposures",
+        "conversions",
+        "bad",
+        "unattributed_conversions",
+    ];
+    assert_eq!(counts(&report, &keys), [15, 11, 4, 0, 1]);
+}
+
+#[test]
+fn what_cannot_be_analysed_is_left_out_not_the_report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config.json");
+    // A weight of 0 is a valid config, but an arm with visitors and no weight cannot be tested.
+    std::fs::write(
+        &config,
+        r#"{"experiments": {"broken": {"weights": [1, 0]}}}"#,
+    )
+    .expect("write");
+    let line = |event: &str, exp: &str, var: &str, visitor: &str, extra: &str| {
+        format!("{{\"event\":\"{event}\",\"experiment_id\":\"{exp}\",\"variation_id\":\"{var}\",\"visitor\":\"{visitor}\",\"time\":1767225600000{extra}}}\n")
+    };
+    let mut log = String::new();
+    for (var, visitor) in [("0", "a"), ("1", "b"), ("0", "c"), ("1", "d")] {
+        log += &line("experiment_viewed", "healthy", var, visitor, "");
+        log += &line("experiment_viewed", "broken", var, visitor, "");
+    }
+    log += &line(
+        "experiment_conversion",
+        "healthy",
+        "1",
+        "b",
+        ",\"value\":1e308",
+    );
+    log += &line(
+        "experiment_conversion",
+        "healthy",
+        "1",
+        "d",
+        ",\"value\":1e308",
+    );
+    log += &line(
+        "experiment_conversion",
+        "healthy",
+        "0",
+        "a",
+        ",\"value\":12.5",
+    );
+    log += &line("experiment_viewed", "healthy", "99", "e", "");
+    let file = dir.path().join("log.jsonl");
+    std::fs::write(&file, log).expect("write");
+    let args = [
+        "--config",
+        config.to_str().expect("UTF-8"),
+        file.to_str().expect("UTF-8"),
+    ];
+    let report = json(&args);
+    assert_eq!(report["experiments"].as_array().map(Vec::len), Some(1));
+    let e = &report["experiments"][0];
+    assert_eq!(e["experiment"], "healthy");
+    assert_eq!(e["variations"].as_array().map(Vec::len), Some(2));
+    assert_eq!(arm(e, 0), (2, 1, 12.5));
+    assert_eq!(arm(e, 1), (2, 0, 0.0));
+    assert_eq!(report["refused"][0]["experiment"], "broken");
+    assert_eq!(
+        report["refused"][0]["reason"],
+        "variation 1: weight must be a finite number above 0"
+    );
+    assert_eq!(counts(&report, &["bad", "stray_variations"]), [2, 1]);
+    let out = run(&args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 9: `value` must be a number from 0 to 1e15; skipped"),
+        "{err}"
+    );
+    assert!(err.contains("experiment broken: variation 1: weight must be a finite number above 0; left out of the report"), "{err}");
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains(
+            "experiment broken: not analysed: variation 1: weight must be a finite number above 0"
+        ),
+        "{table}"
+    );
+}

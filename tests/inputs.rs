@@ -246,3 +246,81 @@ fn config_limits_name_the_limit() {
         "config field `rapid_views`: must be at most 16"
     );
 }
+
+/// Found by `make fuzz` (config): `1e-300` days compiled to a 0 ms window, which the written
+/// config then refused; a 1 ms window did not read back as 1 ms.
+#[test]
+fn durations_are_whole_milliseconds_and_the_written_config_reads_back() {
+    assert_eq!(
+        config_error(json!({"intent_window_days": 1e-300})),
+        "config field `intent_window_days`: must be at least 1 ms"
+    );
+    assert_eq!(
+        config_error(json!({"rules": {"return_visit": {"within_days": 1e-12}}})),
+        "config field `rules.return_visit.within_days`: must be at least 1 ms"
+    );
+    assert_eq!(
+        config_error(json!({"session_timeout_min": 1e-9})),
+        "config field `session_timeout_min`: must be at least 1 ms"
+    );
+    assert_eq!(
+        config_error(json!({"actions": {"attribution_days": 1e-10}})),
+        "config field `actions.attribution_days`: must be at least 1 ms"
+    );
+    let one_ms = 1.0 / 86_400_000.0;
+    let config = json!({
+        "intent_window_days": one_ms,
+        "actions": {"attribution_days": 2.0 * one_ms},
+        "rules": {"return_visit": {"within_days": 3.0 * one_ms}, "repeat_product_view": {"days": 0.5}},
+        "rapid_views_min": 1.0 / 60_000.0,
+    });
+    let model = Config::read(&config)
+        .and_then(|c| c.compile())
+        .expect("compiles");
+    let written = serde_json::to_value(model.to_config()).expect("serializes");
+    let again = Config::read(&written)
+        .and_then(|c| c.compile())
+        .expect("the written config loads");
+    assert_eq!(
+        serde_json::to_value(again.to_config()).expect("serializes"),
+        written
+    );
+    assert_eq!(again.intent_window_ms, 1);
+    assert_eq!(again.return_within_ms, 3);
+    assert_eq!(again.rapid_views_ms, 1);
+}
+
+/// Points are bounded, so that no number of signals overflows a score (found by `make fuzz`:
+/// a stored score near f64::MAX printed as infinity).
+#[test]
+fn rule_points_are_bounded() {
+    assert_eq!(
+        config_error(json!({"rules": {"email_open": {"points": 1e308}}})),
+        "config field `rules.email_open.points`: must be a number from -1000000 to 1000000"
+    );
+    let model = Config::read(&json!({"rules": {"email_open": {"points": -1e6}}}))
+        .and_then(|c| c.compile())
+        .expect("the bound itself is allowed");
+    assert_eq!(
+        model.rule(shopper_intent::core::RuleId::EmailOpen).points,
+        -1e6
+    );
+}
+
+/// Found by `make fuzz` (compiled_model): a compiled model with a rule worth f64::MAX points
+/// loaded, and scored infinity; one with NaN, NaN.
+#[test]
+fn a_compiled_model_with_numbers_a_config_refuses_is_refused() {
+    let bytes = Model::default().to_bytes();
+    // The format byte, then the first rule's points.
+    assert_eq!(f64::from_le_bytes(bytes[1..9].try_into().unwrap()), 2.0);
+    let with = |points: f64| {
+        let mut b = bytes.clone();
+        b[1..9].copy_from_slice(&points.to_le_bytes());
+        Model::from_bytes(&b)
+    };
+    assert!(with(5.0).is_some());
+    for bad in [f64::MAX, 1e6 + 1.0, f64::NAN, f64::INFINITY] {
+        assert!(with(bad).is_none(), "{bad}");
+    }
+}

@@ -8,12 +8,12 @@ pub mod calibrate;
 pub mod channels;
 pub mod evaluate;
 pub mod history;
-mod input;
+pub mod input;
 pub mod leads;
 pub mod metrics;
 pub mod read;
 mod report_html;
-mod score;
+pub mod score;
 pub mod spend;
 #[cfg(feature = "datafusion")]
 pub mod sql;
@@ -31,6 +31,8 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    limits: input::Limits,
     /// Threads that parse the input (and replay, in `synth --replay`); results do not depend on
     /// the number. 0, the default, is one per core.
     #[arg(long, global = true, default_value_t = 0)]
@@ -64,6 +66,7 @@ enum Command {
 /// Runs the command line; the exit code is non-zero only on a usage error, `--strict`, or no input.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    input::set_limits(cli.limits);
     if let Err(e) = rayon::ThreadPoolBuilder::new()
         .num_threads(cli.threads)
         .build_global()

@@ -20,6 +20,7 @@
 pub mod arrow_json;
 mod csv;
 mod datalayer;
+pub(crate) use datalayer::push_event;
 pub mod ga4;
 pub mod segment;
 pub mod shopify;
@@ -203,12 +204,13 @@ pub struct Reader {
 
 enum Source {
     Lines {
-        input: Box<dyn BufRead>,
+        lines: input::Lines<Box<dyn BufRead>>,
         buf: Vec<u8>,
-        line: u64,
     },
     Csv {
-        csv: ::csv::Reader<Box<dyn BufRead>>,
+        csv: Box<::csv::Reader<input::Feed>>,
+        /// Lines the feed refused (too long, unreadable), reported among the rows in line order.
+        problems: input::Problems,
     },
     Parquet {
         batches: parquet::arrow::arrow_reader::ParquetRecordBatchReader,
@@ -247,19 +249,7 @@ impl Reader {
             (format.unwrap_or(Format::Ga4), None)
         } else {
             let mut input = input::open(Some(&first))?;
-            let format = match format {
-                Some(f) => f,
-                None => {
-                    let line = first_record(&mut input)?;
-                    Format::detect(&line).or(fallback).ok_or_else(|| {
-                        format!(
-                            "cannot tell the format from the first line {:?}; give --format jsonl|datalayer|ga4|shopify|segment|rees46|taobao|uci",
-                            line.chars().take(80).collect::<String>()
-                        )
-                    })?
-                }
-            };
-            (format, Some(input))
+            (detect(&mut input, format, fallback)?, Some(input))
         };
         let mut reader = Reader {
             format,
@@ -271,6 +261,27 @@ impl Reader {
             pos: 0,
         };
         reader.source = reader.open_source(&first, input)?;
+        Ok(reader)
+    }
+
+    /// Reads `input`, already open and decompressed (see [`input::decompress`]), like
+    /// [`Reader::open`]: one text input, in `format` or the format its first record shows.
+    pub fn from_input(
+        mut input: Box<dyn BufRead>,
+        format: Option<Format>,
+        detail: Detail,
+    ) -> Result<Reader, String> {
+        let format = detect(&mut input, format, None)?;
+        let mut reader = Reader {
+            format,
+            detail,
+            rest: Vec::new().into_iter(),
+            file: None,
+            source: Source::Done,
+            chunk: Vec::new(),
+            pos: 0,
+        };
+        reader.source = reader.text_source(input);
         Ok(reader)
     }
 
@@ -300,20 +311,25 @@ impl Reader {
             Some(i) => i,
             None => input::open(Some(path))?,
         };
-        Ok(match self.format {
-            Format::Rees46 | Format::Taobao | Format::Uci => Source::Csv {
-                csv: ::csv::ReaderBuilder::new()
-                    .has_headers(false)
-                    .flexible(true)
-                    .buffer_capacity(1 << 16)
-                    .from_reader(input),
-            },
+        Ok(self.text_source(input))
+    }
+
+    /// The source of a text input, within the process's [`input::limits`].
+    fn text_source(&self, input: Box<dyn BufRead>) -> Source {
+        let lines = input::Lines::new(input, input::limits());
+        match self.format {
+            Format::Rees46 | Format::Taobao | Format::Uci => {
+                let (csv, problems) = csv_reader(lines, false);
+                Source::Csv {
+                    csv: Box::new(csv),
+                    problems,
+                }
+            }
             _ => Source::Lines {
-                input,
+                lines,
                 buf: Vec::new(),
-                line: 0,
             },
-        })
+        }
     }
 
     /// The next event, a bad row, or `None` at the end.
@@ -373,15 +389,19 @@ impl Reader {
         let full = self.detail == Detail::Full;
         let (rows, done) = match &mut self.source {
             Source::Done => return None,
-            Source::Lines { input, buf, line } => {
-                let (lines, done) = read_lines(input, buf, line);
+            Source::Lines { lines, buf } => {
+                let (lines, done) = read_lines(lines, buf);
                 let rows = lines
                     .par_iter()
                     .filter_map(|&(n, ref range)| {
                         let bytes = &buf[range.clone()];
                         let text = match std::str::from_utf8(bytes) {
                             Ok(t) => t.trim_end(),
-                            Err(_) => return Some(Err(row_error(n, None, "not UTF-8".into()))),
+                            Err(e) => {
+                                let at = e.valid_up_to() + 1;
+                                let why = format!("not UTF-8 (an invalid byte at column {at})");
+                                return Some(Err(row_error(n, None, why)));
+                            }
                         };
                         if text.trim_start().is_empty() {
                             return None;
@@ -391,8 +411,8 @@ impl Reader {
                     .collect();
                 (rows, done)
             }
-            Source::Csv { csv } => {
-                let (records, done) = read_records(csv);
+            Source::Csv { csv, problems } => {
+                let (records, done) = read_records(csv, problems);
                 let rows = if format == Format::Uci {
                     records
                         .iter()
@@ -430,32 +450,33 @@ impl Reader {
 }
 
 /// Reads whole lines into `buf` up to [`CHUNK_BYTES`]: (line number, byte range) of each, and
-/// whether the input ended. A read error ends the input as one bad line.
+/// whether the input ended. A line the capped reader refuses is carried as its message after a
+/// NUL byte, for [`parse_line`] to report; one that ends the input ends the chunk.
 fn read_lines(
-    input: &mut Box<dyn BufRead>,
+    lines: &mut input::Lines<Box<dyn BufRead>>,
     buf: &mut Vec<u8>,
-    line: &mut u64,
 ) -> (Vec<(u64, std::ops::Range<usize>)>, bool) {
     buf.clear();
-    let mut lines = Vec::new();
+    let mut out = Vec::new();
     while buf.len() < CHUNK_BYTES {
         let start = buf.len();
-        match input.read_until(b'\n', buf) {
-            Ok(0) => return (lines, true),
-            Ok(_) => {
-                *line += 1;
-                lines.push((*line, start..buf.len()));
+        match lines.next_bytes() {
+            None => return (out, true),
+            Some(Ok((n, bytes))) => {
+                buf.extend_from_slice(bytes);
+                out.push((n, start..buf.len()));
             }
-            Err(e) => {
-                *line += 1;
-                buf.truncate(start);
-                buf.extend_from_slice(format!("\u{0}cannot read: {e}").as_bytes());
-                lines.push((*line, start..buf.len()));
-                return (lines, true);
+            Some(Err(e)) => {
+                buf.push(0);
+                buf.extend_from_slice(e.message.as_bytes());
+                out.push((e.line, start..buf.len()));
+                if e.ends {
+                    return (out, true);
+                }
             }
         }
     }
-    (lines, false)
+    (out, false)
 }
 
 /// One JSON line of a line format.
@@ -482,24 +503,56 @@ fn parse_line(format: Format, line: u64, text: &str, full: bool) -> Result<Row, 
     })
 }
 
-/// Up to [`CHUNK_ROWS`] CSV records, with their line numbers; and whether the input ended.
+/// Up to [`CHUNK_ROWS`] CSV records, with their line numbers, and the lines the feed refused
+/// among them in line order; and whether the input ended.
 fn read_records(
-    csv: &mut ::csv::Reader<Box<dyn BufRead>>,
+    csv: &mut ::csv::Reader<input::Feed>,
+    problems: &input::Problems,
 ) -> (Vec<Result<::csv::ByteRecord, RowError>>, bool) {
     let mut records = Vec::with_capacity(CHUNK_ROWS);
+    let mut done = false;
     while records.len() < CHUNK_ROWS {
         let mut record = ::csv::ByteRecord::new();
         match csv.read_byte_record(&mut record) {
-            Ok(false) => return (records, true),
+            Ok(false) => {
+                done = true;
+                break;
+            }
             Ok(true) => records.push(Ok(record)),
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
                 records.push(Err(row_error(line, None, format!("not CSV: {e}"))));
-                return (records, true);
+                done = true;
+                break;
             }
         }
     }
-    (records, false)
+    // A record starts before a refused line it spans, so it comes first (stable sort).
+    let refused = std::iter::from_fn(|| input::take_problem(problems));
+    let before = records.len();
+    records.extend(refused.map(|e| Err(row_error(e.line, None, e.message))));
+    if records.len() > before {
+        let line = |r: &Result<::csv::ByteRecord, RowError>| match r {
+            Ok(r) => r.position().map_or(0, |p| p.line()),
+            Err(e) => e.line,
+        };
+        records.sort_by_key(line);
+    }
+    (records, done)
+}
+
+/// The CSV reader every CSV input uses: one record per row, over an [`input::Feed`] of `lines`.
+pub(crate) fn csv_reader(
+    lines: input::Lines<Box<dyn BufRead>>,
+    has_headers: bool,
+) -> (::csv::Reader<input::Feed>, input::Problems) {
+    let (feed, problems) = input::Feed::new(lines);
+    let csv = ::csv::ReaderBuilder::new()
+        .has_headers(has_headers)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(feed);
+    (csv, problems)
 }
 
 /// The events of one CSV record: none for a header or blank row, several for a UCI session.
@@ -578,6 +631,24 @@ pub(crate) fn parquet_error(row: u64, field: Option<&str>, message: String) -> R
         parquet: true,
         ..row_error(row, field, message)
     }
+}
+
+/// `format`, or the one the first record of `input` shows, or `fallback`.
+fn detect(
+    input: &mut Box<dyn BufRead>,
+    format: Option<Format>,
+    fallback: Option<Format>,
+) -> Result<Format, String> {
+    if let Some(f) = format {
+        return Ok(f);
+    }
+    let line = first_record(input)?;
+    Format::detect(&line).or(fallback).ok_or_else(|| {
+        format!(
+            "cannot tell the format from the first line {:?}; give --format jsonl|datalayer|ga4|shopify|segment|rees46|taobao|uci",
+            line.chars().take(80).collect::<String>()
+        )
+    })
 }
 
 /// The first line, without consuming it.

@@ -63,14 +63,17 @@ struct Tally {
 }
 
 /// A parsed input line: visitor, time and the event (None when unknown).
-pub(crate) struct Parsed {
+pub struct Parsed {
+    /// The visitor id.
     pub visitor: String,
+    /// When, ms since the Unix epoch.
     pub time_ms: u64,
+    /// The event; `None` for an event name the model does not know.
     pub event: Option<Event>,
 }
 
 /// Parses one JSON line of the canonical log.
-pub(crate) fn parse_line(text: &str) -> Result<Parsed, String> {
+pub fn parse_line(text: &str) -> Result<Parsed, String> {
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
     let obj = value.as_object().ok_or("not a JSON object")?;

@@ -666,8 +666,15 @@ pub fn ga4_parquet(input: Box<dyn BufRead>, out: &Path) -> Result<u64, String> {
         std::fs::File::create(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let mut writer = Ga4Writer::create(file)?;
     let mut n = 0u64;
-    for line in super::input::numbered_lines(input) {
-        let (number, line) = line?;
+    let mut lines = super::input::Lines::new(input, super::input::limits());
+    while let Some(line) = lines.next_text() {
+        let (number, line) = match line {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("{e}; skipped");
+                continue;
+            }
+        };
         // Each row is checked alone so that a bad one is named, not a whole batch.
         let mut check = arrow_json::ReaderBuilder::new(ga4_schema())
             .build_decoder()
@@ -676,7 +683,7 @@ pub fn ga4_parquet(input: Box<dyn BufRead>, out: &Path) -> Result<u64, String> {
             eprintln!("line {number}: {e}; skipped");
             continue;
         }
-        writer.push(&line)?;
+        writer.push(line)?;
         n += 1;
     }
     writer.finish()?;

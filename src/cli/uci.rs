@@ -68,11 +68,20 @@ fn text(row: &csv::ByteRecord, i: usize) -> Result<&str, (&'static str, String)>
     std::str::from_utf8(raw).map_err(|_| (NAMES[i], "is not UTF-8".to_string()))
 }
 
+/// Most pages of one kind in a session: the data set's largest is 705; a row claiming more
+/// would expand into that many events.
+const MAX_PAGES: u32 = 10_000;
+
 fn count(row: &csv::ByteRecord, i: usize) -> Result<u32, (&'static str, String)> {
     let t = text(row, i)?;
-    t.trim()
-        .parse()
-        .map_err(|_| (NAMES[i], format!("{t:?} is not a page count")))
+    match t.trim().parse::<u32>() {
+        Ok(n) if n <= MAX_PAGES => Ok(n),
+        Ok(_) => Err((
+            NAMES[i],
+            format!("{t:?} pages is more than the {MAX_PAGES} a session is allowed"),
+        )),
+        Err(_) => Err((NAMES[i], format!("{t:?} is not a page count"))),
+    }
 }
 
 fn seconds(row: &csv::ByteRecord, i: usize) -> Result<f64, (&'static str, String)> {
@@ -162,14 +171,11 @@ pub(crate) fn session(
 /// ROC AUC of `PageValues` alone for `Revenue` (a reference for how much it leaks; not a model
 /// input). `None` when the file has no usable row of either class.
 pub fn page_values_auc(path: &std::path::Path) -> Result<Option<f64>, String> {
-    let input = super::input::open(Some(path))?;
-    let mut csv = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(input);
+    // The replay reports the file's bad lines; here they are only left out.
+    let (mut csv, _) = super::read::csv_reader(super::input::Lines::open(Some(path))?, true);
     let mut scored = Vec::new();
     let mut row = csv::ByteRecord::new();
-    while csv.read_byte_record(&mut row).map_err(|e| e.to_string())? {
+    while csv.read_byte_record(&mut row).unwrap_or(false) {
         let (Ok(values), Ok(bought)) = (seconds(&row, PAGE_VALUES), revenue(&row)) else {
             continue;
         };

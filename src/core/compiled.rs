@@ -110,7 +110,10 @@ impl Reader<'_> {
         for x in b.iter_mut() {
             *x = self.byte();
         }
-        f64::from_le_bytes(b)
+        let v = f64::from_le_bytes(b);
+        // A model holds finite numbers only (the config refuses others): NaN would score NaN.
+        self.bad |= !v.is_finite();
+        v
     }
     fn flag(&mut self) -> bool {
         self.byte() != 0
@@ -126,7 +129,8 @@ impl Reader<'_> {
     }
     fn raw(&mut self) -> &[u8] {
         let n = self.len();
-        let out = &self.bytes[self.at..self.at + n];
+        // `len` keeps `n` within what is left (0 once bad).
+        let out = self.bytes.get(self.at..self.at + n).unwrap_or_default();
         self.at += n;
         out
     }
@@ -140,7 +144,11 @@ impl Reader<'_> {
         }
     }
     fn texts(&mut self) -> Vec<String> {
-        (0..self.len()).map(|_| self.text()).collect()
+        let mut out = Vec::new();
+        for _ in 0..self.len() {
+            out.push(self.text());
+        }
+        out
     }
     fn yes_no(&mut self) -> Option<bool> {
         match self.byte() {
@@ -281,15 +289,30 @@ impl Model {
         if r.byte() != FORMAT {
             return None;
         }
-        let rules = [(); 17].map(|_| Rule {
-            points: r.num(),
-            per: Per::ALL
-                .get(r.byte() as usize)
-                .copied()
-                .unwrap_or(Per::None),
-            max: r.small(),
-            window_ms: r.int(),
-        });
+        let mut rules = [Rule {
+            points: 0.0,
+            per: Per::None,
+            max: 0,
+            window_ms: 0,
+        }; 17];
+        for rule in rules.iter_mut() {
+            *rule = Rule {
+                // Within the config's ±1e6, so that no number of signals overflows the score.
+                points: match r.num() {
+                    p if p.abs() <= 1e6 => p,
+                    _ => {
+                        r.bad = true;
+                        0.0
+                    }
+                },
+                per: Per::ALL
+                    .get(r.byte() as usize)
+                    .copied()
+                    .unwrap_or(Per::None),
+                max: r.small(),
+                window_ms: r.int(),
+            };
+        }
         let (session_timeout_ms, intent_window_ms, rapid_views_ms) = (r.int(), r.int(), r.int());
         let (rapid_views, repeat_item_visits, repeat_views, bounces_to_suppress) =
             (r.small(), r.small(), r.small(), r.small());
@@ -398,16 +421,16 @@ impl Model {
             experiments,
         };
         let whole = !r.bad && r.at == bytes.len();
-        let references_hold = model.page_types.len() <= super::model::MAX_PAGE_TYPES
-            && model.actions.rules.iter().all(|n| {
-                n.experiment.is_none_or(|e| e < model.experiments.len())
-                    && n.when.iter().all(|c| {
-                        c.pages
-                            .iter()
-                            .chain(&c.not_pages)
-                            .all(|&p| (p as usize) < model.page_types.len())
-                    })
-            });
+        let types = model.page_types.len();
+        let mut references_hold = types <= super::model::MAX_PAGE_TYPES;
+        for n in &model.actions.rules {
+            references_hold &= n.experiment.is_none_or(|e| e < model.experiments.len());
+            for c in &n.when {
+                for &p in c.pages.iter().chain(&c.not_pages) {
+                    references_hold &= usize::from(p) < types;
+                }
+            }
+        }
         (whole && references_hold).then_some(model)
     }
 }

@@ -78,16 +78,23 @@ async function visitor({ force } = {}) {
   return { context, page, errors };
 }
 
+/** Waits for the scorer, then for what it started (the nudge engine, loaded on real time while
+ * the test's fake clock only moves when told). */
+async function ready(page) {
+  await page.waitForFunction(() => window.shopperIntent && window.shopperIntent.state());
+  await page.evaluate(() => window.shopperIntent.settled());
+}
+
 /** Opens `p` and waits for the scorer. */
 async function open(page, p) {
   await page.goto(url(p));
-  await page.waitForFunction(() => window.shopperIntent && window.shopperIntent.state());
+  await ready(page);
 }
 
 /** Clicks `selector`, which makes the store navigate, and waits for the scorer on the next page. */
 async function clickTo(page, selector, next) {
   await Promise.all([page.waitForURL(url(next)), page.click(selector)]);
-  await page.waitForFunction(() => window.shopperIntent && window.shopperIntent.state());
+  await ready(page);
 }
 
 /** Leaves the store (the profile is saved on pagehide) and comes back `minutes` later. */

@@ -154,7 +154,9 @@ pub(super) fn taobao_row_event(
         .map_err(|_| ("timestamp", format!("{stamp:?} is not Unix seconds")))?;
     let time_ms = seconds
         .checked_mul(1000)
-        .ok_or(("timestamp", format!("{stamp:?} is out of range")))?;
+        .ok_or_else(|| input::check_time(u64::MAX, stamp).unwrap_err())
+        .and_then(|ms| input::check_time(ms, stamp))
+        .map_err(|m| ("timestamp", m))?;
     visitor.clear();
     visitor.push_str(user);
     let event = match kind {

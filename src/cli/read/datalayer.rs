@@ -16,35 +16,49 @@ pub(super) fn line(text: &str) -> Result<super::LineEvent, String> {
         .filter_map(|k| obj.get(*k).map(|v| (k.to_string(), v.clone())))
         .collect();
     let push = obj.remove("push").ok_or("`push` is missing")?;
-    let (name, mut params) = match push {
-        serde_json::Value::Object(mut o) => match o.remove("event") {
-            Some(serde_json::Value::String(name)) => (name, serde_json::Value::Object(o)),
-            Some(_) => return Err("`push.event` must be a string".into()),
-            None => return Ok((visitor, time_ms, None)),
-        },
-        serde_json::Value::Array(mut args) => {
-            if args.first().and_then(|c| c.as_str()) != Some("event") {
-                return Ok((visitor, time_ms, None));
-            }
-            let params = if args.len() > 2 {
-                args.swap_remove(2)
-            } else {
-                serde_json::Value::Object(Default::default())
-            };
-            match args.get(1) {
-                Some(serde_json::Value::String(name)) => (name.clone(), params),
-                _ => return Err("`push[1]`, the gtag event name, must be a string".into()),
-            }
-        }
-        _ => return Err("`push` must be an object or a gtag argument array".into()),
+    let Some((name, mut params)) = push_event(push)? else {
+        return Ok((visitor, time_ms, None));
     };
     if let serde_json::Value::Object(p) = &mut params {
         for (k, v) in page {
             p.entry(k).or_insert(v);
         }
-    } else if !params.is_null() {
-        return Err("the gtag parameters `push[2]` must be an object".into());
     }
     let event = crate::core::Event::decode(&name, time_ms, &&params).map_err(|e| e.to_string())?;
     Ok((visitor, time_ms, event))
+}
+
+/// The event name and parameters of a recorded push: a GTM object (its `event` taken out) or a
+/// gtag `["event", name, params?]`; `None` for a push that is no event.
+pub(crate) fn push_event(
+    push: serde_json::Value,
+) -> Result<Option<(String, serde_json::Value)>, String> {
+    let empty = || serde_json::Value::Object(Default::default());
+    match push {
+        serde_json::Value::Object(mut o) => match o.remove("event") {
+            Some(serde_json::Value::String(name)) => Ok(Some((name, serde_json::Value::Object(o)))),
+            Some(_) => Err("`push.event` must be a string".into()),
+            None => Ok(None),
+        },
+        serde_json::Value::Array(mut args) => {
+            if args.first().and_then(|c| c.as_str()) != Some("event") {
+                return Ok(None);
+            }
+            let params = if args.len() > 2 {
+                args.swap_remove(2)
+            } else {
+                empty()
+            };
+            let params = match params {
+                serde_json::Value::Null => empty(),
+                p if p.is_object() => p,
+                _ => return Err("the gtag parameters `push[2]` must be an object".into()),
+            };
+            match args.get(1) {
+                Some(serde_json::Value::String(name)) => Ok(Some((name.clone(), params))),
+                _ => Err("`push[1]`, the gtag event name, must be a string".into()),
+            }
+        }
+        _ => Err("`push` must be an object or a gtag argument array".into()),
+    }
 }

@@ -885,10 +885,12 @@ impl ActionsConfig {
                 "must be a number of days above 0 and at most 365",
             ));
         }
+        let attribution_ms =
+            super::whole_ms("actions.attribution_days", attribution_days * DAY_MS, false)?;
         Ok(Actions {
             enabled: self.enabled.unwrap_or(true),
             max_per_visit: self.max_per_visit.unwrap_or(2),
-            attribution_ms: (attribution_days * DAY_MS) as u64,
+            attribution_ms,
             rules,
         })
     }

@@ -471,7 +471,7 @@ impl Config {
         self.runtime.resolve()?;
         let mut rules = RuleId::ALL.map(default_rule);
         let mut repeat_views = 3;
-        let mut return_within_days = 7.0;
+        let mut return_within_ms = 7 * DAY_MS as u64;
         for (name, rc) in &self.rules {
             let Some(id) = RuleId::from_name(name) else {
                 return Err(Error::config(
@@ -483,7 +483,14 @@ impl Config {
             let rule = &mut rules[id as usize];
             let condition = id as usize >= EVENT_RULES;
             if let Some(p) = rc.points {
-                rule.points = finite(&field("points"), p)?;
+                // Bounded, so that no number of signals can overflow the score to infinity.
+                if finite(&field("points"), p)?.abs() > 1e6 {
+                    return Err(Error::config(
+                        field("points"),
+                        "must be a number from -1000000 to 1000000",
+                    ));
+                }
+                rule.points = p;
             }
             if let Some(per) = rc.per {
                 if condition {
@@ -526,7 +533,7 @@ impl Config {
                         "only return_visit takes `within_days`",
                     ));
                 }
-                return_within_days = positive(&field("within_days"), w)?;
+                return_within_ms = days_ms(&field("within_days"), w, false)?;
             }
             if rule.per != Per::None && rule.max == 0 {
                 return Err(Error::config(
@@ -634,7 +641,7 @@ impl Config {
             rapid_views_ms: minutes_ms("rapid_views_min", self.rapid_views_min.unwrap_or(10.0))?,
             repeat_item_visits: count("repeat_item_visits", self.repeat_item_visits, 2, 2)?,
             repeat_views,
-            return_within_ms: (return_within_days * DAY_MS) as u64,
+            return_within_ms,
             bounces_to_suppress: at_most(
                 "bounces_to_suppress",
                 count("bounces_to_suppress", self.bounces_to_suppress, 2, 1)?,
@@ -730,11 +737,21 @@ fn days_ms(field: &str, days: f64, zero_ok: bool) -> Result<u64, Error> {
             ["must be a number of days ", range].concat(),
         ));
     }
-    Ok((days * DAY_MS) as u64)
+    whole_ms(field, days * DAY_MS, zero_ok)
 }
 
 fn minutes_ms(field: &str, min: f64) -> Result<u64, Error> {
-    Ok((positive(field, min)? * MIN_MS) as u64)
+    whole_ms(field, positive(field, min)? * MIN_MS, false)
+}
+
+/// Durations are kept in whole ms, rounded, so that the config `to_config` writes reads back
+/// the same; a positive duration under half a millisecond would be 0, and is refused.
+pub(crate) fn whole_ms(field: &str, ms: f64, zero_ok: bool) -> Result<u64, Error> {
+    let whole = crate::core::decimal::round(ms) as u64;
+    if whole == 0 && !zero_ok {
+        return Err(Error::config(field, "must be at least 1 ms"));
+    }
+    Ok(whole)
 }
 
 impl Model {
