@@ -183,8 +183,33 @@ fn evaluate_reads_a_glob_of_daily_files_and_a_wrong_format_is_refused() {
     );
 }
 
+/// The lines of `file` cut into files of uneven sizes in a new folder, so that a reader of the
+/// folder ends its chunks elsewhere than a reader of the file.
+fn split(file: &Path, folder: &Path) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    std::fs::create_dir(folder).unwrap();
+    let mut rest = &lines[..];
+    for (n, size) in [1, 7_919, 13, 10_007, usize::MAX].into_iter().enumerate() {
+        let (part, after) = rest.split_at(size.min(rest.len()));
+        std::fs::write(
+            folder.join(format!("part-{n}.jsonl")),
+            part.join("\n") + "\n",
+        )
+        .unwrap();
+        rest = after;
+    }
+}
+
+/// A JSON report without its `file`, which names the input.
+fn without_file(report: &str) -> Value {
+    let mut r: Value = serde_json::from_str(report).unwrap();
+    r.as_object_mut().unwrap().remove("file");
+    r
+}
+
 #[test]
-fn all_threads_give_the_one_thread_results() {
+fn every_replay_gives_the_one_thread_results_for_any_threads_and_chunking() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
     let o = run(&[
@@ -200,20 +225,46 @@ fn all_threads_give_the_one_thread_results() {
     let taobao = support::fixture("taobao_small.csv");
     let jsonl = dir.path().join("events.jsonl");
     let parquet = dir.path().join("events.parquet");
-    for (command, input) in [
-        ("evaluate", &jsonl),
-        ("channels", &parquet),
+    // A store with campaigns, content and weeks, for the attribution players.
+    let store = support::fixture("attribution/store.jsonl");
+    let config = support::fixture("attribution/config.json");
+    let config = config.to_str().unwrap();
+    let calibrated = dir.path().join("calibrated.json");
+    let calibrated = calibrated.to_str().unwrap();
+    let cases: [(&str, &[&str], &Path); 9] = [
+        ("evaluate", &[], &jsonl),
         // Out of order within users: held, sorted, and the peak held counted exactly.
-        ("evaluate", &taobao),
-    ] {
+        ("evaluate", &[], &taobao),
+        ("channels", &[], &parquet),
+        ("tiers", &[], &jsonl),
+        // Two replays (current model, then the fitted one on the held-out visitors).
+        ("calibrate", &["--out", calibrated], &jsonl),
+        (
+            "channels",
+            &["--by", "campaign", "--config", config],
+            &store,
+        ),
+        (
+            "accelerators",
+            &["--min-visitors", "1", "--config", config],
+            &store,
+        ),
+        ("tiers", &["--config", config], &store),
+        ("evaluate", &["--horizon", "1h", "--config", config], &store),
+    ];
+    for (command, args, input) in cases {
         let at = |threads: &str| {
-            ok(&run(&[
-                command,
-                "--json",
-                "--threads",
-                threads,
-                input.to_str().unwrap(),
-            ]))
+            let mut all = vec![command, "--threads", threads];
+            all.extend_from_slice(args);
+            if command != "calibrate" {
+                all.push("--json");
+            }
+            all.push(input.to_str().unwrap());
+            let mut report = ok(&run(&all));
+            if command == "calibrate" {
+                report += &std::fs::read_to_string(calibrated).unwrap();
+            }
+            report
         };
         let one = at("1");
         assert!(one.len() > 200, "{one}");
@@ -221,10 +272,30 @@ fn all_threads_give_the_one_thread_results() {
             assert_eq!(
                 at(threads),
                 one,
-                "{command} {} with {threads} threads",
+                "{command} {args:?} {} with {threads} threads",
                 input.display()
             );
         }
+    }
+    // The same log as one file and as a folder of unevenly cut files: other chunks, same results.
+    let folder = dir.path().join("split");
+    split(&jsonl, &folder);
+    for command in ["evaluate", "channels", "tiers"] {
+        let report = |input: &Path, threads: &str| {
+            let o = run(&[
+                command,
+                "--json",
+                "--threads",
+                threads,
+                input.to_str().unwrap(),
+            ]);
+            without_file(&ok(&o))
+        };
+        assert_eq!(
+            report(&folder, "3"),
+            report(&jsonl, "1"),
+            "{command} of the split log"
+        );
     }
     // The same events as JSON Lines and as GA4 Parquet evaluate alike.
     let report = |input: &Path| -> Value {

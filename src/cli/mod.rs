@@ -33,8 +33,8 @@ struct Cli {
     command: Command,
     #[command(flatten)]
     limits: input::Limits,
-    /// Threads that parse the input (and replay, in `synth --replay`); results do not depend on
-    /// the number. 0, the default, is one per core.
+    /// Threads that parse and replay the input, visitors split between them; results do not
+    /// depend on the number. 0, the default, is one per core.
     #[arg(long, global = true, default_value_t = 0)]
     threads: usize,
 }
