@@ -412,8 +412,10 @@ pub fn play<P: Player>(
 /// Hands what the workers closed to `player`, in file order of the visitors' last rows (then
 /// by slot).
 fn absorb<P: Player>(player: &mut P, workers: &mut [Worker<P>]) {
-    let mut closed: Vec<(u64, u32, P::Closed)> =
-        workers.iter_mut().flat_map(|w| w.closed.drain(..)).collect();
+    let mut closed: Vec<(u64, u32, P::Closed)> = workers
+        .iter_mut()
+        .flat_map(|w| w.closed.drain(..))
+        .collect();
     closed.sort_unstable_by_key(|&(seq, slot, _)| (seq, slot));
     for (_, slot, c) in closed {
         player.absorb(slot as usize, c);
