@@ -33,6 +33,7 @@ pub const CONFIG_FIELDS: &[&str] = &[
     "actions",
     "experiments",
     "runtime",
+    "scorecard",
 ];
 /// Fields of the `runtime` section.
 pub const RUNTIME_FIELDS: &[&str] = &[
@@ -313,6 +314,9 @@ impl Config {
                 clicks: r.flag("clicks")?,
                 beacon_url: r.text("beacon_url")?,
             };
+        }
+        if let Some(s) = f.object("scorecard", Some(super::scorecard::FIELDS))? {
+            config.scorecard = super::scorecard::ScorecardConfig::read(&s)?;
         }
         if let Some(pages) = f.object("page_types", None)? {
             for name in pages.keys() {

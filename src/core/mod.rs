@@ -1,6 +1,7 @@
 //! The pure, deterministic core: no browser APIs, no clock, no I/O. Time is always a parameter.
 
 pub mod actions;
+pub mod characteristics;
 pub mod codec;
 pub mod config;
 pub mod error;
@@ -9,6 +10,7 @@ pub mod experiment;
 pub mod identify;
 pub mod model;
 pub mod score;
+pub mod scorecard;
 pub mod state;
 pub mod visit;
 

@@ -222,6 +222,9 @@ pub struct Config {
     pub experiments: Vec<Experiment>,
     /// How the browser runtime behaves (consent, storage, adapters); ignored by the CLI.
     pub runtime: RuntimeConfig,
+    /// Points for bins of characteristics (src/core/scorecard.rs); empty by default.
+    #[serde(skip_serializing_if = "super::scorecard::ScorecardConfig::is_empty")]
+    pub scorecard: super::scorecard::ScorecardConfig,
 }
 
 /// The `runtime` section of a config: browser behaviour. Every field is optional.
@@ -410,6 +413,8 @@ pub struct Model {
     pub actions: Actions,
     /// Experiments, by position (rules refer to them by index).
     pub experiments: Vec<Experiment>,
+    /// Points for bins of characteristics, added at snapshot time (empty by default).
+    pub scorecard: super::scorecard::Scorecard,
 }
 
 /// Default page types, in match order. Checkout steps come before `checkout`, which they contain.
@@ -653,6 +658,7 @@ impl Config {
             ),
             actions,
             experiments,
+            scorecard: self.scorecard.compile()?,
         })
     }
 }
@@ -801,6 +807,7 @@ impl Model {
             actions: self.actions.to_config(&self.experiments, &self.page_types),
             experiments: self.experiments.clone(),
             runtime: Runtime::default().to_config(),
+            scorecard: self.scorecard.to_config(),
         }
     }
 }

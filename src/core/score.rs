@@ -151,9 +151,13 @@ impl Profile {
             }
         }
         let before = self.signals_fired;
+        let visits = self.visit.index;
         if !off_site {
             self.enter(model, event);
         }
+        // Scorecard characteristics (src/core/characteristics.rs).
+        self.characteristics
+            .observe(model, event, self.visit.index != visits);
         let tier = self.apply(model, event);
         let slot = &mut self.intent_ms[tier as usize - 1];
         *slot = Some(slot.map_or(t, |s| s.max(t)));
@@ -609,6 +613,8 @@ impl Profile {
         if let Some(points) = self.condition(model, RuleId::NoEmailOpens30d, t) {
             score += points;
         }
+        // Scorecard bins (src/core/scorecard.rs): 0 unless the store calibrated a scorecard.
+        score += model.scorecard.points(&self.characteristics, t);
         let score = (score * 100.0).round() / 100.0;
         let stage = match score {
             s if s >= model.stages[0] => Stage::Sql,

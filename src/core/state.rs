@@ -11,7 +11,7 @@ use std::string::String;
 use std::vec::Vec;
 
 /// Format version of [`Profile::encode`]. Bump it, and add a migration, when the layout changes.
-pub const VERSION: u8 = 4;
+pub const VERSION: u8 = 5;
 /// Items remembered (least recently seen are forgotten first).
 pub const MAX_ITEMS: usize = 24;
 /// Cart lines remembered.
@@ -229,6 +229,8 @@ pub struct Profile {
     pub nudges: super::actions::Memory,
     /// What `identify()` reports have been applied (added in version 3; kept last).
     pub identified: super::identify::Memory,
+    /// What scorecards bin (added in version 5): plain fixed-size data, see `characteristics`.
+    pub characteristics: super::characteristics::Characteristics,
 }
 
 impl Profile {
@@ -368,4 +370,5 @@ stored!(Profile {
     unknown_events,
     nudges,
     identified,
+    characteristics,
 });

@@ -1,0 +1,470 @@
+//! The `scorecard` section of a config: points for bins of characteristics
+//! (`src/core/characteristics.rs`), and for a few crossed bins of two, added to the score at
+//! snapshot time alongside the event rules. Empty by default, so the default model is unchanged
+//! until a store calibrates one.
+//!
+//! ```json
+//! "scorecard": {
+//!   "bins": { "distinct_items_visit": { "edges": [2, 3, 5], "points": [8, 3, 5, 0] } },
+//!   "crossed": [ { "rows": "product_minutes_visit", "row_edges": [3],
+//!                  "columns": "month", "column_edges": [11], "points": [[0, 6], [4, 13]] } ],
+//!   "odds": { "pdo": 10, "zero_points": 0.011 }
+//! }
+//! ```
+//!
+//! `edges` split a characteristic into bins: below the first edge, then from each edge (included)
+//! to the next. `odds` records what calibration measured, the probability of buying at 0 points
+//! and the points that double the odds; the score does not use it, reports do.
+
+use super::characteristics::{self, Characteristics, COUNT};
+use super::config::Fields;
+use super::error::Error;
+use super::event::{Params, Value};
+use serde::Serialize;
+use std::string::{String, ToString};
+use std::vec::Vec;
+
+/// Fields of the `scorecard` section.
+pub const FIELDS: &[&str] = &["bins", "crossed", "odds"];
+const BIN_FIELDS: &[&str] = &["edges", "points"];
+const CROSSED_FIELDS: &[&str] = &["rows", "row_edges", "columns", "column_edges", "points"];
+const ODDS_FIELDS: &[&str] = &["pdo", "zero_points"];
+/// Most edges of one characteristic (so at most 9 bins).
+const MAX_EDGES: usize = 8;
+/// Most crossed tables in one scorecard.
+const MAX_CROSSED: usize = 4;
+
+/// Points by bin of one characteristic, as written in a config.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct BinsConfig {
+    /// Rising bin edges.
+    pub edges: Vec<f64>,
+    /// Points per bin: one more than the edges.
+    pub points: Vec<f64>,
+}
+
+/// Points by crossed bins of two characteristics, as written in a config.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CrossedConfig {
+    /// The characteristic of the rows.
+    pub rows: String,
+    /// Its rising bin edges.
+    pub row_edges: Vec<f64>,
+    /// The characteristic of the columns.
+    pub columns: String,
+    /// Its rising bin edges.
+    pub column_edges: Vec<f64>,
+    /// Points per row, per column.
+    pub points: Vec<Vec<f64>>,
+}
+
+/// What calibration measured: the probability at 0 points, and the points that double the odds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Odds {
+    /// Points to double the odds.
+    pub pdo: f64,
+    /// Probability of buying at a score of 0.
+    pub zero_points: f64,
+}
+
+impl Odds {
+    /// The probability of buying at `score`.
+    pub fn probability(&self, score: f64) -> f64 {
+        let zero = (self.zero_points / (1.0 - self.zero_points)).ln();
+        1.0 / (1.0 + (-(zero + score * std::f64::consts::LN_2 / self.pdo)).exp())
+    }
+}
+
+/// The `scorecard` section as written; empty by default.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ScorecardConfig {
+    /// Bins by characteristic name.
+    #[serde(
+        serialize_with = "super::model::named_map",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub bins: Vec<(String, BinsConfig)>,
+    /// Crossed tables.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub crossed: Vec<CrossedConfig>,
+    /// The measured probability map.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub odds: Option<Odds>,
+}
+
+impl ScorecardConfig {
+    /// Nothing configured.
+    pub fn is_empty(&self) -> bool {
+        self.bins.is_empty() && self.crossed.is_empty() && self.odds.is_none()
+    }
+
+    /// Reads the section; errors name the field.
+    pub fn read<P: Params>(f: &Fields<P>) -> Result<ScorecardConfig, Error> {
+        let mut config = ScorecardConfig::default();
+        if let Some(bins) = f.object("bins", Some(&characteristics::NAMES))? {
+            for name in bins.keys() {
+                let Some(b) = bins.object(&name, Some(BIN_FIELDS))? else {
+                    continue;
+                };
+                let bin = BinsConfig {
+                    edges: required(&b, "edges", b.numbers("edges")?)?,
+                    points: required(&b, "points", b.numbers("points")?)?,
+                };
+                super::model::set_named(&mut config.bins, name, bin);
+            }
+        }
+        if let Some(tables) = f.list("crossed")? {
+            for (i, (table, _)) in tables.into_iter().enumerate() {
+                let path = [f.path("crossed"), "[".into(), i.to_string(), "]".into()].concat();
+                let c = Fields::open(table, &path, Some(CROSSED_FIELDS))?;
+                let mut points = Vec::new();
+                for (r, (row, kind)) in required(&c, "points", c.list("points")?)?
+                    .into_iter()
+                    .enumerate()
+                {
+                    let at = [c.path("points"), "[".into(), r.to_string(), "]".into()].concat();
+                    let Value::List(n) = kind else {
+                        return Err(Error::config(
+                            at,
+                            ["must be an array of numbers, not ", kind.type_name()].concat(),
+                        ));
+                    };
+                    let mut cells = Vec::with_capacity(n);
+                    for j in 0..n {
+                        match row.at(j).map(|v| v.value()) {
+                            Some(Value::Number(x)) if x.is_finite() => cells.push(x),
+                            found => {
+                                let found = found.unwrap_or(Value::Missing);
+                                return Err(Error::config(
+                                    [at.as_str(), "[", &j.to_string(), "]"].concat(),
+                                    ["must be a finite number, not ", found.type_name()].concat(),
+                                ));
+                            }
+                        }
+                    }
+                    points.push(cells);
+                }
+                config.crossed.push(CrossedConfig {
+                    rows: required(&c, "rows", c.text("rows")?)?,
+                    row_edges: required(&c, "row_edges", c.numbers("row_edges")?)?,
+                    columns: required(&c, "columns", c.text("columns")?)?,
+                    column_edges: required(&c, "column_edges", c.numbers("column_edges")?)?,
+                    points,
+                });
+            }
+        }
+        if let Some(o) = f.object("odds", Some(ODDS_FIELDS))? {
+            config.odds = Some(Odds {
+                pdo: required(&o, "pdo", o.number("pdo")?)?,
+                zero_points: required(&o, "zero_points", o.number("zero_points")?)?,
+            });
+        }
+        Ok(config)
+    }
+
+    /// Validates the section and compiles it.
+    pub fn compile(&self) -> Result<Scorecard, Error> {
+        let mut bins = Vec::with_capacity(self.bins.len());
+        for (name, b) in &self.bins {
+            let path = ["scorecard.bins.", name.as_str()].concat();
+            let characteristic = characteristic(&path, name)?;
+            edges(&[path.as_str(), ".edges"].concat(), &b.edges)?;
+            if b.points.len() != b.edges.len() + 1 {
+                return Err(Error::config(
+                    [path.as_str(), ".points"].concat(),
+                    "must have one more entry than `edges` (one per bin)",
+                ));
+            }
+            bins.push(Binned {
+                characteristic,
+                edges: b.edges.clone(),
+                points: b.points.clone(),
+            });
+        }
+        if self.crossed.len() > MAX_CROSSED {
+            return Err(Error::config(
+                "scorecard.crossed",
+                ["at most ", &MAX_CROSSED.to_string(), " tables"].concat(),
+            ));
+        }
+        let mut crossed = Vec::with_capacity(self.crossed.len());
+        for (i, c) in self.crossed.iter().enumerate() {
+            let path = ["scorecard.crossed[", &i.to_string(), "]"].concat();
+            let field = |f: &str| [path.as_str(), ".", f].concat();
+            let rows = characteristic(&field("rows"), &c.rows)?;
+            let columns = characteristic(&field("columns"), &c.columns)?;
+            if rows == columns {
+                return Err(Error::config(
+                    field("columns"),
+                    "must be another characteristic than `rows`",
+                ));
+            }
+            edges(&field("row_edges"), &c.row_edges)?;
+            edges(&field("column_edges"), &c.column_edges)?;
+            let width = c.column_edges.len() + 1;
+            if c.points.len() != c.row_edges.len() + 1 || c.points.iter().any(|r| r.len() != width)
+            {
+                return Err(Error::config(
+                    field("points"),
+                    "must have one row per row bin and one number per column bin in each row",
+                ));
+            }
+            crossed.push(Crossed {
+                rows,
+                row_edges: c.row_edges.clone(),
+                columns,
+                column_edges: c.column_edges.clone(),
+                points: c.points.concat(),
+            });
+        }
+        if let Some(o) = self.odds {
+            if o.pdo.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+                return Err(Error::config(
+                    "scorecard.odds.pdo",
+                    "must be a number of points above 0",
+                ));
+            }
+            if !(o.zero_points > 0.0 && o.zero_points < 1.0) {
+                return Err(Error::config(
+                    "scorecard.odds.zero_points",
+                    "must be a probability between 0 and 1",
+                ));
+            }
+        }
+        Ok(Scorecard {
+            bins,
+            crossed,
+            odds: self.odds,
+        })
+    }
+}
+
+fn required<T, P: Params>(f: &Fields<P>, key: &str, v: Option<T>) -> Result<T, Error> {
+    v.ok_or_else(|| Error::config(f.path(key), "is required"))
+}
+
+fn characteristic(field: &str, name: &str) -> Result<u8, Error> {
+    characteristics::index_of(name)
+        .map(|i| i as u8)
+        .ok_or_else(|| {
+            Error::config(
+                field,
+                [
+                    "unknown characteristic; expected one of ",
+                    &characteristics::NAMES.join(", "),
+                ]
+                .concat(),
+            )
+        })
+}
+
+fn edges(field: &str, edges: &[f64]) -> Result<(), Error> {
+    if edges.is_empty() || edges.len() > MAX_EDGES {
+        return Err(Error::config(
+            field,
+            ["must have 1 to ", &MAX_EDGES.to_string(), " edges"].concat(),
+        ));
+    }
+    if edges
+        .windows(2)
+        .any(|w| w[0].partial_cmp(&w[1]) != Some(std::cmp::Ordering::Less))
+    {
+        return Err(Error::config(field, "edges must rise"));
+    }
+    Ok(())
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Binned {
+    characteristic: u8,
+    edges: Vec<f64>,
+    points: Vec<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Crossed {
+    rows: u8,
+    row_edges: Vec<f64>,
+    columns: u8,
+    column_edges: Vec<f64>,
+    /// Row-major.
+    points: Vec<f64>,
+}
+
+/// The compiled section.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scorecard {
+    bins: Vec<Binned>,
+    crossed: Vec<Crossed>,
+    /// The measured probability map, when calibration wrote one.
+    pub odds: Option<Odds>,
+}
+
+/// The bin of `value`: the number of edges at or below it.
+pub fn bin_of(edges: &[f64], value: f64) -> usize {
+    edges.partition_point(|&e| e <= value)
+}
+
+impl Scorecard {
+    /// No bins and no crossed tables: the score is the event rules' alone.
+    pub fn is_empty(&self) -> bool {
+        self.bins.is_empty() && self.crossed.is_empty()
+    }
+
+    /// The points of the characteristics `values`.
+    pub fn points_of(&self, values: &[f64; COUNT]) -> f64 {
+        let binned: f64 = self
+            .bins
+            .iter()
+            .map(|b| b.points[bin_of(&b.edges, values[b.characteristic as usize])])
+            .sum();
+        let crossed: f64 = self
+            .crossed
+            .iter()
+            .map(|c| {
+                let r = bin_of(&c.row_edges, values[c.rows as usize]);
+                let k = bin_of(&c.column_edges, values[c.columns as usize]);
+                c.points[r * (c.column_edges.len() + 1) + k]
+            })
+            .sum();
+        binned + crossed
+    }
+
+    /// The points of a visitor's characteristics at `t_ms` (0 without a scorecard).
+    pub fn points(&self, state: &Characteristics, t_ms: u64) -> f64 {
+        if self.is_empty() {
+            return 0.0;
+        }
+        self.points_of(&state.values(t_ms))
+    }
+
+    /// The section as written, for writing out and editing.
+    pub fn to_config(&self) -> ScorecardConfig {
+        let name = |i: u8| characteristics::NAMES[i as usize].to_string();
+        ScorecardConfig {
+            bins: self
+                .bins
+                .iter()
+                .map(|b| {
+                    (
+                        name(b.characteristic),
+                        BinsConfig {
+                            edges: b.edges.clone(),
+                            points: b.points.clone(),
+                        },
+                    )
+                })
+                .collect(),
+            crossed: self
+                .crossed
+                .iter()
+                .map(|c| CrossedConfig {
+                    rows: name(c.rows),
+                    row_edges: c.row_edges.clone(),
+                    columns: name(c.columns),
+                    column_edges: c.column_edges.clone(),
+                    points: c
+                        .points
+                        .chunks(c.column_edges.len() + 1)
+                        .map(|r| r.to_vec())
+                        .collect(),
+                })
+                .collect(),
+            odds: self.odds,
+        }
+    }
+}
+
+// The cases are JSON, which is a native-only `Params` source.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use crate::core::Config;
+    use serde_json::json;
+
+    fn compile(v: serde_json::Value) -> Result<crate::core::Model, String> {
+        Config::read(&v)
+            .and_then(|c| c.compile())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn bins_and_crossed_tables_add_their_points() {
+        let m = compile(json!({"scorecard": {
+            "bins": {"views_visit": {"edges": [2, 5], "points": [8, 0, 3]}},
+            "crossed": [{"rows": "cart_adds", "row_edges": [1], "columns": "earlier_visits",
+                         "column_edges": [1], "points": [[0, 2], [40, 45]]}]
+        }}))
+        .unwrap();
+        let mut values = [0.0; super::COUNT];
+        let at = |n: &str| crate::core::characteristics::index_of(n).unwrap();
+        values[at("views_visit")] = 1.0;
+        assert_eq!(m.scorecard.points_of(&values), 8.0);
+        values[at("views_visit")] = 2.0;
+        values[at("cart_adds")] = 1.0;
+        assert_eq!(m.scorecard.points_of(&values), 40.0);
+        values[at("views_visit")] = 7.0;
+        values[at("earlier_visits")] = 3.0;
+        assert_eq!(m.scorecard.points_of(&values), 48.0);
+        // Written out and read back unchanged.
+        let text = serde_json::to_value(m.to_config()).unwrap();
+        assert_eq!(compile(text).unwrap(), m);
+    }
+
+    #[test]
+    fn bad_sections_name_the_field() {
+        let msg = |v| compile(v).unwrap_err();
+        assert_eq!(
+            msg(
+                json!({"scorecard": {"bins": {"views_visit": {"edges": [2, 2], "points": [1, 2, 3]}}}})
+            ),
+            "config field `scorecard.bins.views_visit.edges`: edges must rise"
+        );
+        assert_eq!(
+            msg(json!({"scorecard": {"bins": {"views_visit": {"edges": [2], "points": [1]}}}})),
+            "config field `scorecard.bins.views_visit.points`: must have one more entry than `edges` (one per bin)"
+        );
+        assert!(msg(json!({"scorecard": {"bins": {"view": {"edges": [1], "points": [0, 1]}}}}))
+            .starts_with("config field `scorecard.bins.view`: unknown field; expected one of cart_adds, cart_value,"));
+        assert_eq!(
+            msg(json!({"scorecard": {"bins": {"views_visit": {"points": [1]}}}})),
+            "config field `scorecard.bins.views_visit.edges`: is required"
+        );
+        assert_eq!(
+            msg(json!({"scorecard": {"crossed": [{"rows": "month", "row_edges": [6], "columns": "month",
+                "column_edges": [3], "points": [[0, 1], [2, 3]]}]}})),
+            "config field `scorecard.crossed[0].columns`: must be another characteristic than `rows`"
+        );
+        assert_eq!(
+            msg(json!({"scorecard": {"crossed": [{"rows": "month", "row_edges": [6], "columns": "views",
+                "column_edges": [3], "points": [[0, 1], [2, "x"]]}]}})),
+            "config field `scorecard.crossed[0].points[1][1]`: must be a finite number, not a string"
+        );
+        assert_eq!(
+            msg(json!({"scorecard": {"crossed": [{"rows": "month", "row_edges": [6], "columns": "views",
+                "column_edges": [3], "points": [[0, 1, 2], [2, 3]]}]}})),
+            "config field `scorecard.crossed[0].points`: must have one row per row bin and one number per column bin in each row"
+        );
+        assert!(msg(json!({"scorecard": {"crossed": [{"rows": "mnth", "row_edges": [6], "columns": "views",
+                "column_edges": [3], "points": [[0, 1], [2, 3]]}]}}))
+            .starts_with("config field `scorecard.crossed[0].rows`: unknown characteristic; expected one of cart_adds,"));
+        assert_eq!(
+            msg(json!({"scorecard": {"odds": {"pdo": 10, "zero_points": 1.5}}})),
+            "config field `scorecard.odds.zero_points`: must be a probability between 0 and 1"
+        );
+        assert_eq!(
+            msg(json!({"scorecard": {"cards": {}}})),
+            "config field `scorecard.cards`: unknown field; expected one of bins, crossed, odds"
+        );
+    }
+
+    #[test]
+    fn odds_map_points_to_probabilities() {
+        let o = super::Odds {
+            pdo: 10.0,
+            zero_points: 0.2,
+        };
+        assert!((o.probability(0.0) - 0.2).abs() < 1e-12);
+        // +10 points double the odds: 0.25 → 0.5, so p = 1/3.
+        assert!((o.probability(10.0) - 1.0 / 3.0).abs() < 1e-12);
+    }
+}
