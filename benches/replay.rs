@@ -5,7 +5,7 @@
 //! visitors with 50 events each, time-ordered as the REES46 export is.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use shopper_intent::cli::history::{replay, Cutoff};
+use shopper_intent::cli::history::{replay, Cutoff, Protocol};
 use shopper_intent::cli::read::{Detail, Format, Reader};
 use shopper_intent::core::{Model, Profile};
 use std::collections::HashMap;
@@ -134,6 +134,7 @@ fn throughput(c: &mut Criterion) {
                     None,
                     &model,
                     Cutoff::FirstPurchase { horizon_ms: 0 },
+                    Protocol::Cutoff,
                     &mut |e| panic!("{e}"),
                 )
                 .unwrap();

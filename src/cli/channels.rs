@@ -88,6 +88,8 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         horizon: None,
         at: None,
         label_days: None,
+        protocol: super::history::Protocol::Cutoff,
+        unit: super::history::Unit::Visitor,
         file: args.file.clone(),
     };
     if let Some(f) = args.format.filter(|f| !f.has_pages()) {
@@ -108,10 +110,11 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         );
     } else {
         println!(
-            "{}: {} visitors by first-touch channel, scored {} days after their first event",
+            "{}: {} visitors by first-touch channel, scored {} days after their first event; {} left out with no event by then",
             args.file.display(),
             history.outcomes.len(),
-            args.days
+            args.days,
+            history.totals.left_out
         );
         let table_rows: Vec<Vec<String>> = rows
             .iter()

@@ -17,8 +17,16 @@
 //! Leakage: a buyer's cut-off is the time of their first purchase, and the replay stops AT the
 //! purchase event, so events logged before it (its own add_to_cart seconds earlier, which a live
 //! scorer would have seen) count, and the purchase and everything after it do not.
+//!
+//! Timing: both classes are scored by the same rule, right after their last event before the
+//! cut-off (buyers are not scored at the purchase's own time, which would decay their points and
+//! stretch their time on page while the others' do not). Visitors with no event before their
+//! cut-off (a buyer whose first event is the purchase) have nothing to score: they are left out
+//! and counted. With [`Protocol::Prefix`] each visitor is also scored after every event before
+//! the cut-off, as a live scorer sees them; reports weigh each visitor's scores to count once.
 
 use super::read::{Detail, Format, Reader, RowError};
+use crate::core::characteristics::{Characteristics, COUNT};
 use crate::core::model::DAY_MS;
 use crate::core::visit::Channel;
 use crate::core::{Event, EventKind, Model, Profile, RuleId, Snapshot, Stage};
@@ -60,13 +68,16 @@ pub enum Cutoff {
         /// Time after the first event.
         after_ms: u64,
     },
+    /// Each visit (the core's 30-minute rule) on its own, before its first purchase or at its
+    /// end, with all of the visitor's earlier history; bought = the visit has a purchase.
+    EachVisit,
 }
 
 impl Cutoff {
     /// A sentence for reports.
     pub fn describe(&self) -> String {
         match *self {
-            Cutoff::FirstPurchase { horizon_ms: 0 } => "buyers at the moment before their first purchase (its own earlier add_to_cart counts, the purchase does not); others at their last event".into(),
+            Cutoff::FirstPurchase { horizon_ms: 0 } => "buyers before their first purchase (its own earlier add_to_cart counts, the purchase does not), others at the end of their history".into(),
             Cutoff::FirstPurchase { horizon_ms } => format!(
                 "buyers {0} before their first purchase, others {0} before their last event; visitors not yet seen then are left out",
                 span(horizon_ms)
@@ -80,6 +91,28 @@ impl Cutoff {
                 "each visitor {} after their first event; bought = any purchase",
                 span(after_ms)
             ),
+            Cutoff::EachVisit => "each visit before its first purchase, others at their end, with the visitor's earlier history; bought = the visit has a purchase".into(),
+        }
+    }
+}
+
+/// Which moments of each visitor are scored.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Protocol {
+    /// Once, at the cut-off.
+    #[default]
+    Cutoff,
+    /// After every event before the cut-off, each visitor's scores weighing 1 in all.
+    Prefix,
+}
+
+impl Protocol {
+    /// A sentence for reports.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Protocol::Cutoff => "each visitor scored once, right after their last event before the cut-off",
+            Protocol::Prefix => "each visitor scored after every event before the cut-off, as a live scorer sees them; a visitor's scores weigh 1 in all",
         }
     }
 }
@@ -99,17 +132,39 @@ fn span(ms: u64) -> String {
 pub struct Outcome {
     /// The visitor id.
     pub visitor: String,
+    /// With [`Cutoff::EachVisit`], which visit (1 for the first); 0 for the whole visitor.
+    pub visit: u32,
     /// The label.
     pub bought: bool,
     /// The core's verdict at the cut-off.
     pub snapshot: Snapshot,
-    /// Per rule (index = `RuleId as usize`): signals fired before the cut-off, each decayed to it
-    /// as the score decays its points (so score = Σ points × signals); conditions: 1 when held.
-    pub signals: [f64; 17],
+    /// The characteristics at the cut-off (`core::characteristics::NAMES`).
+    pub values: [f64; COUNT],
+    /// Bit `RuleId as usize`: the rule fired before the cut-off (a condition: held at it).
+    pub fired: u32,
+    /// With [`Protocol::Prefix`]: the score and characteristics after each event replayed.
+    pub prefix: Vec<(f64, [f64; COUNT])>,
     /// First-touch channel: that of the first visit, when it had a `page_location`.
     pub channel: Option<Channel>,
     /// Reached the SQL stage before the cut-off and before any purchase.
     pub reached_sql: bool,
+}
+
+/// Each outcome's visitor, numbered from 0 in order of appearance (the visits of one visitor
+/// are one cluster for confidence intervals and folds), and the visitors' ids.
+pub fn visitors(outcomes: &[Outcome]) -> (Vec<u32>, Vec<&str>) {
+    let mut ids: Vec<&str> = Vec::new();
+    let index = outcomes
+        .iter()
+        .map(|o| {
+            // The outcomes of one visitor are consecutive.
+            if ids.last() != Some(&o.visitor.as_str()) {
+                ids.push(&o.visitor);
+            }
+            (ids.len() - 1) as u32
+        })
+        .collect();
+    (index, ids)
 }
 
 /// What the replay read and did.
@@ -125,8 +180,11 @@ pub struct Totals {
     pub out_of_order: u64,
     /// Visitors in the file.
     pub visitors: u64,
-    /// Visitors with no event before their cut-off (not scoreable; left out).
+    /// Visitors (visits with [`Cutoff::EachVisit`]) with no event before their cut-off (not
+    /// scoreable; left out).
     pub left_out: u64,
+    /// Of whom buyers.
+    pub left_out_buyers: u64,
     /// Visitors whose events were not in time order (held and sorted).
     pub reordered_visitors: u64,
     /// Most events held at once for sorting.
@@ -137,6 +195,8 @@ pub struct Totals {
 
 /// The outcome of a replay.
 pub struct History {
+    /// The moments scored.
+    pub protocol: Protocol,
     /// The format read.
     pub format: Format,
     /// Scored visitors, in order of first appearance.
@@ -159,8 +219,16 @@ struct Scan {
 /// A visitor being replayed.
 struct Live {
     profile: Profile,
-    /// Decayed signal counts per event rule: (value, at_ms).
-    signals: [(f64, u64); crate::core::model::EVENT_RULES],
+    /// Events replayed through the core, and the time of the latest.
+    replayed: u32,
+    last_ms: u64,
+    fired: u32,
+    prefix: Vec<(f64, [f64; COUNT])>,
+    /// UCI: the characteristics the session's row states (its totals), applied at the cut-off.
+    mapped: Option<Box<Characteristics>>,
+    /// With [`Cutoff::EachVisit`]: the visit being read, and the visits done.
+    open: Option<OpenVisit>,
+    visits: Vec<Outcome>,
     channel: Option<Channel>,
     reached_sql: bool,
     purchased: bool,
@@ -169,42 +237,66 @@ struct Live {
     done: bool,
 }
 
-/// The cut-off of one visitor.
-struct Plan {
-    until_ms: u64,
-    at_ms: u64,
-    stop_at_purchase: bool,
+/// A visit being read with [`Cutoff::EachVisit`].
+struct OpenVisit {
+    index: u32,
+    /// A purchase happened: the visit's cut-off has passed.
     bought: bool,
-    scoreable: bool,
+    /// The verdict right after its latest event before the cut-off, and the rules fired by then.
+    scored: Option<(Snapshot, [f64; COUNT], u32)>,
+    prefix: Vec<(f64, [f64; COUNT])>,
 }
 
-fn plan(cutoff: Cutoff, s: &Scan) -> Plan {
+/// The cut-off of one visitor.
+struct Plan {
+    /// Events after this time are not replayed.
+    until_ms: u64,
+    /// The scoring time; `None`: right after the last event replayed.
+    at_ms: Option<u64>,
+    stop_at_purchase: bool,
+    bought: bool,
+    prefix: bool,
+    each_visit: bool,
+}
+
+fn plan(cutoff: Cutoff, protocol: Protocol, s: &Scan) -> Plan {
+    let prefix = protocol == Protocol::Prefix;
     match cutoff {
         Cutoff::FirstPurchase { horizon_ms } => {
             let end = s.first_purchase_ms.unwrap_or(s.last_ms);
-            let at = end.checked_sub(horizon_ms);
             Plan {
-                until_ms: at.unwrap_or(0),
-                at_ms: at.unwrap_or(0),
+                // A visitor younger than the horizon has no event before it: nothing replays.
+                until_ms: end.saturating_sub(horizon_ms),
+                at_ms: None,
                 stop_at_purchase: true,
                 bought: s.first_purchase_ms.is_some(),
-                // With no horizon a buyer whose first event is the purchase is scored (at 0 points).
-                scoreable: at.is_some_and(|at| s.first_ms <= at),
+                prefix,
+                each_visit: false,
             }
         }
         Cutoff::Fixed { at_ms, .. } => Plan {
             until_ms: at_ms,
-            at_ms,
+            at_ms: Some(at_ms),
             stop_at_purchase: false,
             bought: s.labelled,
-            scoreable: s.first_ms <= at_ms,
+            prefix,
+            each_visit: false,
         },
         Cutoff::SinceFirstSeen { after_ms } => Plan {
             until_ms: s.first_ms.saturating_add(after_ms),
-            at_ms: s.first_ms.saturating_add(after_ms),
+            at_ms: Some(s.first_ms.saturating_add(after_ms)),
             stop_at_purchase: false,
             bought: s.first_purchase_ms.is_some(),
-            scoreable: true,
+            prefix,
+            each_visit: false,
+        },
+        Cutoff::EachVisit => Plan {
+            until_ms: s.last_ms,
+            at_ms: None,
+            stop_at_purchase: false,
+            bought: false,
+            prefix,
+            each_visit: true,
         },
     }
 }
@@ -215,6 +307,7 @@ pub fn replay(
     format: Option<Format>,
     model: &Model,
     cutoff: Cutoff,
+    protocol: Protocol,
     warn: &mut dyn FnMut(&RowError),
 ) -> Result<History, String> {
     if path == Path::new("-") {
@@ -225,6 +318,12 @@ pub fn replay(
     // Pass 1: outline.
     let mut reader = Reader::open(Some(path), format, Detail::Outline)?;
     let format = reader.format();
+    if format == Format::Uci && protocol == Protocol::Prefix {
+        return Err("UCI rows are session totals, with no events in between to score; use --protocol cutoff".into());
+    }
+    if format == Format::Uci && cutoff == Cutoff::EachVisit {
+        return Err("UCI rows are one visit each already; leave out --unit visit".into());
+    }
     let mut index = VisitorIndex::default();
     let mut ids: Vec<String> = Vec::new();
     let mut scans: Vec<Scan> = Vec::new();
@@ -279,7 +378,7 @@ pub fn replay(
     // Pass 2: replay. Visitors keep their pass-1 index; outcomes are put back in that order.
     let mut reader = Reader::open(Some(path), Some(format), Detail::Full)?;
     let mut live: Vec<Option<Box<Live>>> = (0..scans.len()).map(|_| None).collect();
-    let mut outcomes: Vec<Option<Outcome>> = (0..scans.len()).map(|_| None).collect();
+    let mut outcomes: Vec<Vec<Outcome>> = (0..scans.len()).map(|_| Vec::new()).collect();
     let mut held_now = 0u64;
     let track_sql = matches!(cutoff, Cutoff::SinceFirstSeen { .. });
     while let Some(row) = reader.next() {
@@ -288,11 +387,17 @@ pub fn replay(
             continue;
         };
         let scan = &scans[slot as usize];
-        let p = plan(cutoff, scan);
+        let p = plan(cutoff, protocol, scan);
         let l = live[slot as usize].get_or_insert_with(|| {
             Box::new(Live {
                 profile: Profile::new(std::mem::take(&mut ids[slot as usize])),
-                signals: [(0.0, 0); crate::core::model::EVENT_RULES],
+                replayed: 0,
+                last_ms: 0,
+                fired: 0,
+                prefix: Vec::new(),
+                mapped: None,
+                open: None,
+                visits: Vec::new(),
                 channel: None,
                 reached_sql: false,
                 purchased: false,
@@ -302,6 +407,9 @@ pub fn replay(
             })
         });
         l.seen += 1;
+        if r.characteristics.is_some() {
+            l.mapped = r.characteristics;
+        }
         match (r.event, scan.ordered) {
             (Some(event), true) => step(model, &p, l, event, track_sql, &mut totals),
             (Some(event), false) => {
@@ -325,13 +433,13 @@ pub fn replay(
     // Visitors whose count fell short (a row that read in pass 1 failed in pass 2).
     for (slot, l) in live.into_iter().enumerate() {
         if let Some(l) = l {
-            let p = plan(cutoff, &scans[slot]);
+            let p = plan(cutoff, protocol, &scans[slot]);
             outcomes[slot] = finish(model, &p, *l, track_sql, &mut totals);
         }
     }
     let outcomes: Vec<Outcome> = outcomes.into_iter().flatten().collect();
-    totals.left_out = totals.visitors - outcomes.len() as u64;
     Ok(History {
+        protocol,
         format,
         outcomes,
         totals,
@@ -352,12 +460,17 @@ fn step(model: &Model, p: &Plan, l: &mut Live, event: Event, track_sql: bool, to
     match l.profile.track(model, &event) {
         Ok(fired) => {
             totals.replayed += 1;
+            l.replayed += 1;
+            l.last_ms = l.last_ms.max(t);
             let signals = l.profile.signals();
-            let new = &signals[signals.len().saturating_sub(fired as usize)..];
-            for s in new {
-                let (value, at) = &mut l.signals[s.rule as usize];
-                *value = decay(model, *value, t.saturating_sub(*at)) + 1.0;
-                *at = t;
+            for s in &signals[signals.len().saturating_sub(fired as usize)..] {
+                l.fired |= 1 << s.rule as u32;
+            }
+            if p.each_visit {
+                visit_step(model, p, l, purchase, t, totals);
+            } else if p.prefix {
+                let score = l.profile.snapshot(model, t).score;
+                l.prefix.push((score, l.profile.characteristics.values(t)));
             }
         }
         Err(_) => {
@@ -374,11 +487,57 @@ fn step(model: &Model, p: &Plan, l: &mut Live, event: Event, track_sql: bool, to
     }
 }
 
-fn decay(model: &Model, value: f64, elapsed_ms: u64) -> f64 {
-    if model.half_life_ms <= 0.0 || elapsed_ms == 0 {
-        value
-    } else {
-        value * 0.5f64.powf(elapsed_ms as f64 / model.half_life_ms)
+/// With [`Cutoff::EachVisit`], after an event: a new visit closes the last one; until the
+/// visit's first purchase, its verdict follows each event.
+fn visit_step(model: &Model, p: &Plan, l: &mut Live, purchase: bool, t: u64, totals: &mut Totals) {
+    let index = l.profile.visit.index;
+    if index == 0 {
+        return;
+    }
+    if l.open.as_ref().is_none_or(|o| o.index != index) {
+        close_visit(l, totals);
+        l.open = Some(OpenVisit {
+            index,
+            bought: false,
+            scored: None,
+            prefix: Vec::new(),
+        });
+    }
+    let Some(open) = l.open.as_mut() else { return };
+    if open.bought {
+        return;
+    }
+    if purchase {
+        open.bought = true;
+        return;
+    }
+    let snapshot = l.profile.snapshot(model, t);
+    let values = l.profile.characteristics.values(t);
+    if p.prefix {
+        open.prefix.push((snapshot.score, values));
+    }
+    open.scored = Some((snapshot, values, l.fired));
+}
+
+/// Ends the open visit: scored, or left out when its first event was the purchase.
+fn close_visit(l: &mut Live, totals: &mut Totals) {
+    let Some(open) = l.open.take() else { return };
+    match open.scored {
+        Some((snapshot, values, fired)) => l.visits.push(Outcome {
+            visitor: l.profile.visitor_id.clone(),
+            visit: open.index,
+            bought: open.bought,
+            snapshot,
+            values,
+            fired,
+            prefix: open.prefix,
+            channel: l.channel,
+            reached_sql: false,
+        }),
+        None => {
+            totals.left_out += 1;
+            totals.left_out_buyers += u64::from(open.bought);
+        }
     }
 }
 
@@ -389,7 +548,7 @@ fn finish(
     mut l: Live,
     track_sql: bool,
     totals: &mut Totals,
-) -> Option<Outcome> {
+) -> Vec<Outcome> {
     if !l.held.is_empty() {
         let mut held = std::mem::take(&mut l.held);
         held.sort_by_key(|e| e.time_ms);
@@ -397,26 +556,35 @@ fn finish(
             step(model, p, &mut l, event, track_sql, totals);
         }
     }
-    if !p.scoreable {
-        return None;
+    if p.each_visit {
+        close_visit(&mut l, totals);
+        return l.visits;
     }
-    let at = p.at_ms;
-    let mut signals = [0.0; 17];
-    for (i, &(value, t)) in l.signals.iter().enumerate() {
-        signals[i] = decay(model, value, at.saturating_sub(t));
+    if l.replayed == 0 {
+        totals.left_out += 1;
+        totals.left_out_buyers += u64::from(p.bought);
+        return Vec::new();
     }
+    let at = p.at_ms.unwrap_or(l.last_ms);
     for rule in [RuleId::NoSiteVisit30d, RuleId::NoEmailOpens30d] {
-        signals[rule as usize] =
-            f64::from(u8::from(l.profile.condition(model, rule, at).is_some()));
+        if l.profile.condition(model, rule, at).is_some() {
+            l.fired |= 1 << rule as u32;
+        }
     }
-    Some(Outcome {
+    if let Some(mapped) = l.mapped.take() {
+        l.profile.characteristics = *mapped;
+    }
+    vec![Outcome {
         snapshot: l.profile.snapshot(model, at),
+        values: l.profile.characteristics.values(at),
         visitor: std::mem::take(&mut l.profile.visitor_id),
+        visit: 0,
         bought: p.bought,
-        signals,
+        fired: l.fired,
+        prefix: l.prefix,
         channel: l.channel,
         reached_sql: l.reached_sql,
-    })
+    }]
 }
 
 /// The input and cut-off options shared by `evaluate`, `calibrate` and `channels`.
@@ -439,13 +607,34 @@ pub struct Source {
     /// The labelling window after --at, in days.
     #[arg(long, requires = "at")]
     pub label_days: Option<f64>,
+    /// Score each visitor once at the cut-off, or after every event before it (`prefix`: what a
+    /// live scorer faces; each visitor's scores weigh 1 in all).
+    #[arg(long, value_enum, default_value_t = Protocol::Cutoff)]
+    pub protocol: Protocol,
+    /// What is scored and labelled: each visitor (bought at all), or each visit (bought in that
+    /// visit), before its first purchase, with the visitor's earlier history.
+    #[arg(long, value_enum, default_value_t = Unit::Visitor, conflicts_with_all = ["horizon", "at"])]
+    pub unit: Unit,
     /// The event log (gzip is detected).
     pub file: std::path::PathBuf,
+}
+
+/// What one outcome is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Unit {
+    /// A visitor.
+    #[default]
+    Visitor,
+    /// A visit.
+    Visit,
 }
 
 impl Source {
     /// The cut-off these options ask for.
     pub fn cutoff(&self) -> Result<Cutoff, String> {
+        if self.unit == Unit::Visit {
+            return Ok(Cutoff::EachVisit);
+        }
         if let (Some(at), Some(days)) = (&self.at, self.label_days) {
             if !(days.is_finite() && days > 0.0) {
                 return Err("--label-days must be a number of days above 0".into());
@@ -481,7 +670,14 @@ impl Source {
                 eprintln!("(more bad rows: only counted from here)");
             }
         };
-        replay(&self.file, self.format, model, cutoff, &mut warn)
+        replay(
+            &self.file,
+            self.format,
+            model,
+            cutoff,
+            self.protocol,
+            &mut warn,
+        )
     }
 }
 

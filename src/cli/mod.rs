@@ -3,11 +3,14 @@
 
 pub mod ab_report;
 pub mod ab_stats;
+pub mod binning;
 pub mod calibrate;
 pub mod channels;
+pub mod drift;
 pub mod evaluate;
 pub mod history;
 mod input;
+pub mod logistic;
 pub mod metrics;
 pub mod read;
 mod report_html;
@@ -36,10 +39,12 @@ enum Command {
     AbReport(ab_report::Args),
     /// Score each visitor of a history before the outcome; AUC, conversion by stage, thresholds.
     Evaluate(evaluate::Args),
-    /// Fit the points and stage thresholds to a history; write the new config.
+    /// Learn a scorecard from a history, validate it against the current config, write the new config.
     Calibrate(calibrate::Args),
     /// Leads by first-touch acquisition channel: score at day 14, SQL rate, conversion.
     Channels(channels::Args),
+    /// Population stability of each characteristic between a calibration history and a recent window.
+    Drift(drift::Args),
 }
 
 /// Runs the command line; the exit code is non-zero only on a usage error, `--strict`, or no input.
@@ -52,6 +57,7 @@ pub fn main() -> ExitCode {
         Command::Evaluate(args) => evaluate::run(args),
         Command::Calibrate(args) => calibrate::run(args),
         Command::Channels(args) => channels::run(args),
+        Command::Drift(args) => drift::run(args),
     };
     match result {
         Ok(code) => code,

@@ -11,6 +11,8 @@
 //! | `uci` | UCI Online Shoppers Intention sessions | see [`super::uci`] |
 
 use super::input;
+use super::uci::Session;
+use crate::core::characteristics::Characteristics;
 use crate::core::{Event, EventKind, Item};
 use std::collections::VecDeque;
 use std::fmt;
@@ -124,6 +126,8 @@ pub struct Record<'a> {
     pub kind: Option<EventKind>,
     /// The event, with [`Detail::Full`] and a known kind.
     pub event: Option<Event>,
+    /// UCI: the characteristics the session's row states (on its first event, with `Full`).
+    pub characteristics: Option<Box<Characteristics>>,
 }
 
 /// A streaming reader of one log file.
@@ -146,6 +150,8 @@ enum Source {
         row: csv::ByteRecord,
         /// Events of the current UCI session still to hand out.
         pending: VecDeque<(String, Event)>,
+        /// The current UCI session's characteristics, handed out with its first event.
+        mapped: Option<Box<Characteristics>>,
         pending_line: u64,
     },
 }
@@ -185,6 +191,7 @@ impl Reader {
                     csv,
                     row: csv::ByteRecord::new(),
                     pending: VecDeque::new(),
+                    mapped: None,
                     pending_line: 0,
                 }
             }
@@ -235,6 +242,7 @@ impl Reader {
                             time_ms,
                             kind: event.as_ref().map(|e| e.kind),
                             event: event.filter(|_| full),
+                            characteristics: None,
                         })
                     }
                     Err(message) => Err(row_error(*line, None, message)),
@@ -244,6 +252,7 @@ impl Reader {
                 csv,
                 row,
                 pending,
+                mapped,
                 pending_line,
             } => loop {
                 if let Some((visitor, event)) = pending.pop_front() {
@@ -254,6 +263,7 @@ impl Reader {
                         time_ms: event.time_ms,
                         kind: Some(event.kind),
                         event: full.then_some(event),
+                        characteristics: mapped.take().filter(|_| full),
                     }));
                 }
                 match csv.read_byte_record(row) {
@@ -285,8 +295,9 @@ impl Reader {
                     Format::Rees46 => rees46_row(row, full, &mut self.visitor),
                     Format::Taobao => taobao_row_event(row, full, &mut self.visitor),
                     _ => match super::uci::session(row, line) {
-                        Ok(events) => {
+                        Ok(Session { events, mapped: m }) => {
                             pending.extend(events);
+                            *mapped = Some(m);
                             *pending_line = line;
                             continue;
                         }
@@ -300,6 +311,7 @@ impl Reader {
                         time_ms,
                         kind,
                         event,
+                        characteristics: None,
                     }),
                     Err((column, message)) => Err(row_error(line, Some(column), message)),
                 });

@@ -1,10 +1,12 @@
 //! `evaluate --html`: one self-contained page (no script, no external file) with the report's
-//! tables and three SVG charts drawn by `plotters`: the score distributions of buyers and
-//! non-buyers, the ROC curve, and conversion by stage.
+//! tables and SVG charts drawn by `plotters`: the score distributions of buyers and non-buyers,
+//! the ROC curve, conversion by stage, and, when the config carries a scorecard's probability
+//! map, the reliability chart. `calibrate --html`: its report with the out-of-fold reliability
+//! chart.
 
 use super::evaluate::Report;
 use super::history::Outcome;
-use super::metrics;
+use super::metrics::{self, Calibration};
 use super::table;
 use plotters::prelude::*;
 
@@ -225,6 +227,72 @@ fn stage_chart(report: &Report) -> String {
     })
 }
 
+/// Predicted against observed conversion by tenth of predicted probability, with the diagonal.
+fn reliability_chart(c: &Calibration) -> String {
+    let top = c
+        .deciles
+        .iter()
+        .fold(0.0f64, |m, d| m.max(d.0).max(d.1))
+        .max(0.01)
+        * 1.1;
+    let caption = format!(
+        "Reliability: predicted vs observed (slope {:.2}, Brier skill {:.2})",
+        c.slope, c.skill
+    );
+    svg(|root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(caption, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(48)
+            .build_cartesian_2d(0.0..top, 0.0..top)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .x_desc("predicted probability (mean of each tenth)")
+            .y_desc("share who bought")
+            .x_label_formatter(&|x| format!("{:.0}%", x * 100.0))
+            .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(LineSeries::new([(0.0, 0.0), (top, top)], BLACK.mix(0.3)))
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(LineSeries::new(
+                c.deciles.iter().map(|d| (d.0, d.1)),
+                BUYERS.stroke_width(2),
+            ))
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(
+                c.deciles
+                    .iter()
+                    .map(|d| Circle::new((d.0, d.1), 4, BUYERS.filled())),
+            )
+            .map_err(|e| e.to_string())?;
+        Ok(())
+    })
+}
+
+/// `calibrate --html`: the terminal report as text, and the out-of-fold reliability chart.
+pub fn calibration_page(file: &str, report: &str, calibration: Option<&Calibration>) -> String {
+    format!(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>shopper-intent calibration: {file}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}}
+pre{{font-size:13px;line-height:1.35;overflow-x:auto}}.charts svg{{max-width:100%;height:auto;display:block;margin:1em 0}}</style></head>
+<body><h1>Calibration of {file}</h1>
+<div class="charts">{chart}</div>
+<pre>{report}</pre>
+</body></html>
+"#,
+        file = escape(file),
+        chart = calibration.map_or(String::new(), reliability_chart),
+        report = escape(report),
+    )
+}
+
 fn groups_table(title: &str, groups: &[metrics::Group]) -> String {
     let mut html = format!(
         "<table><thead><tr><th>{}</th><th>visitors</th><th>bought</th><th>conversion</th><th>lift</th></tr></thead><tbody>",
@@ -281,11 +349,11 @@ table{{border-collapse:collapse;margin:1em 0}}td,th{{padding:.25em .8em;border-b
 td:first-child,th:first-child{{text-align:left}}.charts svg{{max-width:100%;height:auto;display:block;margin:1em 0}}</style></head>
 <body><h1>Evaluation of {file}</h1>
 <p>Format <b>{format}</b>. Cut-off: {cutoff}.</p>
-<p><b>{visitors}</b> visitors scored, <b>{buyers}</b> bought ({base}). ROC AUC <b>{roc}</b>, PR AUC <b>{pr}</b> (a random score gets 0.500 and {base_pr}).</p>
+<p><b>{visitors}</b> visitors scored, <b>{buyers}</b> bought ({base}). ROC AUC <b>{roc}</b>{ci}, PR AUC <b>{pr}</b> (a random score gets 0.500 and {base_pr}).</p>
 {page_values}
-<div class="charts">{hist}{roc_svg}{stages_svg}</div>
+<div class="charts">{hist}{roc_svg}{stages_svg}{reliability}</div>
 <h2>By stage</h2>{by_stage}<h2>By intent tier</h2>{by_intent}<h2>Thresholds</h2>{thresholds}
-<p>Read {events} events of {all} visitors; {bad} bad rows skipped; {left} visitors not yet seen at their cut-off left out.</p>
+<p>Read {events} events of {all} visitors; {bad} bad rows skipped; {left} visitors with no event before their cut-off left out ({left_buyers} of them buyers).</p>
 </body></html>
 "#,
         file = escape(&report.file),
@@ -295,17 +363,28 @@ td:first-child,th:first-child{{text-align:left}}.charts svg{{max-width:100%;heig
         buyers = report.buyers,
         base = table::percent(report.base_rate),
         roc = table::auc(report.roc_auc),
+        ci = report.auc.map_or(String::new(), |a| format!(
+            " (95 % CI {:.3}–{:.3}, DeLong; {} of buyer / non-buyer pairs tied)",
+            a.low,
+            a.high,
+            table::percent(Some(a.tied_pairs))
+        )),
         pr = table::auc(report.pr_auc),
         base_pr = table::auc(report.base_rate),
         hist = histogram_chart(report, outcomes),
         roc_svg = roc_chart(report, outcomes),
         stages_svg = stage_chart(report),
+        reliability = report
+            .calibration
+            .as_ref()
+            .map_or(String::new(), reliability_chart),
         by_stage = groups_table("stage", &report.by_stage),
         by_intent = groups_table("intent", &report.by_intent),
         events = report.totals.events,
         all = report.totals.visitors,
         bad = report.totals.bad_rows,
         left = report.totals.left_out,
+        left_buyers = report.totals.left_out_buyers,
     )
 }
 
