@@ -566,7 +566,7 @@ fn calibrate_writes_a_scorecard_that_wins_its_folds_and_loads_in_the_core() {
         "{report}"
     );
     assert!(
-        report.contains("points → probability: +10 points double the odds"),
+        report.contains("points → probability of buying (+10 points double the odds): 0 → "),
         "{report}"
     );
     assert!(report.contains("calibration slope"), "{report}");

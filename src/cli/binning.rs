@@ -86,8 +86,17 @@ pub fn round2(x: f64) -> f64 {
     }
 }
 
-/// Candidate cuts of `(value, weight)` samples: every distinct value above the smallest when
-/// there are at most `most + 1`, else weighted quantiles rounded to two significant digits.
+/// A short number in `(lo, hi]` to cut between two values: `hi` to two significant digits when
+/// that stays above `lo`, else their midpoint so rounded, else `hi` itself.
+fn nice(lo: f64, hi: f64) -> f64 {
+    [round2(hi), round2(0.5 * (lo + hi))]
+        .into_iter()
+        .find(|&c| c > lo && c <= hi)
+        .unwrap_or(hi)
+}
+
+/// Candidate cuts of `(value, weight)` samples: between consecutive distinct values when there
+/// are at most `most + 1`, else at weighted quantiles; each a short number (see [`round2`]).
 /// A cut `c` splits "below c" from "c and above".
 pub fn candidates(samples: &[(f64, f64)], most: usize) -> Vec<f64> {
     let mut sorted: Vec<(f64, f64)> = samples.to_vec();
@@ -95,7 +104,7 @@ pub fn candidates(samples: &[(f64, f64)], most: usize) -> Vec<f64> {
     let mut distinct: Vec<f64> = sorted.iter().map(|s| s.0).collect();
     distinct.dedup();
     if distinct.len() <= most + 1 {
-        return distinct.into_iter().skip(1).collect();
+        return distinct.windows(2).map(|w| nice(w[0], w[1])).collect();
     }
     let total: f64 = sorted.iter().map(|s| s.1).sum();
     let mut cuts = Vec::new();
@@ -111,7 +120,7 @@ pub fn candidates(samples: &[(f64, f64)], most: usize) -> Vec<f64> {
     let lowest = sorted[0].0;
     cuts.retain(|&c| c > lowest);
     // The first value above the lowest always splits: "none" from "some" of a rare event.
-    cuts.push(distinct[1]);
+    cuts.push(nice(lowest, distinct[1]));
     cuts.sort_by(f64::total_cmp);
     cuts.dedup();
     cuts
@@ -327,7 +336,10 @@ mod tests {
         assert_eq!(candidates(&few, 8), vec![2.0, 5.0]);
         let many: Vec<(f64, f64)> = (0..1000).map(|i| (i as f64 * 0.0137, 1.0)).collect();
         let cuts = candidates(&many, 3);
-        assert_eq!(cuts, vec![0.0137, 3.4, 6.8, 10.0]);
+        assert_eq!(cuts, vec![0.0069, 3.4, 6.8, 10.0]);
+        // One second in minutes, after 0: a short cut at or below it.
+        assert_eq!(nice(0.0, 1.0 / 60.0), 0.0083);
+        assert_eq!(nice(1.0, 2.0), 2.0);
         // A rare event (1 % non-zero) still gets its cut.
         let rare: Vec<(f64, f64)> = (0..1000)
             .map(|i| (f64::from(u8::from(i % 100 == 0)) * (i as f64), 1.0))

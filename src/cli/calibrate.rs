@@ -1229,14 +1229,13 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     ));
     out.push_str(&render_card(&card, &rows));
     out.push_str(&format!(
-        "\npoints → probability: +{} points double the odds; 0 points ≈ {}",
-        card.pdo,
-        table::percent(Some(sigmoid(card.zero_log_odds)))
+        "\npoints → probability of buying (+{} points double the odds):",
+        card.pdo
     ));
     let mut step = 0.0;
     while step <= top + card.pdo {
         out.push_str(&format!(
-            "; {step} ≈ {}",
+            " {step} → {}",
             table::percent(Some(sigmoid(card.log_odds(step))))
         ));
         step += card.pdo;
