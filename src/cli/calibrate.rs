@@ -267,10 +267,7 @@ impl Card {
                     row_edges: row_edges.clone(),
                     columns: name(*columns),
                     column_edges: column_edges.clone(),
-                    points: p
-                        .chunks(column_edges.len() + 1)
-                        .map(<[f64]>::to_vec)
-                        .collect(),
+                    points: p.clone(),
                 }),
             }
         }
@@ -1208,8 +1205,9 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
 
     let mut out = String::new();
     let t = &history.totals;
+    let units = cutoff.units();
     out.push_str(&format!(
-        "{}: {} visitors scored, {buyers} bought ({}); {} left out with no event before their cut-off ({} of them buyers)\n",
+        "{}: {} {units} scored, {buyers} bought ({}); {} left out with no event before their cut-off ({} of them buyers)\n",
         args.source.file.display(),
         outcomes.len(),
         table::percent(Some(buyers as f64 / outcomes.len() as f64)),
@@ -1364,7 +1362,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         &fate_rows,
     ));
     out.push_str(&format!(
-        "\nreplayed under the new config, the core's scores equal the card's for {} of {} visitors\n",
+        "\nreplayed under the new config, the core's scores equal the card's for {} of {} {units}\n",
         replayed.outcomes.len() - differ,
         replayed.outcomes.len()
     ));

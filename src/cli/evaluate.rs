@@ -49,6 +49,8 @@ pub struct Report {
     pub cutoff: String,
     /// Which moments were scored.
     pub protocol: Protocol,
+    /// What `visitors` counts: `visitors`, or `visits` with `--unit visit`.
+    pub units: &'static str,
     /// Visitors scored.
     pub visitors: u64,
     /// Of whom bought.
@@ -126,6 +128,7 @@ pub fn report(file: &str, model: &Model, cutoff: Cutoff, history: &History) -> R
         format: history.format,
         cutoff: cutoff.describe(),
         protocol: history.protocol,
+        units: cutoff.units(),
         visitors,
         buyers,
         base_rate: (visitors > 0).then(|| buyers as f64 / visitors as f64),
@@ -178,10 +181,11 @@ pub fn scored(outcomes: &[Outcome]) -> Vec<(f64, bool)> {
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
     out.push_str(&format!(
-        "{} ({}): {} visitors scored, {} bought ({}); cut-off: {}\n",
+        "{} ({}): {} {} scored, {} bought ({}); cut-off: {}\n",
         r.file,
         r.format.name(),
         r.visitors,
+        r.units,
         r.buyers,
         table::percent(r.base_rate),
         r.cutoff
@@ -276,8 +280,8 @@ pub fn render(r: &Report) -> String {
     ));
     let t = &r.totals;
     out.push_str(&format!(
-        "\nread {} events of {} visitors ({} unknown, {} bad rows skipped); {} replayed; {} visitors with no event before their cut-off left out ({} of them buyers); {} visitors' events sorted (at most {} held at once); {} refused as out of order\n",
-        t.events, t.visitors, t.unknown, t.bad_rows, t.replayed, t.left_out, t.left_out_buyers, t.reordered_visitors, t.peak_held_events, t.out_of_order
+        "\nread {} events of {} visitors ({} unknown, {} bad rows skipped); {} replayed; {} {} with no event before their cut-off left out ({} of them buyers); {} visitors' events sorted (at most {} held at once); {} refused as out of order\n",
+        t.events, t.visitors, t.unknown, t.bad_rows, t.replayed, t.left_out, r.units, t.left_out_buyers, t.reordered_visitors, t.peak_held_events, t.out_of_order
     ));
     out
 }

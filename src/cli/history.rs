@@ -74,6 +74,14 @@ pub enum Cutoff {
 }
 
 impl Cutoff {
+    /// What one outcome is, in the plural, for reports.
+    pub fn units(&self) -> &'static str {
+        match self {
+            Cutoff::EachVisit => "visits",
+            _ => "visitors",
+        }
+    }
+
     /// A sentence for reports.
     pub fn describe(&self) -> String {
         match *self {

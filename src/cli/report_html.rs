@@ -349,11 +349,11 @@ table{{border-collapse:collapse;margin:1em 0}}td,th{{padding:.25em .8em;border-b
 td:first-child,th:first-child{{text-align:left}}.charts svg{{max-width:100%;height:auto;display:block;margin:1em 0}}</style></head>
 <body><h1>Evaluation of {file}</h1>
 <p>Format <b>{format}</b>. Cut-off: {cutoff}.</p>
-<p><b>{visitors}</b> visitors scored, <b>{buyers}</b> bought ({base}). ROC AUC <b>{roc}</b>{ci}, PR AUC <b>{pr}</b> (a random score gets 0.500 and {base_pr}).</p>
+<p><b>{visitors}</b> {units} scored, <b>{buyers}</b> bought ({base}). ROC AUC <b>{roc}</b>{ci}, PR AUC <b>{pr}</b> (a random score gets 0.500 and {base_pr}).</p>
 {page_values}
 <div class="charts">{hist}{roc_svg}{stages_svg}{reliability}</div>
 <h2>By stage</h2>{by_stage}<h2>By intent tier</h2>{by_intent}<h2>Thresholds</h2>{thresholds}
-<p>Read {events} events of {all} visitors; {bad} bad rows skipped; {left} visitors with no event before their cut-off left out ({left_buyers} of them buyers).</p>
+<p>Read {events} events of {all} visitors; {bad} bad rows skipped; {left} {units} with no event before their cut-off left out ({left_buyers} of them buyers).</p>
 </body></html>
 "#,
         file = escape(&report.file),
@@ -385,6 +385,7 @@ td:first-child,th:first-child{{text-align:left}}.charts svg{{max-width:100%;heig
         bad = report.totals.bad_rows,
         left = report.totals.left_out,
         left_buyers = report.totals.left_out_buyers,
+        units = report.units,
     )
 }
 

@@ -7,19 +7,20 @@
 //! "scorecard": {
 //!   "bins": { "distinct_items_visit": { "edges": [2, 3, 5], "points": [8, 3, 5, 0] } },
 //!   "crossed": [ { "rows": "product_minutes_visit", "row_edges": [3],
-//!                  "columns": "month", "column_edges": [11], "points": [[0, 6], [4, 13]] } ],
+//!                  "columns": "month", "column_edges": [11], "points": [0, 6,
+//!                                                                        4, 13] } ],
 //!   "odds": { "pdo": 10, "zero_points": 0.011 }
 //! }
 //! ```
 //!
 //! `edges` split a characteristic into bins: below the first edge, then from each edge (included)
-//! to the next. `odds` records what calibration measured, the probability of buying at 0 points
+//! to the next. A crossed table's `points` go row by row (flat, to keep the reader small). `odds` records what calibration measured, the probability of buying at 0 points
 //! and the points that double the odds; the score does not use it, reports do.
 
 use super::characteristics::{self, Characteristics, COUNT};
 use super::config::Fields;
 use super::error::Error;
-use super::event::{Params, Value};
+use super::event::Params;
 use serde::Serialize;
 use std::string::{String, ToString};
 use std::vec::Vec;
@@ -54,8 +55,8 @@ pub struct CrossedConfig {
     pub columns: String,
     /// Its rising bin edges.
     pub column_edges: Vec<f64>,
-    /// Points per row, per column.
-    pub points: Vec<Vec<f64>>,
+    /// Points per cell, row by row (one row per row bin, one number per column bin).
+    pub points: Vec<f64>,
 }
 
 /// What calibration measured: the probability at 0 points, and the points that double the odds.
@@ -107,8 +108,8 @@ impl ScorecardConfig {
                     continue;
                 };
                 let bin = BinsConfig {
-                    edges: required(&b, "edges", b.numbers("edges")?)?,
-                    points: required(&b, "points", b.numbers("points")?)?,
+                    edges: numbers(&b, "edges")?,
+                    points: numbers(&b, "points")?,
                 };
                 super::model::set_named(&mut config.bins, name, bin);
             }
@@ -117,46 +118,23 @@ impl ScorecardConfig {
             for (i, (table, _)) in tables.into_iter().enumerate() {
                 let path = [f.path("crossed"), "[".into(), i.to_string(), "]".into()].concat();
                 let c = Fields::open(table, &path, Some(CROSSED_FIELDS))?;
-                let mut points = Vec::new();
-                for (r, (row, kind)) in required(&c, "points", c.list("points")?)?
-                    .into_iter()
-                    .enumerate()
-                {
-                    let at = [c.path("points"), "[".into(), r.to_string(), "]".into()].concat();
-                    let Value::List(n) = kind else {
-                        return Err(Error::config(
-                            at,
-                            ["must be an array of numbers, not ", kind.type_name()].concat(),
-                        ));
-                    };
-                    let mut cells = Vec::with_capacity(n);
-                    for j in 0..n {
-                        match row.at(j).map(|v| v.value()) {
-                            Some(Value::Number(x)) if x.is_finite() => cells.push(x),
-                            found => {
-                                let found = found.unwrap_or(Value::Missing);
-                                return Err(Error::config(
-                                    [at.as_str(), "[", &j.to_string(), "]"].concat(),
-                                    ["must be a finite number, not ", found.type_name()].concat(),
-                                ));
-                            }
-                        }
-                    }
-                    points.push(cells);
-                }
                 config.crossed.push(CrossedConfig {
-                    rows: required(&c, "rows", c.text("rows")?)?,
-                    row_edges: required(&c, "row_edges", c.numbers("row_edges")?)?,
-                    columns: required(&c, "columns", c.text("columns")?)?,
-                    column_edges: required(&c, "column_edges", c.numbers("column_edges")?)?,
-                    points,
+                    rows: text(&c, "rows")?,
+                    row_edges: numbers(&c, "row_edges")?,
+                    columns: text(&c, "columns")?,
+                    column_edges: numbers(&c, "column_edges")?,
+                    points: numbers(&c, "points")?,
                 });
             }
         }
         if let Some(o) = f.object("odds", Some(ODDS_FIELDS))? {
+            let number = |key: &str| {
+                o.number(key)?
+                    .ok_or_else(|| Error::config(o.path(key), "is required"))
+            };
             config.odds = Some(Odds {
-                pdo: required(&o, "pdo", o.number("pdo")?)?,
-                zero_points: required(&o, "zero_points", o.number("zero_points")?)?,
+                pdo: number("pdo")?,
+                zero_points: number("zero_points")?,
             });
         }
         Ok(config)
@@ -201,12 +179,10 @@ impl ScorecardConfig {
             }
             edges(&field("row_edges"), &c.row_edges)?;
             edges(&field("column_edges"), &c.column_edges)?;
-            let width = c.column_edges.len() + 1;
-            if c.points.len() != c.row_edges.len() + 1 || c.points.iter().any(|r| r.len() != width)
-            {
+            if c.points.len() != (c.row_edges.len() + 1) * (c.column_edges.len() + 1) {
                 return Err(Error::config(
                     field("points"),
-                    "must have one row per row bin and one number per column bin in each row",
+                    "must have one number per cell: row bins × column bins, row by row",
                 ));
             }
             crossed.push(Crossed {
@@ -214,7 +190,7 @@ impl ScorecardConfig {
                 row_edges: c.row_edges.clone(),
                 columns,
                 column_edges: c.column_edges.clone(),
-                points: c.points.concat(),
+                points: c.points.clone(),
             });
         }
         if let Some(o) = self.odds {
@@ -239,8 +215,17 @@ impl ScorecardConfig {
     }
 }
 
-fn required<T, P: Params>(f: &Fields<P>, key: &str, v: Option<T>) -> Result<T, Error> {
-    v.ok_or_else(|| Error::config(f.path(key), "is required"))
+// One instance of each reader, however many fields use it: the wasm is size-budgeted.
+#[inline(never)]
+fn numbers<P: Params>(f: &Fields<P>, key: &str) -> Result<Vec<f64>, Error> {
+    f.numbers(key)?
+        .ok_or_else(|| Error::config(f.path(key), "is required"))
+}
+
+#[inline(never)]
+fn text<P: Params>(f: &Fields<P>, key: &str) -> Result<String, Error> {
+    f.text(key)?
+        .ok_or_else(|| Error::config(f.path(key), "is required"))
 }
 
 fn characteristic(field: &str, name: &str) -> Result<u8, Error> {
@@ -363,11 +348,7 @@ impl Scorecard {
                     row_edges: c.row_edges.clone(),
                     columns: name(c.columns),
                     column_edges: c.column_edges.clone(),
-                    points: c
-                        .points
-                        .chunks(c.column_edges.len() + 1)
-                        .map(|r| r.to_vec())
-                        .collect(),
+                    points: c.points.clone(),
                 })
                 .collect(),
             odds: self.odds,
@@ -392,7 +373,7 @@ mod tests {
         let m = compile(json!({"scorecard": {
             "bins": {"views_visit": {"edges": [2, 5], "points": [8, 0, 3]}},
             "crossed": [{"rows": "cart_adds", "row_edges": [1], "columns": "earlier_visits",
-                         "column_edges": [1], "points": [[0, 2], [40, 45]]}]
+                         "column_edges": [1], "points": [0, 2, 40, 45]}]
         }}))
         .unwrap();
         let mut values = [0.0; super::COUNT];
@@ -431,21 +412,23 @@ mod tests {
         );
         assert_eq!(
             msg(json!({"scorecard": {"crossed": [{"rows": "month", "row_edges": [6], "columns": "month",
-                "column_edges": [3], "points": [[0, 1], [2, 3]]}]}})),
+                "column_edges": [3], "points": [0, 1, 2, 3]}]}})),
             "config field `scorecard.crossed[0].columns`: must be another characteristic than `rows`"
         );
         assert_eq!(
-            msg(json!({"scorecard": {"crossed": [{"rows": "month", "row_edges": [6], "columns": "views",
-                "column_edges": [3], "points": [[0, 1], [2, "x"]]}]}})),
-            "config field `scorecard.crossed[0].points[1][1]`: must be a finite number, not a string"
+            msg(
+                json!({"scorecard": {"crossed": [{"rows": "month", "row_edges": [6], "columns": "views",
+                "column_edges": [3], "points": [0, 1, 2, "x"]}]}})
+            ),
+            "config field `scorecard.crossed[0].points[3]`: must be a finite number, not a string"
         );
         assert_eq!(
             msg(json!({"scorecard": {"crossed": [{"rows": "month", "row_edges": [6], "columns": "views",
-                "column_edges": [3], "points": [[0, 1, 2], [2, 3]]}]}})),
-            "config field `scorecard.crossed[0].points`: must have one row per row bin and one number per column bin in each row"
+                "column_edges": [3], "points": [0, 1, 2]}]}})),
+            "config field `scorecard.crossed[0].points`: must have one number per cell: row bins × column bins, row by row"
         );
         assert!(msg(json!({"scorecard": {"crossed": [{"rows": "mnth", "row_edges": [6], "columns": "views",
-                "column_edges": [3], "points": [[0, 1], [2, 3]]}]}}))
+                "column_edges": [3], "points": [0, 1, 2, 3]}]}}))
             .starts_with("config field `scorecard.crossed[0].rows`: unknown characteristic; expected one of cart_adds,"));
         assert_eq!(
             msg(json!({"scorecard": {"odds": {"pdo": 10, "zero_points": 1.5}}})),
