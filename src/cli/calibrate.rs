@@ -303,7 +303,7 @@ struct Builder<'a> {
     segments: Vec<Vec<u16>>,
     /// The same on the coarse grid of crossed tables.
     coarse: Vec<Vec<f64>>,
-    coarse_segments: Vec<Vec<u8>>,
+    coarse_segments: Vec<Vec<u16>>,
     limits: Limits,
     pdo: f64,
 }
@@ -322,20 +322,21 @@ impl<'a> Builder<'a> {
         let mut coarse_segments = Vec::with_capacity(COUNT);
         for c in 0..COUNT {
             let values: Vec<(f64, f64)> = rows.iter().map(|r| (r.values[c], r.weight)).collect();
-            let fine = binning::candidates(&values, CUTS);
-            segments.push(
-                rows.iter()
-                    .map(|r| binning::segment(&fine, r.values[c]) as u16)
-                    .collect(),
-            );
+            // Candidate cuts, and each row's segment among them.
+            let grid = |most: usize| {
+                let cuts = binning::candidates(&values, most);
+                let of: Vec<u16> = rows
+                    .iter()
+                    .map(|r| binning::segment(&cuts, r.values[c]) as u16)
+                    .collect();
+                (cuts, of)
+            };
+            let (fine, of) = grid(CUTS);
             cuts.push(fine);
-            let grid = binning::candidates(&values, CROSSED_CUTS);
-            coarse_segments.push(
-                rows.iter()
-                    .map(|r| binning::segment(&grid, r.values[c]) as u8)
-                    .collect(),
-            );
-            coarse.push(grid);
+            segments.push(of);
+            let (crossed, of) = grid(CROSSED_CUTS);
+            coarse.push(crossed);
+            coarse_segments.push(of);
         }
         Builder {
             rows,

@@ -104,10 +104,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     }
     let rows = rows(&history.outcomes);
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?
-        );
+        super::print_json(&rows)?;
     } else {
         println!(
             "{}: {} visitors by first-touch channel, scored {} days after their first event; {} left out with no event by then",

@@ -146,10 +146,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     };
     let rows = compare(&old_history.outcomes, &new_history.outcomes, &bins);
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?
-        );
+        super::print_json(&rows)?;
     } else {
         println!(
             "{} ({} visitors) → {} ({} visitors): population stability index per characteristic; above {SHIFTED} is a shift worth recalibrating for",

@@ -316,10 +316,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         eprintln!("wrote {}", path.display());
     }
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
-        );
+        super::print_json(&report)?;
     } else {
         print!("{}", render(&report));
     }

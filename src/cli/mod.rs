@@ -69,10 +69,17 @@ pub fn main() -> ExitCode {
 }
 
 fn print_default_config() -> Result<ExitCode, String> {
-    let config = crate::core::Model::default().to_config();
-    let text = serde_json::to_string_pretty(&config).map_err(|e| e.to_string())?;
-    println!("{text}");
+    print_json(&crate::core::Model::default().to_config())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints `value` as pretty JSON on stdout (the `--json` of the reports).
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).map_err(|e| e.to_string())?
+    );
+    Ok(())
 }
 
 /// Loads and validates a config file; the defaults without one.

@@ -49,6 +49,28 @@ fn svg(
     }
 }
 
+/// A chart in the report's style: caption, margins, and the axes' ranges.
+type Chart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+fn chart<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    caption: &str,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+) -> Result<Chart<'a, 'b>, String> {
+    ChartBuilder::on(root)
+        .caption(caption, ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(48)
+        .build_cartesian_2d(x, y)
+        .map_err(|e| e.to_string())
+}
+
 /// Shares of buyers and of others per score bin.
 fn distribution(outcomes: &[Outcome]) -> (f64, f64, Vec<(f64, f64)>) {
     let scores = || outcomes.iter().map(|o| o.snapshot.score);
@@ -86,13 +108,12 @@ fn histogram_chart(report: &Report, outcomes: &[Outcome]) -> String {
         .max(0.01)
         * 1.1;
     svg(|root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption("Score at the cut-off: buyers vs others", ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(48)
-            .build_cartesian_2d(lo..hi, 0.0..top)
-            .map_err(|e| e.to_string())?;
+        let mut chart = chart(
+            root,
+            "Score at the cut-off: buyers vs others",
+            lo..hi,
+            0.0..top,
+        )?;
         chart
             .configure_mesh()
             .x_desc("score")
@@ -136,13 +157,7 @@ fn roc_chart(report: &Report, outcomes: &[Outcome]) -> String {
     points.extend(metrics::roc_curve(&scored).iter().map(|c| (c.fpr, c.tpr)));
     let caption = format!("ROC curve (AUC {})", table::auc(report.roc_auc));
     svg(|root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(caption, ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(48)
-            .build_cartesian_2d(0.0..1.0, 0.0..1.0)
-            .map_err(|e| e.to_string())?;
+        let mut chart = chart(root, &caption, 0.0..1.0, 0.0..1.0)?;
         chart
             .configure_mesh()
             .x_desc("share of non-buyers at or above")
@@ -169,13 +184,12 @@ fn stage_chart(report: &Report) -> String {
         * 1.15;
     let n = groups.len();
     svg(|root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption("Conversion by stage at the cut-off", ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(48)
-            .build_cartesian_2d(0.0..n as f64, 0.0..top)
-            .map_err(|e| e.to_string())?;
+        let mut chart = chart(
+            root,
+            "Conversion by stage at the cut-off",
+            0.0..n as f64,
+            0.0..top,
+        )?;
         let names: Vec<String> = groups
             .iter()
             .map(|g| format!("{} ({})", g.name, g.visitors))
@@ -240,13 +254,7 @@ fn reliability_chart(c: &Calibration) -> String {
         c.slope, c.skill
     );
     svg(|root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(caption, ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(48)
-            .build_cartesian_2d(0.0..top, 0.0..top)
-            .map_err(|e| e.to_string())?;
+        let mut chart = chart(root, &caption, 0.0..top, 0.0..top)?;
         chart
             .configure_mesh()
             .x_desc("predicted probability (mean of each tenth)")
