@@ -1014,9 +1014,20 @@ pub fn load_back(text: &str) -> Result<Model, String> {
         .map_err(|e| e.to_string())
 }
 
-/// A bin's range for reports: `1`, `2–4`, `5+`, `< 3.4`, `3.4 to < 10`, `≥ 10`.
-pub fn range(edges: &[f64], bin: usize) -> String {
-    let whole = edges.iter().all(|e| e.fract() == 0.0);
+/// Characteristics that only take whole values (counts, the checkout step, the month).
+fn whole_valued(c: usize) -> bool {
+    let name = characteristics::NAMES[c];
+    !name.contains("minutes")
+        && !matches!(
+            name,
+            "cart_value" | "days_since_last_visit" | "mean_price_visit"
+        )
+}
+
+/// A bin's range for reports: `1`, `2–4`, `5+` for whole-valued characteristics with whole
+/// edges; `< 3.4`, `3.4 to < 10`, `≥ 10` otherwise.
+pub fn range(edges: &[f64], bin: usize, whole_valued: bool) -> String {
+    let whole = whole_valued && edges.iter().all(|e| e.fract() == 0.0);
     let lo = bin.checked_sub(1).map(|i| edges[i]);
     let hi = edges.get(bin).copied();
     match (lo, hi, whole) {
@@ -1054,7 +1065,7 @@ pub fn render_card(card: &Card, rows: &[Row]) -> String {
                 let (w, b) = stats(t, bin);
                 lines.push(vec![
                     characteristics::NAMES[*characteristic].to_string(),
-                    range(edges, bin),
+                    range(edges, bin, whole_valued(*characteristic)),
                     format!("{p:+}"),
                     table::percent(Some(w / total)),
                     table::percent((w > 0.0).then(|| b / w)),
@@ -1081,10 +1092,10 @@ pub fn render_card(card: &Card, rows: &[Row]) -> String {
             ));
             let width = column_edges.len() + 1;
             let mut header = vec![String::new()];
-            header.extend((0..width).map(|k| range(column_edges, k)));
+            header.extend((0..width).map(|k| range(column_edges, k, whole_valued(*columns))));
             let grid: Vec<Vec<String>> = (0..=row_edges.len())
                 .map(|i| {
-                    let mut line = vec![range(row_edges, i)];
+                    let mut line = vec![range(row_edges, i, whole_valued(*r))];
                     for k in 0..width {
                         let (w, b) = stats(t, i * width + k);
                         line.push(if w > 0.0 {
@@ -1425,12 +1436,19 @@ mod tests {
 
     #[test]
     fn ranges_read_as_whole_numbers_or_bounds() {
-        assert_eq!(range(&[2.0, 3.0, 5.0], 0), "≤ 1");
-        assert_eq!(range(&[2.0, 3.0, 5.0], 1), "2");
-        assert_eq!(range(&[2.0, 3.0, 5.0], 2), "3–4");
-        assert_eq!(range(&[2.0, 3.0, 5.0], 3), "5+");
-        assert_eq!(range(&[3.4, 10.0], 1), "3.4 to < 10");
-        assert_eq!(range(&[3.4], 1), "≥ 3.4");
+        assert_eq!(range(&[2.0, 3.0, 5.0], 0, true), "≤ 1");
+        assert_eq!(range(&[2.0, 3.0, 5.0], 1, true), "2");
+        assert_eq!(range(&[2.0, 3.0, 5.0], 2, true), "3–4");
+        assert_eq!(range(&[2.0, 3.0, 5.0], 3, true), "5+");
+        assert_eq!(range(&[3.4, 10.0], 1, true), "3.4 to < 10");
+        assert_eq!(range(&[3.4], 1, true), "≥ 3.4");
+        // A price between whole edges is not a count: 99.5 is below 100, not "≤ 99".
+        assert_eq!(range(&[100.0, 210.0], 0, false), "< 100");
+        let price = characteristics::index_of("mean_price_visit").unwrap();
+        assert!(!whole_valued(price));
+        assert!(whole_valued(
+            characteristics::index_of("views_visit").unwrap()
+        ));
     }
 
     /// `n` visitors scoring `score`, `buyers` of whom bought.

@@ -202,9 +202,10 @@ pub fn render(r: &Report) -> String {
     ));
     if let Some(a) = r.auc {
         out.push_str(&format!(
-            "ties: {} of buyer / non-buyer pairs score the same (each counts half); {} of the visitors share the most common score\n",
+            "ties: {} of buyer / non-buyer pairs score the same (each counts half); {} of the {} share the most common score\n",
             table::percent(Some(a.tied_pairs)),
-            table::percent(Some(a.largest_tie))
+            table::percent(Some(a.largest_tie)),
+            r.units
         ));
     }
     if let Some(a) = r.prefix_auc {
