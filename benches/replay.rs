@@ -5,8 +5,9 @@
 //! visitors with 50 events each, time-ordered as the REES46 export is.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use shopper_intent::cli::history::{replay, Cutoff, Protocol};
+use shopper_intent::cli::history::{replay, Cutoff};
 use shopper_intent::cli::read::{Detail, Format, Reader};
+use shopper_intent::cli::synth::Rng;
 use shopper_intent::core::{Model, Profile};
 use std::collections::HashMap;
 use std::io::Write;
@@ -14,17 +15,6 @@ use std::path::{Path, PathBuf};
 
 const EVENTS: usize = 1_000_000;
 const VISITORS: u64 = 20_000;
-
-/// A small deterministic generator (xorshift64*): the log must be the same on every run.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-}
 
 /// Writes a REES46 or Taobao log of [`EVENTS`] events; a row every 100 ms on average.
 fn write_log(path: &Path, format: Format) {
@@ -36,7 +26,7 @@ fn write_log(path: &Path, format: Format) {
     }
     let start_s: i64 = 1_569_888_000;
     for i in 0..EVENTS {
-        let r = rng.next();
+        let r = rng.next_u64();
         let user = 500_000_000 + r % VISITORS;
         let product = 1_000_000 + (r >> 20) % 5_000;
         let roll = (r >> 40) % 100;
@@ -134,7 +124,6 @@ fn throughput(c: &mut Criterion) {
                     None,
                     &model,
                     Cutoff::FirstPurchase { horizon_ms: 0 },
-                    Protocol::Cutoff,
                     &mut |e| panic!("{e}"),
                 )
                 .unwrap();

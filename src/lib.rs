@@ -21,9 +21,16 @@
 //! ```
 //!
 //! The layers:
-//! - [`core`]: events, the model (config), scoring, visitor state. Pure and deterministic.
-//! - `web` (wasm32 only): the thin browser adapter, the only code that touches browser APIs.
+//! - [`core`]: events, the model and its config, scoring, nudges, visitor state. Pure and
+//!   deterministic, `no_std` (it needs only `alloc`), so the browser build carries no `std`.
+//! - `web` (wasm32 only): the thin boundary the browser runtime (`src/web/js/`) calls: flat
+//!   numbers and one buffer per call, no JS objects.
 //! - `cli` (native only): the `shopper-intent` command.
+
+// The browser build has no `std`: no panic strings, no `core::fmt` machinery, no dlmalloc.
+#![cfg_attr(target_arch = "wasm32", no_std)]
+
+extern crate alloc;
 
 pub mod core;
 

@@ -7,9 +7,11 @@
 use serde_json::{json, Value};
 use shopper_intent::core::actions::{
     self, arms, conversions, decide, dismiss, idle_after_ms, next_deadline, record,
-    wants_exit_intent, Context, Decision, Kind, Trigger, DEFAULT_EXPERIMENT,
+    wants_exit_intent, Context, Decision, Trigger,
 };
+use shopper_intent::core::config::actions::DEFAULT_EXPERIMENT;
 use shopper_intent::core::experiment::Experiment;
+use shopper_intent::core::model::Kind;
 use shopper_intent::core::{Config, Event, Model, Profile, Stage};
 
 const T0: u64 = 1_700_000_000_000;
@@ -1062,7 +1064,7 @@ fn memory_survives_encoding_and_stays_bounded() {
     assert!((64..=72).contains(&shown), "{shown}");
     let text = s.profile.encode();
     assert!(text.len() < 4096, "{} bytes", text.len());
-    assert_eq!(Profile::decode(&text), Ok(s.profile.clone()));
+    assert_eq!(Profile::decode(&text), Ok(s.profile));
 }
 
 #[test]
@@ -1107,4 +1109,76 @@ fn a_bought_item_with_a_long_id_is_excluded_too() {
         None,
         "the chat would name the item just bought"
     );
+}
+
+/// Product names in nudges: whole when they fit the profile's 64 bytes, else cut at a word
+/// boundary (or, for scripts without spaces, a character) with "…", never mid-word.
+#[test]
+fn long_product_names_are_cut_at_a_word_with_an_ellipsis() {
+    let chat = json!({"actions": {"rules": {"hello": {"kind": "chat", "priority": 1000,
+        "message": "About {product}?", "when": {"viewed": ["product"]}, "experiment": ""}}}});
+    for (name, shown) in [
+        ("Waxed Cotton Field Jacket", "Waxed Cotton Field Jacket"),
+        (
+            "Men's Waterproof Insulated Winter Parka with Detachable Hood, Navy",
+            "Men's Waterproof Insulated Winter Parka with Detachable Hood…",
+        ),
+        (
+            "防水性の高い冬用のダウンジャケットで取り外し可能なフード付きのネイビー",
+            "防水性の高い冬用のダウンジャケットで取り…",
+        ),
+    ] {
+        let mut s = Shopper::new(model(chat.clone()));
+        s.page("/products/p");
+        s.event(
+            "view_item",
+            json!({"items": [{"item_id": "P", "item_name": name, "price": 10}]}),
+        );
+        let d = s.decide().expect("the rule holds");
+        assert_eq!(d.product.as_deref(), Some(shown), "{name}");
+        assert_eq!(d.message, format!("About {shown}?"));
+        assert!(shown.len() <= 64);
+    }
+}
+
+/// A per-item limit holds however many items a visit touches, and no sequence of events grows a
+/// score without bound (10,000 adds cycling 1,000 SKUs, then 100 SKUs).
+#[test]
+fn per_item_limits_hold_for_any_number_of_items() {
+    for skus in [100, 1_000] {
+        let mut s = Shopper::new(Model::default());
+        s.page("/products/p");
+        for i in 0..10_000 {
+            let id = format!("SKU-{}", i % skus);
+            s.event(
+                "add_to_cart",
+                json!({"items": [{"item_id": id, "price": 1}]}),
+            );
+            s.now -= SEC - 1; // all within one visit
+        }
+        let adds = s.profile.signals_fired.saturating_sub(1); // the site visit
+                                                              // At most once per item: never more than the distinct items (the filter beyond the
+                                                              // first 48 may refuse a few first adds, never allow a second one).
+        assert!(adds as usize <= skus, "{skus} SKUs: {adds} adds");
+        if skus == 100 {
+            assert_eq!(adds, 100, "every first add of 100 items counts");
+        } else {
+            assert!(
+                adds as usize >= skus * 8 / 10,
+                "{skus} SKUs: only {adds} adds"
+            );
+        }
+        let score = s.profile.snapshot(&s.model, s.now).score;
+        assert!(score <= 2.0 + 15.0 * skus as f64, "{score}");
+        // Cycling again adds nothing.
+        let before = s.profile.signals_fired;
+        for i in 0..skus {
+            s.event(
+                "add_to_cart",
+                json!({"items": [{"item_id": format!("SKU-{i}"), "price": 1}]}),
+            );
+            s.now -= SEC - 1;
+        }
+        assert_eq!(s.profile.signals_fired, before);
+    }
 }

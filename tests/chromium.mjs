@@ -21,14 +21,14 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** Launches Chromium (`CHROMIUM` overrides its path). */
-export function launchChromium() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+/** Launches Chromium (`CHROMIUM` overrides its path), with `extraArgs` after the common flags. */
+export function launchChromium(extraArgs = []) {
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 /** Fails with the fix when the store bundle has not been built. */
 export function assertBuilt() {
-  for (const f of ['shopper-intent.js', 'shopper_intent.js', 'shopper_intent_bg.wasm']) {
+  for (const f of ['shopper-intent.js', 'shopper_intent_bg.wasm', 'shopper-intent.model.json']) {
     assert.ok(fs.existsSync(path.join(ROOT, 'pkg', f)), `pkg/${f} is missing: run 'make build' first`);
   }
 }

@@ -3,30 +3,17 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{fixture, run, stderr};
 use serde_json::Value;
-use shopper_intent::cli::history::{replay, Cutoff, Protocol};
+use shopper_intent::cli::history::{replay, Cutoff};
 use shopper_intent::cli::read::{Detail, Format, Reader};
 use shopper_intent::core::characteristics;
 use shopper_intent::core::{Config, Model};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shopper-intent"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::Output;
 
 fn json(o: &Output) -> Value {
     assert!(o.status.success(), "failed: {}", stderr(o));
@@ -83,7 +70,6 @@ fn the_cut_off_keeps_the_purchase_own_add_to_cart_and_nothing_after() {
         None,
         &model,
         Cutoff::FirstPurchase { horizon_ms: 0 },
-        Protocol::Cutoff,
         &mut |e| panic!("{e}"),
     )
     .unwrap();
@@ -212,14 +198,9 @@ fn each_visit_can_be_the_unit_with_the_visitors_earlier_history() {
         ],
     );
     let model = Model::default();
-    let h = replay(
-        &path,
-        None,
-        &model,
-        Cutoff::EachVisit,
-        Protocol::Cutoff,
-        &mut |e| panic!("{e}"),
-    )
+    let h = replay(&path, None, &model, Cutoff::EachVisit, &mut |e| {
+        panic!("{e}")
+    })
     .unwrap();
     let units: Vec<(&str, u32, bool)> = h
         .outcomes
@@ -355,7 +336,6 @@ fn taobao_events_out_of_order_within_a_user_are_sorted() {
         Some(Format::Taobao),
         &model,
         Cutoff::FirstPurchase { horizon_ms: 0 },
-        Protocol::Cutoff,
         &mut |e| bad.push(e.to_string()),
     )
     .unwrap();
@@ -682,36 +662,38 @@ fn drift_flags_a_characteristic_whose_distribution_moved() {
 fn channels_report_first_touch_from_utm_and_referrer() {
     let path = fixture("channels.datalayer.jsonl");
     let o = run(&["channels", "--json", path.to_str().unwrap()]);
-    let rows = json(&o);
+    let report = json(&o);
     assert!(
         stderr(&o).contains("line 14: add_to_cart: items is missing or empty"),
         "{}",
         stderr(&o)
     );
+    let rows = &report["rows"];
     let row = |name: &str| {
         rows.as_array()
             .unwrap()
             .iter()
-            .find(|r| r["channel"] == name)
+            .find(|r| r["name"] == name)
             .unwrap()
             .clone()
     };
-    let email = row("email");
+    let email = row("Email");
     // view 4 + email click-through 5 + two carts 30 + checkout 25 = 64: SQL before buying.
     assert_eq!(email["sql_rate"].as_f64(), Some(1.0));
     assert_eq!(email["sql_conversion"].as_f64(), Some(1.0));
     assert!((email["average_score"].as_f64().unwrap() - 32.0).abs() < 0.01);
-    let ads = row("paid_search");
+    assert_eq!(email["revenue_per_visitor"].as_f64(), Some(170.0));
+    let ads = row("Paid Search");
     assert_eq!(
         (ads["sql_rate"].as_f64(), ads["other_conversion"].as_f64()),
         (Some(0.0), Some(0.0))
     );
     // The organic visitor buys on day 19: after day 14, still a conversion.
-    let organic = row("organic");
+    let organic = row("Organic Search");
     assert_eq!(organic["other_conversion"].as_f64(), Some(1.0));
     assert!((organic["average_score"].as_f64().unwrap() - 2.0).abs() < 0.01);
     assert_eq!(
-        row("unknown")["visitors"].as_u64(),
+        row("(no landing page)")["visitors"].as_u64(),
         Some(1),
         "no page_location"
     );
@@ -751,7 +733,6 @@ fn uci_sessions_map_to_characteristics_and_events_without_an_invented_visit() {
         None,
         &model,
         Cutoff::FirstPurchase { horizon_ms: 0 },
-        Protocol::Cutoff,
         &mut |_| {},
     )
     .unwrap();

@@ -91,7 +91,7 @@ fn an_out_of_order_on_site_event_is_refused_and_changes_nothing() {
     let mut p = Profile::new("v");
     let at = |ms: u64, name: &str| Event::decode(name, ms, &&json!({})).unwrap().unwrap();
     p.track(&model, &at(2_000_000, "page_view")).unwrap();
-    let before = p.clone();
+    let before = p;
     let err = p.track(&model, &at(1_000_000, "page_view")).unwrap_err();
     assert!(err.is_out_of_order());
     assert_eq!(
@@ -202,5 +202,47 @@ fn the_beacon_url_is_optional_and_checked() {
             .unwrap_err()
             .to_string(),
         "config field `runtime.beacon_url`: must be a string, not a number"
+    );
+}
+
+/// Config limits are one set, checked the same way here and in the browser's compiler (the same
+/// code: `tests/e2e/api.test.mjs` checks the messages in Chromium).
+#[test]
+fn config_limits_name_the_limit() {
+    let long = "x".repeat(9_000);
+    assert_eq!(
+        config_error(json!({"actions": {"rules": {"hello": {"message": long, "when": {}}}}})),
+        "config field `actions.rules.hello.message`: must be a string of at most 1000 characters, not 9000"
+    );
+    // A string too long even to copy is reported the same way, not as "a string, not a string".
+    let huge = "y".repeat(40_000);
+    assert_eq!(
+        config_error(json!({"page_types": {"lookbook": [huge]}})),
+        "config field `page_types.lookbook[0]`: must be a string of at most 1000 characters, not 40000"
+    );
+    // More page types than a profile can tell apart are refused, before anything is merged.
+    let many: serde_json::Map<String, Value> = (0..20_000)
+        .map(|i| (format!("type{i}"), json!([format!("/t{i}")])))
+        .collect();
+    let started = std::time::Instant::now();
+    assert_eq!(
+        config_error(json!({ "page_types": many })),
+        "config field `page_types`: allows at most 64 page types, defaults included; this config has 20000"
+    );
+    assert!(started.elapsed().as_secs() < 2, "refused at once");
+    let fifty_two: serde_json::Map<String, Value> = (0..52)
+        .map(|i| (format!("type{i}"), json!([format!("/t{i}")])))
+        .collect();
+    assert_eq!(
+        config_error(json!({ "page_types": fifty_two })),
+        "config field `page_types`: allows at most 64 page types, defaults included; this config has 65"
+    );
+    assert_eq!(
+        config_error(json!({"rules": {"repeat_product_view": {"views": 9}}})),
+        "config field `rules.repeat_product_view.views`: must be at most 8"
+    );
+    assert_eq!(
+        config_error(json!({"rapid_views": 17})),
+        "config field `rapid_views`: must be at most 16"
     );
 }

@@ -1,5 +1,7 @@
-//! The JSON test vectors in headless Chromium: events and configs are decoded from real JS
-//! objects (`JSON.parse`), through the same path `track()` and the loader use.
+//! The JSON test vectors in headless Chromium, decoded the way the browser decodes them: each
+//! event's parameters and each config are real JS objects (`JSON.parse`), read by the runtime's
+//! own wire writer (`src/web/js/wire.js`) into the wire format the core decodes; the model goes
+//! through its compiled bytes. Same runner and files as the native `tests/vectors.rs`.
 #![cfg(target_arch = "wasm32")]
 
 #[path = "support/vectors.rs"]
@@ -8,11 +10,18 @@ mod vectors;
 #[path = "support/growthbook_cases.rs"]
 mod growthbook_cases;
 
+use shopper_intent::core::wire::Wire;
 use shopper_intent::core::{Config, Error, Event};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(module = "/src/web/js/wire.js")]
+extern "C" {
+    /// What the runtime sends the engine for `value` (event parameters when `event_keys`).
+    fn wire(value: &JsValue, event_keys: bool) -> Vec<u8>;
+}
 
 struct Js;
 
@@ -22,10 +31,12 @@ fn parse(json: &str) -> JsValue {
 
 impl vectors::Decoder for Js {
     fn event(&self, json: &str, name: &str, time_ms: u64) -> Result<Option<Event>, Error> {
-        Event::decode(name, time_ms, &parse(json))
+        let bytes = wire(&parse(json), true);
+        Event::decode(name, time_ms, &Wire::new(&bytes))
     }
     fn config(&self, json: &str) -> Result<Config, Error> {
-        Config::read(parse(json))
+        let bytes = wire(&parse(json), false);
+        Config::read(Wire::new(&bytes))
     }
 }
 

@@ -88,6 +88,15 @@ export function start({ port, root, pkg, host = HOST, quiet = true } = {}) {
     } catch {
       return send(res, 400, { 'Content-Type': 'text/plain; charset=utf-8' }, 'Bad request\n', head);
     }
+    // The demo's QA switch: `?arm=treatment` (or `control`) on any page pins this browser to that
+    // arm of the nudges' holdout (a cookie), by serving the config with the experiment's `force`.
+    const arm = url.searchParams.get('arm') || (/(?:^|;\s*)si-demo-arm=(\w+)/.exec(req.headers.cookie || '') || [])[1];
+    const forced = arm === 'treatment' ? 1 : arm === 'control' ? 0 : undefined;
+    const armCookie = url.searchParams.has('arm') ? { 'Set-Cookie': `si-demo-arm=${arm}; Path=/; SameSite=Lax` } : {};
+    if (url.pathname === '/intent-config.json' && forced !== undefined && siteRoot === HERE) {
+      const config = JSON.stringify({ experiments: { 'shopper-intent-nudges': { force: forced } } });
+      return send(res, 200, { 'Content-Type': MIME['.json'] }, config, head);
+    }
     const hit = resolvePath(mounts, url.pathname);
     if (!hit) return send(res, 403, { 'Content-Type': 'text/plain; charset=utf-8' }, 'Forbidden\n', head);
 
@@ -110,6 +119,7 @@ export function start({ port, root, pkg, host = HOST, quiet = true } = {}) {
       if (!stat.isFile()) throw Object.assign(new Error('not a file'), { code: 'ENOENT' });
       const type = MIME[path.extname(file).toLowerCase()] || 'application/octet-stream';
       res.writeHead(200, {
+        ...armCookie,
         'Content-Type': type,
         'Content-Length': stat.size,
         'Cache-Control': 'no-store',
@@ -162,6 +172,7 @@ if (runDirectly) {
     ({ url }) => {
       console.log(`Northwind Threads demo store: ${url}`);
       console.log(`  intent panel: ${url}?intent-debug   (or Alt+Shift+I on any page)`);
+      console.log(`  see the nudges for sure (the treatment arm of the 80/20 holdout): ${url}?arm=treatment`);
     },
     (err) => {
       console.error(`serve.mjs: ${err.message}`);

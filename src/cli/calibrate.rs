@@ -32,8 +32,9 @@ use super::logistic::{self, Design, Fit};
 use super::metrics::{self, Sample};
 use super::table;
 use crate::core::characteristics::{self, COUNT};
+use crate::core::config::scorecard::{BinsConfig, CrossedConfig, ScorecardConfig};
 use crate::core::model::EVENT_RULES;
-use crate::core::scorecard::{self, BinsConfig, CrossedConfig, Odds, ScorecardConfig};
+use crate::core::scorecard::{self, Odds};
 use crate::core::{Config, Model, RuleId};
 use std::collections::HashMap;
 use std::f64::consts::LN_2;
@@ -1220,7 +1221,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     let units = cutoff.units();
     out.push_str(&format!(
         "{}: {} {units} scored, {buyers} bought ({}); {} left out with no event before their cut-off ({} of them buyers)\n",
-        args.source.file.display(),
+        args.source.log.file.display(),
         outcomes.len(),
         table::percent(Some(buyers as f64 / outcomes.len() as f64)),
         t.left_out,
@@ -1384,13 +1385,9 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         ));
     }
     if let Some(path) = &args.html {
-        let page = super::report_html::calibration_page(
-            &args.source.file.display().to_string(),
-            &out,
-            calibration.as_ref(),
-        );
-        std::fs::write(path, page).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        eprintln!("wrote {}", path.display());
+        let file = args.source.log.file.display().to_string();
+        let page = super::report_html::calibration_page(&file, &out, calibration.as_ref());
+        super::write_page(path, &page)?;
     }
     let elapsed = started.elapsed().as_secs_f64();
     if write {

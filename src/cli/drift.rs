@@ -6,7 +6,7 @@
 //! them, else tenths of both logs together.
 
 use super::binning;
-use super::history::{Cutoff, Outcome, Protocol, Source, Unit};
+use super::history::{Cutoff, Log, Outcome, Protocol, Source, Unit};
 use super::table;
 use crate::core::characteristics::{self, COUNT};
 use crate::core::scorecard;
@@ -123,20 +123,22 @@ pub fn compare(
 /// Runs `drift`.
 pub fn run(args: Args) -> Result<ExitCode, String> {
     let source = |file: &PathBuf| Source {
-        config: args.config.clone(),
-        format: args.format,
+        log: Log {
+            config: args.config.clone(),
+            format: args.format,
+            file: file.clone(),
+        },
         horizon: None,
         at: None,
         label_days: None,
         protocol: Protocol::Cutoff,
         unit: args.unit,
-        file: file.clone(),
     };
     let (old, new) = (source(&args.old), source(&args.new));
     let cutoff: Cutoff = old.cutoff()?;
     let (model, old_history) = old.replay(cutoff)?;
     let new_history = new.replay_with(&model, cutoff)?;
-    let section = model.scorecard.to_config();
+    let section = crate::core::config::scorecard::to_config(&model.scorecard);
     let bins = |c: usize| {
         section
             .bins
@@ -145,16 +147,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
             .map(|(_, b)| b.edges.clone())
     };
     let rows = compare(&old_history.outcomes, &new_history.outcomes, &bins);
-    if args.json {
-        super::print_json(&rows)?;
-    } else {
-        println!(
-            "{} ({} visitors) → {} ({} visitors): population stability index per characteristic; above {SHIFTED} is a shift worth recalibrating for",
-            args.old.display(),
-            old_history.outcomes.len(),
-            args.new.display(),
-            new_history.outcomes.len()
-        );
+    super::print_report(&rows, args.json, || {
         let lines: Vec<Vec<String>> = rows
             .iter()
             .map(|r| {
@@ -166,11 +159,15 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
                 ]
             })
             .collect();
-        print!(
-            "{}",
+        format!(
+            "{} ({} visitors) → {} ({} visitors): population stability index per characteristic; above {SHIFTED} is a shift worth recalibrating for\n{}",
+            args.old.display(),
+            old_history.outcomes.len(),
+            args.new.display(),
+            new_history.outcomes.len(),
             table::render(&["characteristic", "bins", "PSI", ""], &lines)
-        );
-    }
+        )
+    })?;
     if old_history.outcomes.is_empty() || new_history.outcomes.is_empty() {
         eprintln!("shopper-intent: a log has no visitor to compare");
         return Ok(ExitCode::from(1));

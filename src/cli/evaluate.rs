@@ -119,7 +119,7 @@ pub fn report(file: &str, model: &Model, cutoff: Cutoff, history: &History) -> R
     let calibration = model.scorecard.odds.and_then(|odds| {
         let p: Vec<(f64, f64, bool)> = outcomes
             .iter()
-            .map(|o| (odds.probability(o.snapshot.score), 1.0, o.bought))
+            .map(|o| (metrics::probability(&odds, o.snapshot.score), 1.0, o.bought))
             .collect();
         metrics::calibration(&p)
     });
@@ -174,6 +174,22 @@ pub fn scored(outcomes: &[Outcome]) -> Vec<(f64, bool)> {
     outcomes
         .iter()
         .map(|o| (o.snapshot.score, o.bought))
+        .collect()
+}
+
+/// The cells of a conversion-by-group table: name, visitors, bought, conversion, lift.
+pub fn group_cells(groups: &[Group]) -> Vec<Vec<String>> {
+    groups
+        .iter()
+        .map(|g| {
+            vec![
+                g.name.clone(),
+                g.visitors.to_string(),
+                g.buyers.to_string(),
+                table::percent(g.conversion),
+                table::ratio(g.lift),
+            ]
+        })
         .collect()
 }
 
@@ -232,21 +248,9 @@ pub fn render(r: &Report) -> String {
     }
     for (title, groups) in [("stage", &r.by_stage), ("intent", &r.by_intent)] {
         out.push('\n');
-        let rows: Vec<Vec<String>> = groups
-            .iter()
-            .map(|g| {
-                vec![
-                    g.name.clone(),
-                    g.visitors.to_string(),
-                    g.buyers.to_string(),
-                    table::percent(g.conversion),
-                    table::ratio(g.lift),
-                ]
-            })
-            .collect();
         out.push_str(&table::render(
             &[title, "visitors", "bought", "conversion", "lift"],
-            &rows,
+            &group_cells(groups),
         ));
     }
     out.push('\n');
@@ -306,21 +310,15 @@ pub fn render_deciles(deciles: &[(f64, f64, f64)]) -> String {
 pub fn run(args: Args) -> Result<ExitCode, String> {
     let cutoff = args.source.cutoff()?;
     let (model, history) = args.source.replay(cutoff)?;
-    let file = args.source.file.display().to_string();
+    let file = args.source.log.file.display().to_string();
     let mut report = report(&file, &model, cutoff, &history);
     if history.format == Format::Uci {
-        report.page_values_auc = super::uci::page_values_auc(&args.source.file)?;
+        report.page_values_auc = super::uci::page_values_auc(&args.source.log.file)?;
     }
     if let Some(path) = &args.html {
-        let page = super::report_html::page(&report, &history.outcomes);
-        std::fs::write(path, page).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        eprintln!("wrote {}", path.display());
+        super::write_page(path, &super::report_html::page(&report, &history.outcomes))?;
     }
-    if args.json {
-        super::print_json(&report)?;
-    } else {
-        print!("{}", render(&report));
-    }
+    super::print_report(&report, args.json, || render(&report))?;
     if report.visitors == 0 {
         eprintln!("shopper-intent: no visitor could be scored");
         return Ok(ExitCode::from(1));

@@ -4,11 +4,13 @@
 //! Two passes over the file:
 //! 1. an outline pass (visitor, time, kind; no event is built) finds each visitor's first and
 //!    last event, first purchase, number of events, and whether their events are in time order;
-//! 2. a full pass feeds each visitor's events to the core up to the visitor's cut-off, takes the
-//!    snapshot there, and drops the profile as soon as the visitor's last event has gone by.
+//! 2. a full pass hands each visitor's events, in time order, to a [`Player`], which closes the
+//!    visitor as soon as their last event has gone by. [`replay`]'s player feeds the core up to
+//!    the visitor's cut-off and takes the snapshot there; `channels`, `accelerators` and `tiers`
+//!    have their own.
 //!
-//! Memory is one small record per visitor, plus a profile for each visitor whose history is still
-//! being read. The core refuses out-of-order on-site events, and some logs (Taobao's original
+//! Memory is one small record per visitor, plus a player's state for each visitor whose history
+//! is still being read. The core refuses out-of-order on-site events, and some logs (Taobao's original
 //! UserBehavior.csv) are not sorted within a user: the events of such a visitor are held until
 //! their last one is read, then sorted by time (stable, so ties keep file order) and replayed.
 //! That costs memory only for those visitors' events, and only while they are open; the totals
@@ -24,12 +26,12 @@
 //! cut-off (a buyer whose first event is the purchase) have nothing to score: they are left out
 //! and counted. With [`Protocol::Prefix`] each visitor is also scored after every event before
 //! the cut-off, as a live scorer sees them; reports weigh each visitor's scores to count once.
+//! With [`Cutoff::EachVisit`] each visit is scored on its own, with the visitor's history.
 
 use super::read::{Detail, Format, Reader, RowError};
 use crate::core::characteristics::{Characteristics, COUNT};
 use crate::core::model::DAY_MS;
-use crate::core::visit::Channel;
-use crate::core::{Event, EventKind, Model, Profile, RuleId, Snapshot, Stage};
+use crate::core::{Event, EventKind, Model, Profile, RuleId, Snapshot};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -62,15 +64,40 @@ pub enum Cutoff {
         /// The labelling window after it.
         label_ms: u64,
     },
-    /// `after_ms` after each visitor's first event (the article's "score at day 14");
-    /// bought = any purchase.
-    SinceFirstSeen {
-        /// Time after the first event.
-        after_ms: u64,
-    },
     /// Each visit (the core's 30-minute rule) on its own, before its first purchase or at its
     /// end, with all of the visitor's earlier history; bought = the visit has a purchase.
     EachVisit,
+}
+
+/// Which moments of each visitor are scored.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Protocol {
+    /// Once, at the cut-off.
+    #[default]
+    Cutoff,
+    /// After every event before the cut-off, each visitor's scores weighing 1 in all.
+    Prefix,
+}
+
+impl Protocol {
+    /// A sentence for reports.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Protocol::Cutoff => "each visitor scored once, right after their last event before the cut-off",
+            Protocol::Prefix => "each visitor scored after every event before the cut-off, as a live scorer sees them; a visitor's scores weigh 1 in all",
+        }
+    }
+}
+
+/// What one outcome is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Unit {
+    /// A visitor.
+    #[default]
+    Visitor,
+    /// A visit.
+    Visit,
 }
 
 impl Cutoff {
@@ -95,38 +122,13 @@ impl Cutoff {
                 super::input::format_time(at_ms),
                 span(label_ms)
             ),
-            Cutoff::SinceFirstSeen { after_ms } => format!(
-                "each visitor {} after their first event; bought = any purchase",
-                span(after_ms)
-            ),
             Cutoff::EachVisit => "each visit before its first purchase, others at their end, with the visitor's earlier history; bought = the visit has a purchase".into(),
         }
     }
 }
 
-/// Which moments of each visitor are scored.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Protocol {
-    /// Once, at the cut-off.
-    #[default]
-    Cutoff,
-    /// After every event before the cut-off, each visitor's scores weighing 1 in all.
-    Prefix,
-}
-
-impl Protocol {
-    /// A sentence for reports.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Protocol::Cutoff => "each visitor scored once, right after their last event before the cut-off",
-            Protocol::Prefix => "each visitor scored after every event before the cut-off, as a live scorer sees them; a visitor's scores weigh 1 in all",
-        }
-    }
-}
-
 /// A span for reports, in the largest whole unit: `7 days`, `36 h`, `90 min`, `45 s`.
-fn span(ms: u64) -> String {
+pub fn span(ms: u64) -> String {
     match ms {
         m if m % 86_400_000 == 0 => format!("{} days", m / 86_400_000),
         m if m % 3_600_000 == 0 => format!("{} h", m / 3_600_000),
@@ -135,7 +137,7 @@ fn span(ms: u64) -> String {
     }
 }
 
-/// One visitor at the cut-off.
+/// One visitor (or visit) at the cut-off.
 #[derive(Clone, Debug)]
 pub struct Outcome {
     /// The visitor id.
@@ -152,10 +154,6 @@ pub struct Outcome {
     pub fired: u32,
     /// With [`Protocol::Prefix`]: the score and characteristics after each event replayed.
     pub prefix: Vec<(f64, [f64; COUNT])>,
-    /// First-touch channel: that of the first visit, when it had a `page_location`.
-    pub channel: Option<Channel>,
-    /// Reached the SQL stage before the cut-off and before any purchase.
-    pub reached_sql: bool,
 }
 
 /// Each outcome's visitor, numbered from 0 in order of appearance (the visits of one visitor
@@ -201,6 +199,16 @@ pub struct Totals {
     pub replayed: u64,
 }
 
+impl Totals {
+    /// What was read, for the last line of a report.
+    pub fn sentence(&self) -> String {
+        format!(
+            "read {} events of {} visitors ({} unknown, {} bad rows skipped); {} replayed; {} refused as out of order",
+            self.events, self.visitors, self.unknown, self.bad_rows, self.replayed, self.out_of_order
+        )
+    }
+}
+
 /// The outcome of a replay.
 pub struct History {
     /// The moments scored.
@@ -214,110 +222,61 @@ pub struct History {
 }
 
 /// What pass 1 learns of a visitor.
-struct Scan {
-    first_ms: u64,
-    last_ms: u64,
-    first_purchase_ms: Option<u64>,
-    /// A purchase inside the fixed-time label window.
-    labelled: bool,
+pub struct Scan {
+    /// Time of the visitor's first event.
+    pub first_ms: u64,
+    /// Time of their last event.
+    pub last_ms: u64,
+    /// Time of their first purchase.
+    pub first_purchase_ms: Option<u64>,
+    /// A purchase inside the label window given to [`play`].
+    pub labelled: bool,
     events: u32,
     ordered: bool,
 }
 
-/// A visitor being replayed.
-struct Live {
-    profile: Profile,
-    /// Events replayed through the core, and the time of the latest.
-    replayed: u32,
-    last_ms: u64,
-    fired: u32,
-    prefix: Vec<(f64, [f64; COUNT])>,
-    /// UCI: the characteristics the session's row states (its totals), applied at the cut-off.
-    mapped: Option<Box<Characteristics>>,
-    /// With [`Cutoff::EachVisit`]: the visit being read, and the visits done.
-    open: Option<OpenVisit>,
-    visits: Vec<Outcome>,
-    channel: Option<Channel>,
-    reached_sql: bool,
-    purchased: bool,
+/// What a replay does with each visitor's events: [`play`] hands them over in time order,
+/// visitor by visitor as the file interleaves them.
+pub trait Player {
+    /// The player's state for one visitor.
+    type Visitor;
+    /// Called once between the passes, with every visitor's outline (in order of appearance).
+    fn begin(&mut self, _scans: &[Scan]) {}
+    /// A visitor's first event is about to be played.
+    fn open(&mut self, id: String, scan: &Scan) -> Self::Visitor;
+    /// The visitor's next known event, in time order.
+    fn event(
+        &mut self,
+        visitor: &mut Self::Visitor,
+        scan: &Scan,
+        event: Event,
+        totals: &mut Totals,
+    );
+    /// An event the model does not know (in file order).
+    fn unknown(&mut self, _visitor: &mut Self::Visitor) {}
+    /// UCI: the characteristics a session's row states (its totals), before its events.
+    fn characteristics(&mut self, _visitor: &mut Self::Visitor, _state: Box<Characteristics>) {}
+    /// The visitor's last event has been played; `slot` is their index in the outline.
+    fn close(&mut self, slot: usize, scan: &Scan, visitor: Self::Visitor, totals: &mut Totals);
+}
+
+/// A visitor whose history is being read.
+struct Open<V> {
+    visitor: V,
     held: Vec<Event>,
     seen: u32,
-    done: bool,
 }
 
-/// A visit being read with [`Cutoff::EachVisit`].
-struct OpenVisit {
-    index: u32,
-    /// A purchase happened: the visit's cut-off has passed.
-    bought: bool,
-    /// The verdict right after its latest event before the cut-off, and the rules fired by then.
-    scored: Option<(Snapshot, [f64; COUNT], u32)>,
-    prefix: Vec<(f64, [f64; COUNT])>,
-}
-
-/// The cut-off of one visitor.
-struct Plan {
-    /// Events after this time are not replayed.
-    until_ms: u64,
-    /// The scoring time; `None`: right after the last event replayed.
-    at_ms: Option<u64>,
-    stop_at_purchase: bool,
-    bought: bool,
-    prefix: bool,
-    each_visit: bool,
-}
-
-fn plan(cutoff: Cutoff, protocol: Protocol, s: &Scan) -> Plan {
-    let prefix = protocol == Protocol::Prefix;
-    match cutoff {
-        Cutoff::FirstPurchase { horizon_ms } => {
-            let end = s.first_purchase_ms.unwrap_or(s.last_ms);
-            Plan {
-                // A visitor younger than the horizon has no event before it: nothing replays.
-                until_ms: end.saturating_sub(horizon_ms),
-                at_ms: None,
-                stop_at_purchase: true,
-                bought: s.first_purchase_ms.is_some(),
-                prefix,
-                each_visit: false,
-            }
-        }
-        Cutoff::Fixed { at_ms, .. } => Plan {
-            until_ms: at_ms,
-            at_ms: Some(at_ms),
-            stop_at_purchase: false,
-            bought: s.labelled,
-            prefix,
-            each_visit: false,
-        },
-        Cutoff::SinceFirstSeen { after_ms } => Plan {
-            until_ms: s.first_ms.saturating_add(after_ms),
-            at_ms: Some(s.first_ms.saturating_add(after_ms)),
-            stop_at_purchase: false,
-            bought: s.first_purchase_ms.is_some(),
-            prefix,
-            each_visit: false,
-        },
-        Cutoff::EachVisit => Plan {
-            until_ms: s.last_ms,
-            at_ms: None,
-            stop_at_purchase: false,
-            bought: false,
-            prefix,
-            each_visit: true,
-        },
-    }
-}
-
-/// Replays `path` through `model` up to each visitor's cut-off. `warn` hears each bad row once.
-pub fn replay(
+/// Reads `path` twice and plays each visitor's events into `player`. `label` is the window
+/// (exclusive start, inclusive end, ms) in which a purchase sets [`Scan::labelled`]; `warn`
+/// hears each bad row once.
+pub fn play<P: Player>(
     path: &Path,
     format: Option<Format>,
-    model: &Model,
-    cutoff: Cutoff,
-    protocol: Protocol,
+    label: Option<(u64, u64)>,
+    player: &mut P,
     warn: &mut dyn FnMut(&RowError),
-) -> Result<History, String> {
+) -> Result<(Format, Totals), String> {
     if path == Path::new("-") {
         return Err("history replay reads its input twice; give a file, not stdin".into());
     }
@@ -326,12 +285,6 @@ pub fn replay(
     // Pass 1: outline.
     let mut reader = Reader::open(Some(path), format, Detail::Outline)?;
     let format = reader.format();
-    if format == Format::Uci && protocol == Protocol::Prefix {
-        return Err("UCI rows are session totals, with no events in between to score; use --protocol cutoff".into());
-    }
-    if format == Format::Uci && cutoff == Cutoff::EachVisit {
-        return Err("UCI rows are one visit each already; leave out --unit visit".into());
-    }
     let mut index = VisitorIndex::default();
     let mut ids: Vec<String> = Vec::new();
     let mut scans: Vec<Scan> = Vec::new();
@@ -372,8 +325,8 @@ pub fn replay(
         s.events += 1;
         if r.kind == Some(EventKind::Purchase) {
             s.first_purchase_ms = Some(s.first_purchase_ms.map_or(t, |p| p.min(t)));
-            if let Cutoff::Fixed { at_ms, label_ms } = cutoff {
-                s.labelled |= t > at_ms && t - at_ms <= label_ms;
+            if let Some((from, to)) = label {
+                s.labelled |= t > from && t <= to;
             }
         }
         if r.kind.is_none() {
@@ -382,149 +335,185 @@ pub fn replay(
     }
     totals.visitors = scans.len() as u64;
     totals.reordered_visitors = scans.iter().filter(|s| !s.ordered).count() as u64;
+    player.begin(&scans);
 
-    // Pass 2: replay. Visitors keep their pass-1 index; outcomes are put back in that order.
+    // Pass 2: play. Visitors keep their pass-1 index.
     let mut reader = Reader::open(Some(path), Some(format), Detail::Full)?;
-    let mut live: Vec<Option<Box<Live>>> = (0..scans.len()).map(|_| None).collect();
-    let mut outcomes: Vec<Vec<Outcome>> = (0..scans.len()).map(|_| Vec::new()).collect();
+    let mut open: Vec<Option<Box<Open<P::Visitor>>>> = (0..scans.len()).map(|_| None).collect();
     let mut held_now = 0u64;
-    let track_sql = matches!(cutoff, Cutoff::SinceFirstSeen { .. });
     while let Some(row) = reader.next() {
         let Ok(r) = row else { continue };
         let Some(&slot) = index.get(&visitor_key(r.visitor)) else {
             continue;
         };
         let scan = &scans[slot as usize];
-        let p = plan(cutoff, protocol, scan);
-        let l = live[slot as usize].get_or_insert_with(|| {
-            Box::new(Live {
-                profile: Profile::new(std::mem::take(&mut ids[slot as usize])),
-                replayed: 0,
-                last_ms: 0,
-                fired: 0,
-                prefix: Vec::new(),
-                mapped: None,
-                open: None,
-                visits: Vec::new(),
-                channel: None,
-                reached_sql: false,
-                purchased: false,
+        let o = open[slot as usize].get_or_insert_with(|| {
+            let id = std::mem::take(&mut ids[slot as usize]);
+            Box::new(Open {
+                visitor: player.open(id, scan),
                 held: Vec::new(),
                 seen: 0,
-                done: false,
             })
         });
-        l.seen += 1;
-        if r.characteristics.is_some() {
-            l.mapped = r.characteristics;
+        o.seen += 1;
+        if let Some(state) = r.characteristics {
+            player.characteristics(&mut o.visitor, state);
         }
         match (r.event, scan.ordered) {
-            (Some(event), true) => step(model, &p, l, event, track_sql, &mut totals),
+            (Some(event), true) => player.event(&mut o.visitor, scan, event, &mut totals),
             (Some(event), false) => {
-                l.held.push(event);
+                o.held.push(event);
                 held_now += 1;
                 totals.peak_held_events = totals.peak_held_events.max(held_now);
             }
-            (None, _) => {
-                if !l.done {
-                    l.profile.count_unknown();
-                }
-            }
+            (None, _) => player.unknown(&mut o.visitor),
         }
-        if l.seen >= scan.events {
-            if let Some(l) = live[slot as usize].take() {
-                held_now -= l.held.len() as u64;
-                outcomes[slot as usize] = finish(model, &p, *l, track_sql, &mut totals);
+        if o.seen >= scan.events {
+            if let Some(o) = open[slot as usize].take() {
+                held_now -= o.held.len() as u64;
+                close(player, slot as usize, scan, *o, &mut totals);
             }
         }
     }
     // Visitors whose count fell short (a row that read in pass 1 failed in pass 2).
-    for (slot, l) in live.into_iter().enumerate() {
-        if let Some(l) = l {
-            let p = plan(cutoff, protocol, &scans[slot]);
-            outcomes[slot] = finish(model, &p, *l, track_sql, &mut totals);
+    for (slot, o) in open.into_iter().enumerate() {
+        if let Some(o) = o {
+            close(player, slot, &scans[slot], *o, &mut totals);
         }
     }
-    let outcomes: Vec<Outcome> = outcomes.into_iter().flatten().collect();
-    Ok(History {
-        protocol,
-        format,
-        outcomes,
-        totals,
-    })
+    Ok((format, totals))
 }
 
-/// Feeds one event, unless the visitor's cut-off has passed.
-fn step(model: &Model, p: &Plan, l: &mut Live, event: Event, track_sql: bool, totals: &mut Totals) {
-    if l.done {
-        return;
+/// [`play`] with bad rows reported on stderr, as every command reports them.
+pub fn play_reporting<P: Player>(
+    path: &Path,
+    format: Option<Format>,
+    player: &mut P,
+) -> Result<(Format, Totals), String> {
+    play(path, format, None, player, &mut bad_rows_on_stderr())
+}
+
+/// Plays a visitor's held events (sorted by time, stable), then closes them.
+fn close<P: Player>(
+    player: &mut P,
+    slot: usize,
+    scan: &Scan,
+    mut o: Open<P::Visitor>,
+    totals: &mut Totals,
+) {
+    let mut held = std::mem::take(&mut o.held);
+    held.sort_by_key(|e| e.time_ms);
+    for event in held {
+        player.event(&mut o.visitor, scan, event, totals);
     }
-    let purchase = event.kind == EventKind::Purchase;
-    if event.time_ms > p.until_ms || (purchase && p.stop_at_purchase) {
-        l.done = true;
-        return;
-    }
-    let t = event.time_ms;
-    match l.profile.track(model, &event) {
-        Ok(fired) => {
-            totals.replayed += 1;
-            l.replayed += 1;
-            l.last_ms = l.last_ms.max(t);
-            let signals = l.profile.signals();
-            for s in &signals[signals.len().saturating_sub(fired as usize)..] {
-                l.fired |= 1 << s.rule as u32;
-            }
-            if p.each_visit {
-                visit_step(model, p, l, purchase, t, totals);
-            } else if p.prefix {
-                let score = l.profile.snapshot(model, t).score;
-                l.prefix.push((score, l.profile.characteristics.values(t)));
+    player.close(slot, scan, o.visitor, totals);
+}
+
+/// A visitor being scored up to their cut-off.
+struct Live {
+    /// The whole id (the profile keeps at most 64 bytes of it, for experiments).
+    visitor: String,
+    profile: Profile,
+    /// Events replayed through the core, and the time of the latest.
+    replayed: u32,
+    last_ms: u64,
+    fired: u32,
+    prefix: Vec<(f64, [f64; COUNT])>,
+    /// UCI: the characteristics the session's row states, applied at the cut-off.
+    mapped: Option<Box<Characteristics>>,
+    /// With [`Cutoff::EachVisit`]: the visit being read, and the visits done.
+    open: Option<OpenVisit>,
+    visits: Vec<Outcome>,
+    done: bool,
+}
+
+/// A visit being read with [`Cutoff::EachVisit`].
+struct OpenVisit {
+    index: u32,
+    /// A purchase happened: the visit's cut-off has passed.
+    bought: bool,
+    /// The verdict right after its latest event before the cut-off, and the rules fired by then.
+    scored: Option<(Snapshot, [f64; COUNT], u32)>,
+    prefix: Vec<(f64, [f64; COUNT])>,
+}
+
+/// The cut-off of one visitor.
+struct Plan {
+    /// Events after this time are not replayed.
+    until_ms: u64,
+    /// The scoring time; `None`: right after the last event replayed.
+    at_ms: Option<u64>,
+    stop_at_purchase: bool,
+    bought: bool,
+}
+
+fn plan(cutoff: Cutoff, s: &Scan) -> Plan {
+    match cutoff {
+        Cutoff::FirstPurchase { horizon_ms } => {
+            let end = s.first_purchase_ms.unwrap_or(s.last_ms);
+            Plan {
+                // A visitor younger than the horizon has no event before it: nothing replays.
+                until_ms: end.saturating_sub(horizon_ms),
+                at_ms: None,
+                stop_at_purchase: true,
+                bought: s.first_purchase_ms.is_some(),
             }
         }
-        Err(_) => {
-            totals.out_of_order += 1;
+        Cutoff::Fixed { at_ms, .. } => Plan {
+            until_ms: at_ms,
+            at_ms: Some(at_ms),
+            stop_at_purchase: false,
+            bought: s.labelled,
+        },
+        Cutoff::EachVisit => Plan {
+            until_ms: s.last_ms,
+            at_ms: None,
+            stop_at_purchase: false,
+            bought: false,
+        },
+    }
+}
+
+/// Scores each visitor at their cut-off.
+struct Scoring<'m> {
+    model: &'m Model,
+    cutoff: Cutoff,
+    protocol: Protocol,
+    outcomes: Vec<Vec<Outcome>>,
+}
+
+impl Scoring<'_> {
+    /// With [`Cutoff::EachVisit`], after an event: a new visit closes the last one; until the
+    /// visit's first purchase, its verdict follows each event.
+    fn visit_step(&self, l: &mut Live, purchase: bool, t: u64, totals: &mut Totals) {
+        let index = l.profile.visit.index;
+        if index == 0 {
             return;
         }
+        if l.open.as_ref().is_none_or(|o| o.index != index) {
+            close_visit(l, totals);
+            l.open = Some(OpenVisit {
+                index,
+                bought: false,
+                scored: None,
+                prefix: Vec::new(),
+            });
+        }
+        let Some(open) = l.open.as_mut() else { return };
+        if open.bought {
+            return;
+        }
+        if purchase {
+            open.bought = true;
+            return;
+        }
+        let snapshot = l.profile.snapshot(self.model, t);
+        let values = l.profile.characteristics.values(t);
+        if self.protocol == Protocol::Prefix {
+            open.prefix.push((snapshot.score, values));
+        }
+        open.scored = Some((snapshot, values, l.fired));
     }
-    if l.channel.is_none() && l.profile.visit.index == 1 && l.profile.visit.landing.is_some() {
-        l.channel = Some(l.profile.visit.channel);
-    }
-    l.purchased |= purchase;
-    if track_sql && !l.purchased && !l.reached_sql {
-        l.reached_sql = l.profile.snapshot(model, t).stage == Stage::Sql;
-    }
-}
-
-/// With [`Cutoff::EachVisit`], after an event: a new visit closes the last one; until the
-/// visit's first purchase, its verdict follows each event.
-fn visit_step(model: &Model, p: &Plan, l: &mut Live, purchase: bool, t: u64, totals: &mut Totals) {
-    let index = l.profile.visit.index;
-    if index == 0 {
-        return;
-    }
-    if l.open.as_ref().is_none_or(|o| o.index != index) {
-        close_visit(l, totals);
-        l.open = Some(OpenVisit {
-            index,
-            bought: false,
-            scored: None,
-            prefix: Vec::new(),
-        });
-    }
-    let Some(open) = l.open.as_mut() else { return };
-    if open.bought {
-        return;
-    }
-    if purchase {
-        open.bought = true;
-        return;
-    }
-    let snapshot = l.profile.snapshot(model, t);
-    let values = l.profile.characteristics.values(t);
-    if p.prefix {
-        open.prefix.push((snapshot.score, values));
-    }
-    open.scored = Some((snapshot, values, l.fired));
 }
 
 /// Ends the open visit: scored, or left out when its first event was the purchase.
@@ -532,15 +521,13 @@ fn close_visit(l: &mut Live, totals: &mut Totals) {
     let Some(open) = l.open.take() else { return };
     match open.scored {
         Some((snapshot, values, fired)) => l.visits.push(Outcome {
-            visitor: l.profile.visitor_id.clone(),
+            visitor: l.visitor.clone(),
             visit: open.index,
             bought: open.bought,
             snapshot,
             values,
             fired,
             prefix: open.prefix,
-            channel: l.channel,
-            reached_sql: false,
         }),
         None => {
             totals.left_out += 1;
@@ -549,61 +536,178 @@ fn close_visit(l: &mut Live, totals: &mut Totals) {
     }
 }
 
-/// Replays held events (sorted), then takes the snapshot at the cut-off.
-fn finish(
-    model: &Model,
-    p: &Plan,
-    mut l: Live,
-    track_sql: bool,
-    totals: &mut Totals,
-) -> Vec<Outcome> {
-    if !l.held.is_empty() {
-        let mut held = std::mem::take(&mut l.held);
-        held.sort_by_key(|e| e.time_ms);
-        for event in held {
-            step(model, p, &mut l, event, track_sql, totals);
+impl Player for Scoring<'_> {
+    type Visitor = Live;
+
+    fn begin(&mut self, scans: &[Scan]) {
+        self.outcomes = (0..scans.len()).map(|_| Vec::new()).collect();
+    }
+
+    fn open(&mut self, id: String, _scan: &Scan) -> Live {
+        Live {
+            profile: Profile::new(&id),
+            visitor: id,
+            replayed: 0,
+            last_ms: 0,
+            fired: 0,
+            prefix: Vec::new(),
+            mapped: None,
+            open: None,
+            visits: Vec::new(),
+            done: false,
         }
     }
-    if p.each_visit {
-        close_visit(&mut l, totals);
-        return l.visits;
-    }
-    if l.replayed == 0 {
-        totals.left_out += 1;
-        totals.left_out_buyers += u64::from(p.bought);
-        return Vec::new();
-    }
-    let at = p.at_ms.unwrap_or(l.last_ms);
-    for rule in [RuleId::NoSiteVisit30d, RuleId::NoEmailOpens30d] {
-        if l.profile.condition(model, rule, at).is_some() {
-            l.fired |= 1 << rule as u32;
+
+    /// Feeds one event, unless the visitor's cut-off has passed.
+    fn event(&mut self, l: &mut Live, scan: &Scan, event: Event, totals: &mut Totals) {
+        let p = plan(self.cutoff, scan);
+        if l.done {
+            return;
+        }
+        let purchase = event.kind == EventKind::Purchase;
+        if event.time_ms > p.until_ms || (purchase && p.stop_at_purchase) {
+            l.done = true;
+            return;
+        }
+        let t = event.time_ms;
+        match l.profile.track(self.model, &event) {
+            Ok(fired) => {
+                totals.replayed += 1;
+                l.replayed += 1;
+                l.last_ms = l.last_ms.max(t);
+                let signals: Vec<_> = l.profile.signals().collect();
+                for s in &signals[signals.len().saturating_sub(fired as usize)..] {
+                    l.fired |= 1 << s.rule as u32;
+                }
+                if self.cutoff == Cutoff::EachVisit {
+                    self.visit_step(l, purchase, t, totals);
+                } else if self.protocol == Protocol::Prefix {
+                    let score = l.profile.snapshot(self.model, t).score;
+                    l.prefix.push((score, l.profile.characteristics.values(t)));
+                }
+            }
+            Err(_) => totals.out_of_order += 1,
         }
     }
-    if let Some(mapped) = l.mapped.take() {
-        l.profile.characteristics = *mapped;
+
+    fn unknown(&mut self, l: &mut Live) {
+        if !l.done {
+            l.profile.count_unknown();
+        }
     }
-    vec![Outcome {
-        snapshot: l.profile.snapshot(model, at),
-        values: l.profile.characteristics.values(at),
-        visitor: std::mem::take(&mut l.profile.visitor_id),
-        visit: 0,
-        bought: p.bought,
-        fired: l.fired,
-        prefix: l.prefix,
-        channel: l.channel,
-        reached_sql: l.reached_sql,
-    }]
+
+    fn characteristics(&mut self, l: &mut Live, state: Box<Characteristics>) {
+        l.mapped = Some(state);
+    }
+
+    /// Takes the snapshot at the cut-off.
+    fn close(&mut self, slot: usize, scan: &Scan, mut l: Live, totals: &mut Totals) {
+        if self.cutoff == Cutoff::EachVisit {
+            close_visit(&mut l, totals);
+            self.outcomes[slot] = l.visits;
+            return;
+        }
+        let p = plan(self.cutoff, scan);
+        if l.replayed == 0 {
+            totals.left_out += 1;
+            totals.left_out_buyers += u64::from(p.bought);
+            return;
+        }
+        let model = self.model;
+        let at = p.at_ms.unwrap_or(l.last_ms);
+        for rule in [RuleId::NoSiteVisit30d, RuleId::NoEmailOpens30d] {
+            if l.profile.condition(model, rule, at).is_some() {
+                l.fired |= 1 << rule as u32;
+            }
+        }
+        if let Some(mapped) = l.mapped.take() {
+            l.profile.characteristics = *mapped;
+        }
+        self.outcomes[slot] = vec![Outcome {
+            snapshot: l.profile.snapshot(model, at),
+            values: l.profile.characteristics.values(at),
+            visitor: std::mem::take(&mut l.visitor),
+            visit: 0,
+            bought: p.bought,
+            fired: l.fired,
+            prefix: l.prefix,
+        }];
+    }
 }
 
-/// The input and cut-off options shared by `evaluate`, `calibrate` and `channels`.
+/// Replays `path` through `model` up to each visitor's cut-off, scoring each once there.
+/// `warn` hears each bad row once.
+pub fn replay(
+    path: &Path,
+    format: Option<Format>,
+    model: &Model,
+    cutoff: Cutoff,
+    warn: &mut dyn FnMut(&RowError),
+) -> Result<History, String> {
+    replay_as(path, format, model, cutoff, Protocol::Cutoff, warn)
+}
+
+/// [`replay`] with the moments `protocol` scores.
+pub fn replay_as(
+    path: &Path,
+    format: Option<Format>,
+    model: &Model,
+    cutoff: Cutoff,
+    protocol: Protocol,
+    warn: &mut dyn FnMut(&RowError),
+) -> Result<History, String> {
+    let label = match cutoff {
+        Cutoff::Fixed { at_ms, label_ms } => Some((at_ms, at_ms.saturating_add(label_ms))),
+        Cutoff::FirstPurchase { .. } | Cutoff::EachVisit => None,
+    };
+    let mut scoring = Scoring {
+        model,
+        cutoff,
+        protocol,
+        outcomes: Vec::new(),
+    };
+    let (format, totals) = play(path, format, label, &mut scoring, warn)?;
+    if format == Format::Uci && protocol == Protocol::Prefix {
+        return Err("UCI rows are session totals, with no events in between to score; use --protocol cutoff".into());
+    }
+    if format == Format::Uci && cutoff == Cutoff::EachVisit {
+        return Err("UCI rows are one visit each already; leave out --unit visit".into());
+    }
+    let outcomes: Vec<Outcome> = scoring.outcomes.into_iter().flatten().collect();
+    Ok(History {
+        protocol,
+        format,
+        outcomes,
+        totals,
+    })
+}
+
+/// The model and log every history command reads.
 #[derive(clap::Args, Debug, Clone)]
-pub struct Source {
+pub struct Log {
     /// A model config (JSON); the default model without it.
     #[arg(long)]
     pub config: Option<std::path::PathBuf>,
-    /// The log's layout; guessed from its first line when omitted.
+    /// The log's layout; guessed from its first record when omitted.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// The event log: a file (gzip is detected), a folder of daily files, or a glob.
+    pub file: std::path::PathBuf,
+}
+
+impl Log {
+    /// The config's model (the default without one).
+    pub fn model(&self) -> Result<Model, String> {
+        super::load_model(self.config.as_deref())
+    }
+}
+
+/// The input and cut-off options shared by `evaluate` and `calibrate`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Source {
+    /// The model and the log.
+    #[command(flatten)]
+    pub log: Log,
     /// Score buyers this long before their first purchase (others before their last event),
     /// e.g. `7d`, `12h`, `30m`; 0 (the default) is the moment before the purchase.
     #[arg(long, conflicts_with = "at")]
@@ -623,18 +727,6 @@ pub struct Source {
     /// visit), before its first purchase, with the visitor's earlier history.
     #[arg(long, value_enum, default_value_t = Unit::Visitor, conflicts_with_all = ["horizon", "at"])]
     pub unit: Unit,
-    /// The event log (gzip is detected).
-    pub file: std::path::PathBuf,
-}
-
-/// What one outcome is.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Unit {
-    /// A visitor.
-    #[default]
-    Visitor,
-    /// A visit.
-    Visit,
 }
 
 impl Source {
@@ -662,30 +754,34 @@ impl Source {
     /// Loads the model and replays the file with `cutoff`; bad rows are reported on stderr
     /// (the first 20, then only counted).
     pub fn replay(&self, cutoff: Cutoff) -> Result<(Model, History), String> {
-        let model = super::load_model(self.config.as_deref())?;
+        let model = self.log.model()?;
         let history = self.replay_with(&model, cutoff)?;
         Ok((model, history))
     }
 
     /// Replays the file through `model`.
     pub fn replay_with(&self, model: &Model, cutoff: Cutoff) -> Result<History, String> {
-        let mut shown = 0;
-        let mut warn = |e: &RowError| {
-            shown += 1;
-            if shown <= 20 {
-                eprintln!("{e}; skipped");
-            } else if shown == 21 {
-                eprintln!("(more bad rows: only counted from here)");
-            }
-        };
-        replay(
-            &self.file,
-            self.format,
+        replay_as(
+            &self.log.file,
+            self.log.format,
             model,
             cutoff,
             self.protocol,
-            &mut warn,
+            &mut bad_rows_on_stderr(),
         )
+    }
+}
+
+/// Reports bad rows on stderr: the first 20, then only counts them.
+pub fn bad_rows_on_stderr() -> impl FnMut(&RowError) {
+    let mut shown = 0;
+    move |e: &RowError| {
+        shown += 1;
+        if shown <= 20 {
+            eprintln!("{e}; skipped");
+        } else if shown == 21 {
+            eprintln!("(more bad rows: only counted from here)");
+        }
     }
 }
 

@@ -26,6 +26,60 @@ pub fn open(path: Option<&Path>) -> Result<Box<dyn BufRead>, String> {
     }
 }
 
+/// The files of an input: `-` (stdin) or a file as given; a folder's files in name order
+/// (hidden files and names starting with `_`, such as Spark's `_SUCCESS`, left out); or the
+/// files a glob matches, in name order. An input that names nothing is an error.
+pub fn paths(input: &Path) -> Result<Vec<std::path::PathBuf>, String> {
+    if input == Path::new("-") || input.is_file() {
+        return Ok(vec![input.to_path_buf()]);
+    }
+    let mut files: Vec<std::path::PathBuf> = if input.is_dir() {
+        std::fs::read_dir(input)
+            .map_err(|e| format!("cannot list {}: {e}", input.display()))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default();
+                p.is_file() && !name.starts_with('.') && !name.starts_with('_')
+            })
+            .collect()
+    } else {
+        let text = input.to_string_lossy();
+        if !text.contains(['*', '?', '[']) {
+            return Err(format!(
+                "cannot open {}: no such file or folder",
+                input.display()
+            ));
+        }
+        glob::glob(&text)
+            .map_err(|e| format!("bad glob {text:?}: {e}"))?
+            .filter_map(Result::ok)
+            .filter(|p| p.is_file())
+            .collect()
+    };
+    if files.is_empty() {
+        return Err(format!("{} names no file", input.display()));
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Whether `path` is a Parquet file (its magic bytes `PAR1`); stdin never is.
+pub fn is_parquet(path: &Path) -> Result<bool, String> {
+    if path == Path::new("-") {
+        return Ok(false);
+    }
+    let mut magic = [0u8; 4];
+    let mut file =
+        std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let n = file
+        .read(&mut magic)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(n == 4 && &magic == b"PAR1")
+}
+
 /// Parses a time: epoch milliseconds (number or digits) or RFC 3339 / `YYYY-MM-DD HH:MM:SS UTC`.
 pub fn parse_time(value: &serde_json::Value) -> Result<u64, String> {
     match value {

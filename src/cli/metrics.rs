@@ -224,8 +224,14 @@ pub fn auc(samples: &[Sample]) -> Option<Auc> {
     if w_pos <= 0.0 || w_neg <= 0.0 {
         return None;
     }
-    // Per visitor: Σ weight × placement, Σ weight, label.
-    let mut per: std::collections::HashMap<u32, (f64, f64, bool)> = Default::default();
+    // Per visitor: Σ weight × placement, Σ weight, label; indexed by visitor, so that sums run
+    // in one order whatever the input's (the interval must not depend on thread counts).
+    let visitors = sorted
+        .iter()
+        .map(|s| s.visitor as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut per: Vec<(f64, f64, bool)> = vec![(0.0, 0.0, false); visitors];
     let (mut below_pos, mut below_neg) = (0.0, 0.0);
     let (mut tied, mut largest) = (0.0f64, 0.0f64);
     let mut i = 0;
@@ -248,16 +254,17 @@ pub fn auc(samples: &[Sample]) -> Option<Auc> {
             } else {
                 (w_pos - below_pos - g_pos + 0.5 * g_pos) / w_pos
             };
-            let e = per.entry(s.visitor).or_insert((0.0, 0.0, s.bought));
+            let e = &mut per[s.visitor as usize];
             e.0 += s.weight * placement;
             e.1 += s.weight;
+            e.2 = s.bought;
         }
         below_pos += g_pos;
         below_neg += g_neg;
         i = j;
     }
     let (mut pos, mut neg) = (Vec::new(), Vec::new());
-    for (sum, weight, bought) in per.into_values() {
+    for (sum, weight, bought) in per.into_iter().filter(|p| p.1 > 0.0) {
         if bought {
             pos.push((sum / weight, weight));
         } else {
@@ -315,6 +322,12 @@ pub fn grouped_auc(groups: &mut [(f64, f64, f64)]) -> Option<f64> {
         i = j;
     }
     Some(u / (w_pos * w_neg))
+}
+
+/// The probability of buying at `score` under a scorecard's measured map.
+pub fn probability(odds: &crate::core::scorecard::Odds, score: f64) -> f64 {
+    let zero = (odds.zero_points / (1.0 - odds.zero_points)).ln();
+    1.0 / (1.0 + (-(zero + score * std::f64::consts::LN_2 / odds.pdo)).exp())
 }
 
 /// How well predicted probabilities match what happened.
@@ -379,6 +392,33 @@ pub fn calibration(predicted: &[(f64, f64, bool)]) -> Option<Calibration> {
         skill: 1.0 - brier / base_brier,
         slope,
         deciles,
+    })
+}
+
+/// The 95% Wilson score interval of `k` successes in `n` trials (better than the normal
+/// interval for the small counts and rates near 0 a campaign row has); `None` when `n` is 0.
+pub fn wilson(k: u64, n: u64) -> Option<(f64, f64)> {
+    if n == 0 {
+        return None;
+    }
+    let (n, p, z) = (n as f64, k as f64 / n as f64, super::ab_stats::Z_95);
+    let z2 = z * z;
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = z / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    Some(((centre - half).max(0.0), (centre + half).min(1.0)))
+}
+
+/// The median; `None` when empty.
+pub fn median(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    Some(if values.len() % 2 == 1 {
+        values[mid]
+    } else {
+        (values[mid - 1] + values[mid]) / 2.0
     })
 }
 
@@ -476,6 +516,17 @@ mod tests {
     }
 
     #[test]
+    fn odds_map_points_to_probabilities() {
+        let o = crate::core::scorecard::Odds {
+            pdo: 10.0,
+            zero_points: 0.2,
+        };
+        assert!((probability(&o, 0.0) - 0.2).abs() < 1e-12);
+        // +10 points double the odds: 0.25 → 0.5, so p = 1/3.
+        assert!((probability(&o, 10.0) - 1.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
     fn calibration_of_perfect_and_flat_probabilities() {
         // Ten visitors at 0.1 of whom one bought, ten at 0.9 of whom nine bought.
         let mut p: Vec<(f64, f64, bool)> = (0..10).map(|i| (0.1, 1.0, i == 0)).collect();
@@ -491,5 +542,27 @@ mod tests {
             c.deciles
         );
         assert!((c.deciles[1].1 - 0.9).abs() < 1e-12);
+    }
+
+    #[test]
+    fn wilson_intervals_match_the_published_formula() {
+        // 3 of 25: centre (0.12 + 1.92/50) / 1.1537, half-width 1.96/1.1537 × √(0.12·0.88/25 + 3.84/2500).
+        let (lo, hi) = wilson(3, 25).unwrap();
+        assert!(
+            (lo - 0.041_67).abs() < 1e-4 && (hi - 0.299_56).abs() < 1e-4,
+            "{lo} {hi}"
+        );
+        let (lo, hi) = wilson(0, 10).unwrap();
+        assert_eq!(lo, 0.0);
+        assert!((hi - 0.277_5).abs() < 1e-4, "{hi}");
+        assert_eq!(wilson(0, 0), None);
+        assert_eq!(wilson(5, 5).unwrap().1, 1.0);
+    }
+
+    #[test]
+    fn medians_of_odd_and_even_counts() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        assert_eq!(median(&mut []), None);
     }
 }

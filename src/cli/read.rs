@@ -1,23 +1,41 @@
 //! Readers for real event logs. Each streams rows and maps them to the canonical GA4 vocabulary
-//! of the core ([`Event`]); a bad row becomes a [`RowError`] naming its line and column, and the
-//! caller skips and counts it.
+//! of the core ([`Event`]); a bad row becomes a [`RowError`] naming its file, line (or Parquet
+//! row) and column or field, and the caller skips and counts it.
 //!
 //! | format | source | mapping |
 //! |---|---|---|
 //! | `jsonl` | `shopper-intent score`'s canonical JSON Lines | as is |
 //! | `datalayer` | `{"visitor", "time", "page_location"?, "page_referrer"?, "push"}` lines | GTM objects and gtag `["event", name, params]` |
+//! | `ga4` | GA4's BigQuery export, NDJSON or Parquet | see [`ga4`] |
+//! | `shopify` | Shopify Web Pixels customer events, one JSON object per line | see [`shopify`] |
+//! | `segment` | Segment / RudderStack e-commerce spec `track` and `page` calls | see [`segment`] |
 //! | `rees46` | REES46 e-commerce CSV | view, cart, remove_from_cart, purchase |
 //! | `taobao` | Alibaba UserBehavior CSV (header optional) | pv, cart, fav (wishlist), buy |
 //! | `uci` | UCI Online Shoppers Intention sessions | see [`super::uci`] |
+//!
+//! An input is a file (gzip is detected), `-` for stdin, a folder (its files in name order, so
+//! GA4's daily `events_YYYYMMDD` files come in date order) or a glob (`'exports/events_2024*'`).
+//! Rows are read in chunks and each chunk is parsed on all cores (rayon), in file order.
+
+pub mod arrow_json;
+mod csv;
+mod datalayer;
+pub mod ga4;
+pub mod segment;
+pub mod shopify;
 
 use super::input;
-use super::uci::Session;
 use crate::core::characteristics::Characteristics;
-use crate::core::{Event, EventKind, Item};
-use std::collections::VecDeque;
+use crate::core::{Event, EventKind};
+use rayon::prelude::*;
 use std::fmt;
 use std::io::BufRead;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Bytes of lines, or CSV and Parquet rows, parsed together on the thread pool.
+const CHUNK_BYTES: usize = 4 << 20;
+const CHUNK_ROWS: usize = 32_768;
 
 /// The layout of an input file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -27,6 +45,12 @@ pub enum Format {
     Jsonl,
     /// Recorded dataLayer pushes: `{"visitor", "time", "push": {...} | ["event", name, {...}]}`.
     Datalayer,
+    /// GA4's BigQuery export (`events_YYYYMMDD`), newline-delimited JSON or Parquet.
+    Ga4,
+    /// Shopify Web Pixels customer events: `{id, name, timestamp, clientId, context, data}`.
+    Shopify,
+    /// Segment / RudderStack calls: `{type, event, anonymousId, timestamp, properties, context}`.
+    Segment,
     /// REES46 CSV: `event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session`.
     Rees46,
     /// Taobao UserBehavior CSV: `user_id,item_id,category_id,behavior_type,timestamp` (seconds).
@@ -41,6 +65,9 @@ impl Format {
         match self {
             Format::Jsonl => "jsonl",
             Format::Datalayer => "datalayer",
+            Format::Ga4 => "ga4",
+            Format::Shopify => "shopify",
+            Format::Segment => "segment",
             Format::Rees46 => "rees46",
             Format::Taobao => "taobao",
             Format::Uci => "uci",
@@ -49,7 +76,7 @@ impl Format {
 
     /// Whether events of this format can carry `page_location` (and so an acquisition channel).
     pub fn has_pages(self) -> bool {
-        matches!(self, Format::Jsonl | Format::Datalayer)
+        !matches!(self, Format::Rees46 | Format::Taobao | Format::Uci)
     }
 
     /// Guesses the format from the first line of a file.
@@ -57,8 +84,15 @@ impl Format {
         let line = first_line.trim_start_matches('\u{feff}').trim();
         if line.starts_with('{') {
             let value: serde_json::Value = serde_json::from_str(line).ok()?;
-            return Some(if value.get("push").is_some() {
+            let has = |k: &str| value.get(k).is_some();
+            return Some(if has("push") {
                 Format::Datalayer
+            } else if has("event_name") && has("event_timestamp") {
+                Format::Ga4
+            } else if has("clientId") && has("name") {
+                Format::Shopify
+            } else if has("anonymousId") || (has("userId") && has("type")) {
+                Format::Segment
             } else {
                 Format::Jsonl
             });
@@ -87,19 +121,27 @@ fn taobao_row(line: &str) -> bool {
 /// A row that could not be read: where, and why.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RowError {
-    /// 1-based line number in the (decompressed) input.
+    /// The file, when the input is a folder or a glob of several.
+    pub file: Option<Arc<str>>,
+    /// 1-based line number in the (decompressed) input, or row number in a Parquet file.
     pub line: u64,
     /// The column (CSV) or field (JSON) at fault, when one is.
     pub column: Option<String>,
     /// What is wrong.
     pub message: String,
+    /// A Parquet row rather than a text line.
+    pub parquet: bool,
 }
 
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{file}: ")?;
+        }
+        let place = if self.parquet { "row" } else { "line" };
         match &self.column {
-            Some(c) => write!(f, "line {}, column {c}: {}", self.line, self.message),
-            None => write!(f, "line {}: {}", self.line, self.message),
+            Some(c) => write!(f, "{place} {}, column {c}: {}", self.line, self.message),
+            None => write!(f, "{place} {}: {}", self.line, self.message),
         }
     }
 }
@@ -113,7 +155,7 @@ pub enum Detail {
     Full,
 }
 
-/// One event of the log.
+/// One event of the log, borrowed from the reader (see [`Reader::next`]).
 #[derive(Debug)]
 pub struct Record<'a> {
     /// Line it came from.
@@ -130,78 +172,111 @@ pub struct Record<'a> {
     pub characteristics: Option<Box<Characteristics>>,
 }
 
-/// A streaming reader of one log file.
+/// One event of the log, owned (see [`Reader::next_chunk`]).
+#[derive(Debug)]
+pub struct Row {
+    /// Line (or Parquet row) it came from.
+    pub line: u64,
+    /// The visitor (user) id.
+    pub visitor: String,
+    /// When, ms since the Unix epoch.
+    pub time_ms: u64,
+    /// Its kind; `None` for an event name the model does not know.
+    pub kind: Option<EventKind>,
+    /// The event, with [`Detail::Full`] and a known kind.
+    pub event: Option<Event>,
+    /// UCI: the characteristics the session's row states (on its first event, with `Full`).
+    pub characteristics: Option<Box<Characteristics>>,
+}
+
+/// What a JSON line parser gives: visitor, time and the event (`None` when unknown).
+pub(crate) type LineEvent = (String, u64, Option<Event>);
+
+/// A streaming reader of one log: a file, stdin, a folder or a glob.
 pub struct Reader {
     format: Format,
     detail: Detail,
+    /// Files still to read after the current one.
+    rest: std::vec::IntoIter<PathBuf>,
+    /// The current file, when the input has several: rows and errors name it.
+    file: Option<Arc<str>>,
     source: Source,
-    /// The current row's visitor (records borrow it).
-    visitor: String,
+    /// The chunk [`Reader::next`] hands out, and the position in it.
+    chunk: Vec<Result<Row, RowError>>,
+    pos: usize,
 }
 
 enum Source {
     Lines {
-        lines: Box<dyn BufRead>,
-        buf: String,
+        input: Box<dyn BufRead>,
+        buf: Vec<u8>,
         line: u64,
     },
     Csv {
-        csv: csv::Reader<Box<dyn BufRead>>,
-        row: csv::ByteRecord,
-        /// Events of the current UCI session still to hand out.
-        pending: VecDeque<(String, Event)>,
-        /// The current UCI session's characteristics, handed out with its first event.
-        mapped: Option<Box<Characteristics>>,
-        pending_line: u64,
+        csv: ::csv::Reader<Box<dyn BufRead>>,
     },
+    Parquet {
+        batches: parquet::arrow::arrow_reader::ParquetRecordBatchReader,
+        row: u64,
+    },
+    Done,
 }
 
 impl Reader {
-    /// Opens `path` (`-` or none for stdin; gzip is detected) in `format`, or the format its first
-    /// line shows.
+    /// Opens `path` (`-` or none for stdin; a file, with gzip detected; a folder; a glob) in
+    /// `format`, or the format its first record shows.
     pub fn open(
         path: Option<&Path>,
         format: Option<Format>,
         detail: Detail,
     ) -> Result<Reader, String> {
-        let mut input = input::open(path)?;
-        let first = first_line(&mut input)?;
-        let format = match format.or_else(|| Format::detect(&first)) {
-            Some(f) => f,
-            None => {
-                return Err(format!(
-                    "cannot tell the format from the first line {:?}; give --format jsonl|datalayer|rees46|taobao|uci",
-                    first.chars().take(80).collect::<String>()
-                ))
-            }
+        Reader::open_or(path, format, None, detail)
+    }
+
+    /// As [`Reader::open`], reading `fallback` when the first record does not tell the format.
+    pub fn open_or(
+        path: Option<&Path>,
+        format: Option<Format>,
+        fallback: Option<Format>,
+        detail: Detail,
+    ) -> Result<Reader, String> {
+        let paths = match path {
+            Some(p) => input::paths(p)?,
+            None => vec![PathBuf::from("-")],
         };
-        let source = match format {
-            Format::Jsonl | Format::Datalayer => Source::Lines {
-                lines: input,
-                buf: String::new(),
-                line: 0,
-            },
-            Format::Rees46 | Format::Taobao | Format::Uci => {
-                let csv = csv::ReaderBuilder::new()
-                    .has_headers(false)
-                    .flexible(true)
-                    .buffer_capacity(1 << 16)
-                    .from_reader(input);
-                Source::Csv {
-                    csv,
-                    row: csv::ByteRecord::new(),
-                    pending: VecDeque::new(),
-                    mapped: None,
-                    pending_line: 0,
+        let name_files = paths.len() > 1;
+        let mut rest = paths.into_iter();
+        let first = rest.next().ok_or("no input")?;
+        // Parquet is always GA4's export; text is opened once (it may be stdin) and guessed.
+        let (format, input) = if input::is_parquet(&first)? {
+            (format.unwrap_or(Format::Ga4), None)
+        } else {
+            let mut input = input::open(Some(&first))?;
+            let format = match format {
+                Some(f) => f,
+                None => {
+                    let line = first_record(&mut input)?;
+                    Format::detect(&line).or(fallback).ok_or_else(|| {
+                        format!(
+                            "cannot tell the format from the first line {:?}; give --format jsonl|datalayer|ga4|shopify|segment|rees46|taobao|uci",
+                            line.chars().take(80).collect::<String>()
+                        )
+                    })?
                 }
-            }
+            };
+            (format, Some(input))
         };
-        Ok(Reader {
+        let mut reader = Reader {
             format,
             detail,
-            source,
-            visitor: String::new(),
-        })
+            rest,
+            file: name_files.then(|| Arc::from(first.display().to_string())),
+            source: Source::Done,
+            chunk: Vec::new(),
+            pos: 0,
+        };
+        reader.source = reader.open_source(&first, input)?;
+        Ok(reader)
     }
 
     /// The format being read.
@@ -209,127 +284,316 @@ impl Reader {
         self.format
     }
 
+    /// The file the last record came from, when the input has several.
+    pub fn file(&self) -> Option<&str> {
+        self.file.as_deref()
+    }
+
+    /// The source of one file; `input` when it is already open.
+    fn open_source(&self, path: &Path, input: Option<Box<dyn BufRead>>) -> Result<Source, String> {
+        if input.is_none() && input::is_parquet(path)? {
+            if self.format != Format::Ga4 {
+                return Err(format!(
+                    "{} is a Parquet file; only --format ga4 reads Parquet",
+                    path.display()
+                ));
+            }
+            return ga4::parquet_batches(path, CHUNK_ROWS)
+                .map(|batches| Source::Parquet { batches, row: 0 });
+        }
+        let input = match input {
+            Some(i) => i,
+            None => input::open(Some(path))?,
+        };
+        Ok(match self.format {
+            Format::Rees46 | Format::Taobao | Format::Uci => Source::Csv {
+                csv: ::csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .buffer_capacity(1 << 16)
+                    .from_reader(input),
+            },
+            _ => Source::Lines {
+                input,
+                buf: Vec::new(),
+                line: 0,
+            },
+        })
+    }
+
     /// The next event, a bad row, or `None` at the end.
     #[allow(clippy::should_implement_trait)] // records borrow the reader, so it cannot be an Iterator
     pub fn next(&mut self) -> Option<Result<Record<'_>, RowError>> {
-        let format = self.format;
-        let full = self.detail == Detail::Full;
-        match &mut self.source {
-            Source::Lines { lines, buf, line } => loop {
-                buf.clear();
-                *line += 1;
-                match lines.read_line(buf) {
-                    Ok(0) => return None,
-                    Ok(_) => {}
-                    Err(e) => {
-                        return Some(Err(row_error(*line, None, format!("cannot read: {e}"))))
+        while self.pos >= self.chunk.len() {
+            self.chunk = self.next_chunk()?;
+            self.pos = 0;
+        }
+        self.pos += 1;
+        Some(match &mut self.chunk[self.pos - 1] {
+            Ok(row) => Ok(Record {
+                line: row.line,
+                event: row.event.take(),
+                characteristics: row.characteristics.take(),
+                visitor: &row.visitor,
+                time_ms: row.time_ms,
+                kind: row.kind,
+            }),
+            Err(e) => Err(e.clone()),
+        })
+    }
+
+    /// The next chunk of rows in file order, parsed on the current rayon pool; `None` at the end.
+    /// A file of a folder or glob that cannot be read is one bad row, and the next file follows.
+    pub fn next_chunk(&mut self) -> Option<Vec<Result<Row, RowError>>> {
+        loop {
+            let rows = self.read_chunk();
+            if let Some(mut rows) = rows {
+                if let Some(file) = &self.file {
+                    for e in rows.iter_mut().filter_map(|r| r.as_mut().err()) {
+                        e.file = Some(file.clone());
                     }
                 }
-                if buf.trim().is_empty() {
-                    continue;
+                return Some(rows);
+            }
+            let path = self.rest.next()?;
+            self.file = Some(Arc::from(path.display().to_string()));
+            match self.open_source(&path, None) {
+                Ok(source) => self.source = source,
+                Err(message) => {
+                    self.source = Source::Done;
+                    return Some(vec![Err(RowError {
+                        file: None,
+                        line: 0,
+                        column: None,
+                        message,
+                        parquet: false,
+                    })]);
                 }
-                let parsed = match format {
-                    Format::Datalayer => datalayer_line(buf),
-                    _ => super::score::parse_line(buf.trim_end())
-                        .map(|p| (p.visitor, p.time_ms, p.event)),
-                };
-                return Some(match parsed {
-                    Ok((visitor, time_ms, event)) => {
-                        self.visitor = visitor;
-                        Ok(Record {
-                            line: *line,
-                            visitor: &self.visitor,
-                            time_ms,
-                            kind: event.as_ref().map(|e| e.kind),
-                            event: event.filter(|_| full),
-                            characteristics: None,
-                        })
-                    }
-                    Err(message) => Err(row_error(*line, None, message)),
-                });
-            },
-            Source::Csv {
-                csv,
-                row,
-                pending,
-                mapped,
-                pending_line,
-            } => loop {
-                if let Some((visitor, event)) = pending.pop_front() {
-                    self.visitor = visitor;
-                    return Some(Ok(Record {
-                        line: *pending_line,
-                        visitor: &self.visitor,
-                        time_ms: event.time_ms,
-                        kind: Some(event.kind),
-                        event: full.then_some(event),
-                        characteristics: mapped.take().filter(|_| full),
-                    }));
-                }
-                match csv.read_byte_record(row) {
-                    Ok(false) => return None,
-                    Ok(true) => {}
-                    Err(e) => {
-                        let line = e.position().map_or(0, |p| p.line());
-                        return Some(Err(row_error(line, None, format!("not CSV: {e}"))));
-                    }
-                }
-                let line = row.position().map_or(0, |p| p.line());
-                if is_header(format, row) || row.iter().all(|f| f.is_empty()) {
-                    continue;
-                }
-                let expected = match format {
-                    Format::Rees46 => 9,
-                    Format::Taobao => 5,
-                    _ => 18,
-                };
-                if row.len() != expected {
-                    let message = format!(
-                        "the row has {} columns; {} rows have {expected}",
-                        row.len(),
-                        format.name()
-                    );
-                    return Some(Err(row_error(line, None, message)));
-                }
-                let result = match format {
-                    Format::Rees46 => rees46_row(row, full, &mut self.visitor),
-                    Format::Taobao => taobao_row_event(row, full, &mut self.visitor),
-                    _ => match super::uci::session(row, line) {
-                        Ok(Session { events, mapped: m }) => {
-                            pending.extend(events);
-                            *mapped = Some(m);
-                            *pending_line = line;
-                            continue;
-                        }
-                        Err((column, message)) => Err((column, message)),
-                    },
-                };
-                return Some(match result {
-                    Ok((time_ms, kind, event)) => Ok(Record {
-                        line,
-                        visitor: &self.visitor,
-                        time_ms,
-                        kind,
-                        event,
-                        characteristics: None,
-                    }),
-                    Err((column, message)) => Err(row_error(line, Some(column), message)),
-                });
-            },
+            }
         }
     }
+
+    /// The current file's next chunk; `None` when the file is done.
+    fn read_chunk(&mut self) -> Option<Vec<Result<Row, RowError>>> {
+        let format = self.format;
+        let full = self.detail == Detail::Full;
+        let (rows, done) = match &mut self.source {
+            Source::Done => return None,
+            Source::Lines { input, buf, line } => {
+                let (lines, done) = read_lines(input, buf, line);
+                let rows = lines
+                    .par_iter()
+                    .filter_map(|&(n, ref range)| {
+                        let bytes = &buf[range.clone()];
+                        let text = match std::str::from_utf8(bytes) {
+                            Ok(t) => t.trim_end(),
+                            Err(_) => return Some(Err(row_error(n, None, "not UTF-8".into()))),
+                        };
+                        if text.trim_start().is_empty() {
+                            return None;
+                        }
+                        Some(parse_line(format, n, text, full).map_err(|m| row_error(n, None, m)))
+                    })
+                    .collect();
+                (rows, done)
+            }
+            Source::Csv { csv } => {
+                let (records, done) = read_records(csv);
+                let rows = if format == Format::Uci {
+                    records
+                        .iter()
+                        .flat_map(|r| csv_rows(format, r, full))
+                        .collect()
+                } else {
+                    records
+                        .par_iter()
+                        .flat_map_iter(|r| csv_rows(format, r, full))
+                        .collect()
+                };
+                (rows, done)
+            }
+            Source::Parquet { batches, row } => match batches.next() {
+                None => (Vec::new(), true),
+                Some(Err(e)) => {
+                    let message = format!("cannot read Parquet: {e}");
+                    (vec![Err(parquet_error(*row + 1, None, message))], true)
+                }
+                Some(Ok(batch)) => {
+                    let first = *row;
+                    *row += batch.num_rows() as u64;
+                    (ga4::parquet_rows(&batch, first, full), false)
+                }
+            },
+        };
+        if done {
+            self.source = Source::Done;
+            if rows.is_empty() {
+                return None;
+            }
+        }
+        Some(rows)
+    }
+}
+
+/// Reads whole lines into `buf` up to [`CHUNK_BYTES`]: (line number, byte range) of each, and
+/// whether the input ended. A read error ends the input as one bad line.
+fn read_lines(
+    input: &mut Box<dyn BufRead>,
+    buf: &mut Vec<u8>,
+    line: &mut u64,
+) -> (Vec<(u64, std::ops::Range<usize>)>, bool) {
+    buf.clear();
+    let mut lines = Vec::new();
+    while buf.len() < CHUNK_BYTES {
+        let start = buf.len();
+        match input.read_until(b'\n', buf) {
+            Ok(0) => return (lines, true),
+            Ok(_) => {
+                *line += 1;
+                lines.push((*line, start..buf.len()));
+            }
+            Err(e) => {
+                *line += 1;
+                buf.truncate(start);
+                buf.extend_from_slice(format!("\u{0}cannot read: {e}").as_bytes());
+                lines.push((*line, start..buf.len()));
+                return (lines, true);
+            }
+        }
+    }
+    (lines, false)
+}
+
+/// One JSON line of a line format.
+fn parse_line(format: Format, line: u64, text: &str, full: bool) -> Result<Row, String> {
+    if let Some(why) = text.strip_prefix('\u{0}') {
+        return Err(why.to_string());
+    }
+    let (visitor, time_ms, event) = match format {
+        Format::Datalayer => datalayer::line(text)?,
+        Format::Ga4 => ga4::line(text)?,
+        Format::Shopify => shopify::line(text)?,
+        Format::Segment => segment::line(text)?,
+        _ => {
+            let p = super::score::parse_line(text)?;
+            (p.visitor, p.time_ms, p.event)
+        }
+    };
+    Ok(Row {
+        line,
+        visitor,
+        time_ms,
+        kind: event.as_ref().map(|e| e.kind),
+        event: event.filter(|_| full),
+        characteristics: None,
+    })
+}
+
+/// Up to [`CHUNK_ROWS`] CSV records, with their line numbers; and whether the input ended.
+fn read_records(
+    csv: &mut ::csv::Reader<Box<dyn BufRead>>,
+) -> (Vec<Result<::csv::ByteRecord, RowError>>, bool) {
+    let mut records = Vec::with_capacity(CHUNK_ROWS);
+    while records.len() < CHUNK_ROWS {
+        let mut record = ::csv::ByteRecord::new();
+        match csv.read_byte_record(&mut record) {
+            Ok(false) => return (records, true),
+            Ok(true) => records.push(Ok(record)),
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                records.push(Err(row_error(line, None, format!("not CSV: {e}"))));
+                return (records, true);
+            }
+        }
+    }
+    (records, false)
+}
+
+/// The events of one CSV record: none for a header or blank row, several for a UCI session.
+fn csv_rows(
+    format: Format,
+    record: &Result<::csv::ByteRecord, RowError>,
+    full: bool,
+) -> Vec<Result<Row, RowError>> {
+    let row = match record {
+        Ok(r) => r,
+        Err(e) => return vec![Err(e.clone())],
+    };
+    let line = row.position().map_or(0, |p| p.line());
+    if is_header(format, row) || row.iter().all(|f| f.is_empty()) {
+        return Vec::new();
+    }
+    let expected = match format {
+        Format::Rees46 => 9,
+        Format::Taobao => 5,
+        _ => 18,
+    };
+    if row.len() != expected {
+        let message = format!(
+            "the row has {} columns; {} rows have {expected}",
+            row.len(),
+            format.name()
+        );
+        return vec![Err(row_error(line, None, message))];
+    }
+    let mut visitor = String::new();
+    let result = match format {
+        Format::Rees46 => csv::rees46_row(row, full, &mut visitor),
+        Format::Taobao => csv::taobao_row_event(row, full, &mut visitor),
+        _ => {
+            return match super::uci::session(row, line) {
+                Ok(super::uci::Session { events, mapped }) => {
+                    let mut mapped = full.then_some(mapped);
+                    events
+                        .into_iter()
+                        .map(|(visitor, event)| {
+                            Ok(Row {
+                                line,
+                                visitor,
+                                time_ms: event.time_ms,
+                                kind: Some(event.kind),
+                                event: full.then_some(event),
+                                characteristics: mapped.take(),
+                            })
+                        })
+                        .collect()
+                }
+                Err((column, message)) => vec![Err(row_error(line, Some(column), message))],
+            }
+        }
+    };
+    vec![match result {
+        Ok((time_ms, kind, event)) => Ok(Row {
+            line,
+            visitor,
+            time_ms,
+            kind,
+            event,
+            characteristics: None,
+        }),
+        Err((column, message)) => Err(row_error(line, Some(column), message)),
+    }]
 }
 
 fn row_error(line: u64, column: Option<&str>, message: String) -> RowError {
     RowError {
+        file: None,
         line,
         column: column.map(str::to_string),
         message,
+        parquet: false,
+    }
+}
+
+pub(crate) fn parquet_error(row: u64, field: Option<&str>, message: String) -> RowError {
+    RowError {
+        parquet: true,
+        ..row_error(row, field, message)
     }
 }
 
 /// The first line, without consuming it.
-fn first_line(input: &mut Box<dyn BufRead>) -> Result<String, String> {
+fn first_record(input: &mut Box<dyn BufRead>) -> Result<String, String> {
     let head = input
         .fill_buf()
         .map_err(|e| format!("cannot read input: {e}"))?;
@@ -337,7 +601,7 @@ fn first_line(input: &mut Box<dyn BufRead>) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&head[..end]).into_owned())
 }
 
-fn is_header(format: Format, row: &csv::ByteRecord) -> bool {
+fn is_header(format: Format, row: &::csv::ByteRecord) -> bool {
     let first = row.get(0).unwrap_or_default();
     match format {
         Format::Rees46 => first == b"event_time",
@@ -347,232 +611,59 @@ fn is_header(format: Format, row: &csv::ByteRecord) -> bool {
     }
 }
 
-/// A column error: (column name, message).
-type ColumnError = (&'static str, String);
-/// A CSV row read: time, kind, and the event when built.
-type RowEvent = (u64, Option<EventKind>, Option<Event>);
-
-fn field<'r>(
-    row: &'r csv::ByteRecord,
-    i: usize,
-    name: &'static str,
-) -> Result<&'r str, ColumnError> {
-    let raw = row.get(i).ok_or_else(|| {
-        (
-            name,
-            format!("is missing (the row has {} columns)", row.len()),
-        )
-    })?;
-    std::str::from_utf8(raw).map_err(|_| (name, "is not UTF-8".to_string()))
-}
-
-fn nonempty<'r>(
-    row: &'r csv::ByteRecord,
-    i: usize,
-    name: &'static str,
-) -> Result<&'r str, ColumnError> {
-    let v = field(row, i, name)?;
-    if v.is_empty() {
-        return Err((name, "is empty".into()));
-    }
-    Ok(v)
-}
-
-/// A price: empty is unknown; otherwise a finite, non-negative number.
-fn price(text: &str) -> Result<Option<f64>, ColumnError> {
-    if text.is_empty() {
-        return Ok(None);
-    }
-    match text.parse::<f64>() {
-        Ok(p) if p.is_finite() && p >= 0.0 => Ok(Some(p)),
-        Ok(_) => Err(("price", format!("{text:?} is negative or not finite"))),
-        Err(_) => Err(("price", format!("{text:?} is not a number"))),
-    }
-}
-
-/// REES46 times are `YYYY-MM-DD HH:MM:SS UTC`; this layout is read without a format parser
-/// (the replay's hottest step), anything else goes through [`input::parse_time_text`].
-fn rees46_time(text: &str) -> Result<u64, String> {
-    let b = text.as_bytes();
-    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        b.get(r)?.iter().try_fold(0u32, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + (c - b'0') as u32)
-        })
-    };
-    let fixed = (b.len() == 19 || (b.len() == 23 && &b[19..] == b" UTC"))
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b[10] == b' '
-        && b[13] == b':'
-        && b[16] == b':';
-    if fixed {
-        let parts = (
-            digits(0..4),
-            digits(5..7),
-            digits(8..10),
-            digits(11..13),
-            digits(14..16),
-            digits(17..19),
-        );
-        if let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(s)) = parts {
-            let at = chrono::NaiveDate::from_ymd_opt(y as i32, mo, d)
-                .and_then(|date| date.and_hms_opt(h, mi, s))
-                .map(|t| t.and_utc().timestamp_millis());
-            return match at.map(u64::try_from) {
-                Some(Ok(ms)) => Ok(ms),
-                _ => Err(format!("{text:?} is not a valid time")),
-            };
-        }
-    }
-    input::parse_time_text(text)
-}
-
-fn item(id: &str, category: &str, price: Option<f64>) -> Item {
-    Item {
-        id: id.into(),
-        name: None,
-        category: (!category.is_empty()).then(|| category.into()),
-        price,
-        quantity: 1.0,
-    }
-}
-
-/// `event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session`.
-///
-/// `user_session` is not used: visits come from the core's 30-minute rule, as in the browser.
-fn rees46_row(
-    row: &csv::ByteRecord,
-    full: bool,
-    visitor: &mut String,
-) -> Result<RowEvent, ColumnError> {
-    let time_ms = rees46_time(field(row, 0, "event_time")?).map_err(|m| ("event_time", m))?;
-    let kind = match field(row, 1, "event_type")? {
-        "view" => Some(EventKind::ViewItem),
-        "cart" => Some(EventKind::AddToCart),
-        "remove_from_cart" => Some(EventKind::RemoveFromCart),
-        "purchase" => Some(EventKind::Purchase),
-        "" => return Err(("event_type", "is empty".into())),
+/// The first of `keys` that holds a non-empty string or a number: a visitor id.
+pub(crate) fn first_id(obj: &serde_json::Value, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| match obj.get(*k) {
+        Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
         _ => None,
-    };
-    let product = nonempty(row, 2, "product_id")?;
-    let category = field(row, 4, "category_code")?;
-    let price = price(field(row, 6, "price")?)?;
-    let user = nonempty(row, 7, "user_id")?;
-    visitor.clear();
-    visitor.push_str(user);
-    let event = match kind {
-        Some(kind) if full => {
-            let mut event = Event::new(kind, time_ms);
-            event.items.push(item(product, category, price));
-            if kind == EventKind::Purchase {
-                event.value = price;
-            }
-            Some(event)
-        }
-        _ => None,
-    };
-    Ok((time_ms, kind, event))
+    })
 }
 
-/// `user_id,item_id,category_id,behavior_type,timestamp`, the timestamp in Unix seconds.
-fn taobao_row_event(
-    row: &csv::ByteRecord,
-    full: bool,
-    visitor: &mut String,
-) -> Result<RowEvent, ColumnError> {
-    let user = nonempty(row, 0, "user_id")?;
-    let product = nonempty(row, 1, "item_id")?;
-    let category = field(row, 2, "category_id")?;
-    let kind = match field(row, 3, "behavior_type")? {
-        "pv" => Some(EventKind::ViewItem),
-        "cart" => Some(EventKind::AddToCart),
-        "fav" => Some(EventKind::AddToWishlist),
-        "buy" => Some(EventKind::Purchase),
-        "" => return Err(("behavior_type", "is empty".into())),
-        _ => None,
+/// `url` with campaign parameters (`utm_source`, `gclid`…) appended, for sources that report the
+/// campaign beside the landing URL rather than in it: the core reads the channel from the URL.
+/// A URL that already carries a campaign (`utm_*` or a click id) is left as it is.
+pub(crate) fn with_campaign(url: String, campaign: &[(&str, Option<&str>)]) -> String {
+    let present = |u: &str| {
+        ["utm_source", "utm_medium", "utm_campaign", "gclid", "dclid"]
+            .iter()
+            .any(|k| crate::core::visit::param(u, k).is_some())
     };
-    let stamp = field(row, 4, "timestamp")?;
-    let seconds: u64 = stamp
-        .parse()
-        .map_err(|_| ("timestamp", format!("{stamp:?} is not Unix seconds")))?;
-    let time_ms = seconds
-        .checked_mul(1000)
-        .ok_or(("timestamp", format!("{stamp:?} is out of range")))?;
-    visitor.clear();
-    visitor.push_str(user);
-    let event = match kind {
-        Some(kind) if full => {
-            let mut event = Event::new(kind, time_ms);
-            event.items.push(item(product, category, None));
-            Some(event)
-        }
-        _ => None,
-    };
-    Ok((time_ms, kind, event))
-}
-
-/// A recorded dataLayer push: the wrapper gives visitor, time and the page; the push is a GTM
-/// object (`{"event": name, "ecommerce": {...}}`) or a gtag call (`["event", name, {...}]`).
-/// Pushes that are not events (`{"ecommerce": null}`, `["config", ...]`, `gtm.js`) are unknown.
-fn datalayer_line(text: &str) -> Result<(String, u64, Option<Event>), String> {
-    let mut value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-    let obj = value.as_object_mut().ok_or("not a JSON object")?;
-    let (visitor, time_ms) = input::visitor_and_time(obj)?;
-    let page: Vec<(String, serde_json::Value)> = ["page_location", "page_referrer"]
+    let given: Vec<(&str, &str)> = campaign
         .iter()
-        .filter_map(|k| obj.get(*k).map(|v| (k.to_string(), v.clone())))
+        .filter_map(|&(k, v)| Some((k, v?)))
+        .filter(|(_, v)| !v.is_empty() && !matches!(*v, "(direct)" | "(none)" | "(not set)"))
         .collect();
-    let push = obj.remove("push").ok_or("`push` is missing")?;
-    let (name, mut params) = match push {
-        serde_json::Value::Object(mut o) => match o.remove("event") {
-            Some(serde_json::Value::String(name)) => (name, serde_json::Value::Object(o)),
-            Some(_) => return Err("`push.event` must be a string".into()),
-            None => return Ok((visitor, time_ms, None)),
-        },
-        serde_json::Value::Array(mut args) => {
-            if args.first().and_then(|c| c.as_str()) != Some("event") {
-                return Ok((visitor, time_ms, None));
-            }
-            let params = if args.len() > 2 {
-                args.swap_remove(2)
-            } else {
-                serde_json::Value::Object(Default::default())
-            };
-            match args.get(1) {
-                Some(serde_json::Value::String(name)) => (name.clone(), params),
-                _ => return Err("`push[1]`, the gtag event name, must be a string".into()),
-            }
-        }
-        _ => return Err("`push` must be an object or a gtag argument array".into()),
-    };
-    if let serde_json::Value::Object(p) = &mut params {
-        for (k, v) in page {
-            p.entry(k).or_insert(v);
-        }
-    } else if !params.is_null() {
-        return Err("the gtag parameters `push[2]` must be an object".into());
+    if given.is_empty() || present(&url) {
+        return url;
     }
-    let event = crate::core::Event::decode(&name, time_ms, &&params).map_err(|e| e.to_string())?;
-    Ok((visitor, time_ms, event))
+    let (base, fragment) = match url.find('#') {
+        Some(i) => url.split_at(i),
+        None => (url.as_str(), ""),
+    };
+    let mut out = String::with_capacity(url.len() + 64);
+    out.push_str(base);
+    let mut sep = if base.contains('?') { '&' } else { '?' };
+    for (k, v) in given {
+        out.push(sep);
+        out.push_str(k);
+        out.push('=');
+        for b in v.bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        sep = '&';
+    }
+    out.push_str(fragment);
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rees46_times_match_the_general_parser() {
-        for t in [
-            "2019-10-01 00:00:00 UTC",
-            "2019-10-31 23:59:59 UTC",
-            "2020-02-29 12:30:05",
-        ] {
-            assert_eq!(rees46_time(t), input::parse_time_text(t), "{t}");
-        }
-        assert!(rees46_time("2019-13-01 00:00:00 UTC").is_err());
-        assert!(rees46_time("yesterday").is_err());
-    }
 
     #[test]
     fn detects_formats_from_the_first_line() {
@@ -593,9 +684,47 @@ mod tests {
             Some(Format::Datalayer)
         );
         assert_eq!(
+            Format::detect(r#"{"event_date":"20240501","event_timestamp":"1","event_name":"x"}"#),
+            Some(Format::Ga4)
+        );
+        assert_eq!(
+            Format::detect(r#"{"id":"1","name":"page_viewed","clientId":"c","timestamp":"t"}"#),
+            Some(Format::Shopify)
+        );
+        assert_eq!(
+            Format::detect(r#"{"type":"track","event":"Product Viewed","anonymousId":"a"}"#),
+            Some(Format::Segment)
+        );
+        assert_eq!(
             Format::detect("Administrative,Administrative_Duration"),
             Some(Format::Uci)
         );
         assert_eq!(Format::detect("a;b;c"), None);
+    }
+
+    #[test]
+    fn campaigns_are_appended_only_to_urls_without_one() {
+        let c = [
+            ("utm_source", Some("google")),
+            ("utm_medium", Some("cpc")),
+            ("utm_campaign", Some("spring sale")),
+            ("gclid", None),
+        ];
+        assert_eq!(
+            with_campaign("https://s.example/p?x=1#top".into(), &c),
+            "https://s.example/p?x=1&utm_source=google&utm_medium=cpc&utm_campaign=spring%20sale#top"
+        );
+        assert_eq!(
+            with_campaign("https://s.example/p?utm_medium=email".into(), &c),
+            "https://s.example/p?utm_medium=email"
+        );
+        let direct = [
+            ("utm_source", Some("(direct)")),
+            ("utm_medium", Some("(none)")),
+        ];
+        assert_eq!(
+            with_campaign("https://s.example/".into(), &direct),
+            "https://s.example/"
+        );
     }
 }

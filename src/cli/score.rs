@@ -1,6 +1,7 @@
 //! `shopper-intent score`: each visitor's state at its last event, or at `--at`.
 
 use super::input;
+use super::read::{Detail, Format, Reader};
 use crate::core::{Event, Model, Profile};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -20,7 +21,10 @@ pub struct Args {
     /// Exit non-zero when any line is bad.
     #[arg(long)]
     strict: bool,
-    /// JSON Lines of `{"visitor", "time", "event", ...GA4 params}`; `-` or nothing for stdin.
+    /// The log's layout; guessed from its first record when omitted.
+    #[arg(long, value_enum)]
+    format: Option<super::read::Format>,
+    /// The event log: a file (gzip is detected), a folder, a glob, or `-` / nothing for stdin.
     file: Option<PathBuf>,
 }
 
@@ -87,34 +91,43 @@ pub(crate) fn parse_line(text: &str) -> Result<Parsed, String> {
 pub fn run(args: Args) -> Result<ExitCode, String> {
     let model = super::load_model(args.config.as_deref())?;
     let at = args.at.as_deref().map(input::parse_time_text).transpose()?;
-    let reader = input::open(args.file.as_deref())?;
+    // Canonical JSON Lines unless the first record says otherwise (a bad first line included).
+    let mut reader = Reader::open_or(
+        args.file.as_deref(),
+        args.format,
+        Some(Format::Jsonl),
+        Detail::Full,
+    )?;
 
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut visitors: Vec<Profile> = Vec::new();
+    let mut visitors: Vec<(String, Profile)> = Vec::new();
     let mut tally = Tally::default();
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
-    for line in input::numbered_lines(reader) {
-        let (line_no, line) = line?;
+    while let Some(row) = reader.next() {
         tally.lines += 1;
-        let parsed = match parse_line(&line) {
-            Ok(p) => p,
+        let r = match row {
+            Ok(r) => r,
             Err(why) => {
                 tally.bad += 1;
-                let _ = writeln!(err, "line {line_no}: {why}; skipped");
+                let _ = writeln!(err, "{why}; skipped");
                 continue;
             }
         };
-        if at.is_some_and(|at| parsed.time_ms > at) {
+        if at.is_some_and(|at| r.time_ms > at) {
             tally.after_at += 1;
             continue;
         }
-        let slot = *index.entry(parsed.visitor.clone()).or_insert_with(|| {
-            visitors.push(Profile::new(parsed.visitor.clone()));
-            visitors.len() - 1
-        });
-        let profile = &mut visitors[slot];
-        match parsed.event {
+        let slot = match index.get(r.visitor) {
+            Some(&slot) => slot,
+            None => {
+                index.insert(r.visitor.to_string(), visitors.len());
+                visitors.push((r.visitor.to_string(), Profile::new(r.visitor)));
+                visitors.len() - 1
+            }
+        };
+        let profile = &mut visitors[slot].1;
+        match r.event {
             None => {
                 profile.count_unknown();
                 tally.unknown += 1;
@@ -123,7 +136,9 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
                 Ok(_) => tally.scored += 1,
                 Err(e) => {
                     tally.late += 1;
-                    let _ = writeln!(err, "line {line_no}: {e}; skipped");
+                    let line = r.line;
+                    let file = reader.file().map(|f| format!("{f}: ")).unwrap_or_default();
+                    let _ = writeln!(err, "{file}line {line}: {e}; skipped");
                 }
             },
         }
@@ -131,8 +146,8 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    for profile in &visitors {
-        let line = output(&model, profile, at);
+    for (visitor, profile) in &visitors {
+        let line = output(&model, visitor, profile, at);
         serde_json::to_writer(&mut out, &line).map_err(|e| e.to_string())?;
         writeln!(out).map_err(|e| e.to_string())?;
     }
@@ -163,11 +178,11 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-fn output<'a>(model: &Model, profile: &'a Profile, at: Option<u64>) -> Line<'a> {
+fn output<'a>(model: &Model, visitor: &'a str, profile: &'a Profile, at: Option<u64>) -> Line<'a> {
     let t = at.unwrap_or_else(|| profile.last_event_ms());
     let s = profile.snapshot(model, t);
     Line {
-        visitor: &profile.visitor_id,
+        visitor,
         score: s.score,
         stage: s.stage.name(),
         intent: s.intent.name(),
@@ -178,7 +193,6 @@ fn output<'a>(model: &Model, profile: &'a Profile, at: Option<u64>) -> Line<'a> 
         visits: s.visits,
         signals: profile
             .signals()
-            .iter()
             .map(|g| SignalOut {
                 rule: g.rule.name(),
                 points: g.points,
@@ -187,7 +201,7 @@ fn output<'a>(model: &Model, profile: &'a Profile, at: Option<u64>) -> Line<'a> 
             .collect(),
         recent_purchases: profile
             .recent_purchases(model, t)
-            .map(|p| p.item.as_str())
+            .map(|p| p.item())
             .collect(),
     }
 }

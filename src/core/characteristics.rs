@@ -3,16 +3,17 @@
 //! event, and [`Characteristics::values`] reads them at any time T, identically in the browser
 //! and natively.
 //!
-//! The state is plain fixed-size data (integers, floats, fixed arrays), so it can be embedded
-//! byte for byte in a fixed-layout profile, and it is bounded whatever the number of events. The
+//! The state is plain fixed-size data (`bytemuck::Pod`, as the profile it is part of), bounded
+//! whatever the number of events. The
 //! one approximation: a visit remembers [`VISIT_ITEMS`] items; past that, the item with the
 //! fewest views this visit is forgotten, so a later view of it counts as a new distinct item.
 //!
 //! "This visit" means the current visit, or the last one when T is after it (as `Profile::visit`).
 
 use super::event::{Event, EventKind};
-use super::model::Model;
+use super::model::{Model, PageRole};
 use super::score::key_of;
+use bytemuck::{Pod, Zeroable};
 
 /// Items remembered per visit for the item characteristics.
 pub const VISIT_ITEMS: usize = 16;
@@ -58,14 +59,19 @@ const PRODUCT: u8 = 1;
 const INFO: u8 = 2;
 const OTHER: u8 = 3;
 
-/// The info page types and their slot in `page_counts_visit`; `pricing` counts only as info.
-const INFO_TYPES: [&str; 5] = ["shipping", "returns", "size_guide", "faq", "pricing"];
+/// The info page roles, in the order of `page_counts_visit`; pricing counts only as info.
+const INFO_ROLES: [PageRole; 5] = [
+    PageRole::Shipping,
+    PageRole::Returns,
+    PageRole::SizeGuide,
+    PageRole::Faq,
+    PageRole::Pricing,
+];
 
-/// The characteristics' state. Every field is a number or a fixed array of numbers.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+/// The characteristics' state: numbers and fixed arrays of numbers, widest first (no padding).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
 pub struct Characteristics {
-    /// Visits begun, the current one included.
-    pub visits: u32,
     /// First on-site event of this visit, ms.
     pub visit_start_ms: u64,
     /// Latest on-site event, ms.
@@ -74,38 +80,42 @@ pub struct Characteristics {
     pub previous_gap_ms: u64,
     /// From the end of the previous visit to the start of this one, ms (0 with no earlier visit).
     pub last_visit_gap_ms: u64,
-    /// `add_to_cart` events since the last purchase.
-    pub cart_adds: u32,
     /// Σ price × quantity added to the cart minus removed, since the last purchase.
     pub cart_value: f64,
+    /// Σ price of the items viewed this visit that had one.
+    pub price_sum_visit: f64,
+    /// Keys of the items viewed this visit (0 = empty slot).
+    pub item_keys: [u64; VISIT_ITEMS],
+    /// Time on product, info and other pages this visit, ms.
+    pub class_ms: [u64; 3],
+    /// Visits begun, the current one included.
+    pub visits: u32,
+    /// `add_to_cart` events since the last purchase.
+    pub cart_adds: u32,
     /// `view_item` events ever.
     pub views: u32,
     /// `view_item` events this visit.
     pub views_visit: u32,
     /// Distinct items viewed this visit.
     pub distinct_items_visit: u32,
-    /// Keys of the items viewed this visit (0 = empty slot).
-    pub item_keys: [u64; VISIT_ITEMS],
-    /// Views of each remembered item this visit.
-    pub item_views: [u32; VISIT_ITEMS],
     /// Views this visit of the latest viewed item.
     pub current_item_views: u32,
-    /// The page the visitor is on: 0 none yet, 1 product, 2 info, 3 other.
-    pub page_class: u8,
-    /// Time on product, info and other pages this visit, ms.
-    pub class_ms: [u64; 3],
     /// Info pages (shipping, returns, size guide, faq, pricing) viewed this visit.
     pub info_pages_visit: u32,
     /// Other pages viewed this visit (not product, not info).
     pub other_pages_visit: u32,
-    /// Views this visit of the shipping, returns, size-guide and faq pages.
-    pub page_counts_visit: [u32; 4],
-    /// Σ price of items viewed this visit, and how many had a price.
-    pub price_sum_visit: f64,
     /// Items viewed this visit that had a price.
     pub priced_views_visit: u32,
+    /// Views of each remembered item this visit.
+    pub item_views: [u32; VISIT_ITEMS],
+    /// Views this visit of the shipping, returns, size-guide and faq pages.
+    pub page_counts_visit: [u32; 4],
+    /// The page the visitor is on: 0 none yet, 1 product, 2 info, 3 other.
+    pub page_class: u8,
     /// Furthest checkout step this visit: 0 none, 1 begun, 2 shipping, 3 payment.
     pub checkout_step_visit: u8,
+    /// Padding to a multiple of 8 bytes.
+    pub _pad: [u8; 2],
 }
 
 impl Characteristics {
@@ -143,27 +153,29 @@ impl Characteristics {
         self.last_site_ms = t;
         match event.kind {
             ViewItem => self.view_item(event),
-            PageView => match &event.page_location {
-                Some(url) => match model.page_type(url).map(|i| model.page_type_name(i)) {
-                    // The product page's view_item counts the view.
-                    Some("product") => self.page_class = PRODUCT,
-                    Some(name) => {
-                        match name {
-                            "checkout_shipping" => self.reach(2),
-                            "checkout_payment" => self.reach(3),
-                            _ => {}
-                        }
-                        self.page(name)
+            PageView => match event
+                .page_location
+                .as_deref()
+                .and_then(|u| model.page_type(u))
+            {
+                // The product page's view_item counts the view.
+                Some(i) if model.page_type_name(i) == "product" => self.page_class = PRODUCT,
+                Some(i) => {
+                    let role = model.page_role(i);
+                    match role {
+                        PageRole::CheckoutShipping => self.reach(2),
+                        PageRole::CheckoutPayment => self.reach(3),
+                        _ => {}
                     }
-                    None => self.page(""),
-                },
-                None => self.page(""),
+                    self.page(role)
+                }
+                None => self.page(PageRole::Plain),
             },
-            ViewShippingPolicy => self.page("shipping"),
-            ViewReturnsPolicy => self.page("returns"),
-            ViewSizeGuide => self.page("size_guide"),
-            ViewFaq => self.page("faq"),
-            ViewPricing => self.page("pricing"),
+            ViewShippingPolicy => self.page(PageRole::Shipping),
+            ViewReturnsPolicy => self.page(PageRole::Returns),
+            ViewSizeGuide => self.page(PageRole::SizeGuide),
+            ViewFaq => self.page(PageRole::Faq),
+            ViewPricing => self.page(PageRole::Pricing),
             AddToCart => {
                 for item in &event.items {
                     self.cart_adds = self.cart_adds.saturating_add(1);
@@ -192,9 +204,9 @@ impl Characteristics {
         self.checkout_step_visit = self.checkout_step_visit.max(step);
     }
 
-    /// A page view of page type `name` (`""` when untyped).
-    fn page(&mut self, name: &str) {
-        match INFO_TYPES.iter().position(|n| *n == name) {
+    /// A page view of a page with `role` (`Plain` when untyped).
+    fn page(&mut self, role: PageRole) {
+        match INFO_ROLES.iter().position(|r| *r == role) {
             Some(i) => {
                 self.page_class = INFO;
                 self.info_pages_visit = self.info_pages_visit.saturating_add(1);
@@ -238,6 +250,12 @@ impl Characteristics {
                 self.priced_views_visit = self.priced_views_visit.saturating_add(1);
             }
         }
+    }
+
+    /// Brings times after `now_ms` back to it (see `Profile::forget_future`).
+    pub fn forget_future(&mut self, clamp: &mut impl FnMut(&mut u64)) {
+        clamp(&mut self.visit_start_ms);
+        clamp(&mut self.last_site_ms);
     }
 
     /// The characteristics at `t_ms`, in the order of [`NAMES`].
@@ -291,30 +309,6 @@ pub fn month_of(t_ms: u64) -> u32 {
     let mp = (5 * doy + 2) / 153;
     (if mp < 10 { mp + 3 } else { mp - 9 }) as u32
 }
-
-super::codec::stored!(Characteristics {
-    visits,
-    visit_start_ms,
-    last_site_ms,
-    previous_gap_ms,
-    last_visit_gap_ms,
-    cart_adds,
-    cart_value,
-    views,
-    views_visit,
-    distinct_items_visit,
-    item_keys,
-    item_views,
-    current_item_views,
-    page_class,
-    class_ms,
-    info_pages_visit,
-    other_pages_visit,
-    page_counts_visit,
-    price_sum_visit,
-    priced_views_visit,
-    checkout_step_visit,
-});
 
 #[cfg(test)]
 mod tests {
@@ -433,7 +427,7 @@ mod tests {
         c.observe(&m, &view("A", T0, None), true);
         c.observe(&m, &view("A", T0 + 1, None), false);
         for i in 0..VISIT_ITEMS as u64 {
-            c.observe(&m, &view(&format!("x{i}"), T0 + 2 + i, None), false);
+            c.observe(&m, &view(&alloc::format!("x{i}"), T0 + 2 + i, None), false);
         }
         let t = T0 + 100;
         assert_eq!(

@@ -1,6 +1,7 @@
 //! The core's one error type. Messages are written by hand and pinned by tests.
 
-use std::fmt;
+use super::decimal::push_u64;
+use alloc::string::String;
 
 /// Why the core refused an input. The state it was given is left untouched.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,67 +88,120 @@ impl Error {
     }
 }
 
-struct Field(&'static str, Option<usize>);
-
-impl fmt::Display for Field {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.1 {
-            Some(i) if self.0.is_empty() => write!(f, "items[{i}]"),
-            Some(i) => write!(f, "items[{i}].{}", self.0),
-            None => f.write_str(self.0),
-        }
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// The message, built by concatenation so that `core::fmt` stays out of the wasm.
+    pub fn message(&self) -> String {
+        let mut m = String::new();
+        let field = |m: &mut String, name: &str, item: Option<usize>| {
+            if let Some(i) = item {
+                m.push_str("items[");
+                push_u64(m, i as u64);
+                m.push(']');
+                if !name.is_empty() {
+                    m.push('.');
+                }
+            }
+            m.push_str(name);
+        };
         match &self.0 {
             Kind::Event { event, problem } => {
-                write!(f, "{event}: ")?;
+                m.push_str(event);
+                m.push_str(": ");
                 match problem {
-                    Problem::WrongType { field, item, expected, found } => {
-                        write!(f, "{} must be {expected}, not {found}", Field(field, *item))
+                    Problem::WrongType {
+                        field: name,
+                        item,
+                        expected,
+                        found,
+                    } => {
+                        field(&mut m, name, *item);
+                        for part in [" must be ", expected, ", not ", found] {
+                            m.push_str(part);
+                        }
                     }
                     Problem::Missing { field: "items", .. } => {
-                        f.write_str("items is missing or empty; this event needs at least one item")
+                        m.push_str("items is missing or empty; this event needs at least one item")
                     }
                     Problem::Missing { item: Some(i), .. } => {
-                        write!(f, "items[{i}] has neither item_id nor item_name")
+                        field(&mut m, "", Some(*i));
+                        m.push_str(" has neither item_id nor item_name");
                     }
-                    Problem::Missing { field, item } => write!(f, "{} is missing", Field(field, *item)),
-                    Problem::NotFinite { field, item } => {
-                        write!(f, "{} is not a finite number", Field(field, *item))
+                    Problem::Missing { field: name, item } => {
+                        field(&mut m, name, *item);
+                        m.push_str(" is missing");
                     }
-                    Problem::Negative { field, item } => write!(f, "{} is negative", Field(field, *item)),
-                    Problem::TooLong { field, item, len, max } => write!(
-                        f,
-                        "{} is {len} characters long; the limit is {max}",
-                        Field(field, *item)
-                    ),
+                    Problem::NotFinite { field: name, item } => {
+                        field(&mut m, name, *item);
+                        m.push_str(" is not a finite number");
+                    }
+                    Problem::Negative { field: name, item } => {
+                        field(&mut m, name, *item);
+                        m.push_str(" is negative");
+                    }
+                    Problem::TooLong {
+                        field: name,
+                        item,
+                        len,
+                        max,
+                    } => {
+                        field(&mut m, name, *item);
+                        m.push_str(" is ");
+                        push_u64(&mut m, *len as u64);
+                        m.push_str(" characters long; the limit is ");
+                        push_u64(&mut m, *max as u64);
+                    }
                     Problem::TooManyItems { count, max } => {
-                        write!(f, "items has {count} elements; GA4 allows at most {max}")
+                        m.push_str("items has ");
+                        push_u64(&mut m, *count as u64);
+                        m.push_str(" elements; GA4 allows at most ");
+                        push_u64(&mut m, *max as u64);
                     }
                 }
             }
-            Kind::Config { field, reason } => write!(f, "config field `{field}`: {reason}"),
+            Kind::Config { field, reason } => {
+                for part in ["config field `", field, "`: ", reason] {
+                    m.push_str(part);
+                }
+            }
             Kind::Argument {
                 call,
                 field,
                 reason,
-            } if field == "(the config)" => write!(f, "{call}: the argument {reason}"),
+            } if field == "(the config)" => {
+                for part in [call, ": the argument ", reason] {
+                    m.push_str(part);
+                }
+            }
             Kind::Argument {
                 call,
                 field,
                 reason,
-            } => write!(f, "{call}: field `{field}`: {reason}"),
-            Kind::OutOfOrder { time_ms, last_ms } => write!(
-                f,
-                "event at {time_ms} ms is earlier than this visitor's previous event at {last_ms} ms; \
-                 events of one visitor must come in time order"
-            ),
-            Kind::State(why) => write!(f, "stored state: {why}"),
+            } => {
+                for part in [call, ": field `", field, "`: ", reason] {
+                    m.push_str(part);
+                }
+            }
+            Kind::OutOfOrder { time_ms, last_ms } => {
+                m.push_str("event at ");
+                push_u64(&mut m, *time_ms);
+                m.push_str(" ms is earlier than this visitor's previous event at ");
+                push_u64(&mut m, *last_ms);
+                m.push_str(" ms; events of one visitor must come in time order");
+            }
+            Kind::State(why) => {
+                m.push_str("stored state: ");
+                m.push_str(why);
+            }
         }
+        m
     }
 }
 
+impl core::fmt::Display for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 impl std::error::Error for Error {}

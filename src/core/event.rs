@@ -2,8 +2,8 @@
 //! and their validation. Parameters may sit at the top level or inside `ecommerce`.
 
 use super::error::{Error, Problem};
-use std::string::String;
-use std::vec::Vec;
+use alloc::string::String;
+use alloc::vec::Vec;
 
 /// GA4 allows at most 200 items per event.
 pub const MAX_ITEMS: usize = 200;
@@ -306,9 +306,12 @@ pub trait Params: Sized {
     fn at(&self, index: usize) -> Option<Self>;
     /// The keys of an object, in order; empty when this is not an object.
     fn keys(&self) -> Vec<String>;
-    /// Coerces numeric text such as `"11.99"`; `None` when it is not a number.
-    fn parse_number(text: &str) -> Option<f64> {
-        text.trim().parse::<f64>().ok()
+    /// This value as a number when it is numeric text such as `"11.99"`; `None` otherwise.
+    fn number_of(&self) -> Option<f64> {
+        match self.value() {
+            Value::Text(s) => s.trim().parse::<f64>().ok(),
+            _ => None,
+        }
     }
 }
 
@@ -345,7 +348,7 @@ fn text<P: Params>(
             let len = if s.len() <= max {
                 s.len()
             } else {
-                s.chars().count()
+                super::text::chars(&s)
             };
             if len > max {
                 return Err(Error::event(
@@ -381,8 +384,10 @@ fn id_text<P: Params>(
     i: usize,
 ) -> Result<Option<String>, Error> {
     if let Some(Value::Number(n)) = raw.as_ref().map(Params::value) {
-        if n.is_finite() && n.fract() == 0.0 && n.abs() < 9.0e15 {
-            return Ok(Some(std::format!("{}", n as i64)));
+        if super::decimal::is_whole(n) && n.abs() < 9.0e15 {
+            let mut id = String::new();
+            super::decimal::push_i64(&mut id, n as i64);
+            return Ok(Some(id));
         }
         return Err(Error::event(
             ev,
@@ -408,7 +413,7 @@ fn number<P: Params>(
     let n = match raw.value() {
         Value::Missing | Value::Null => return Ok(None),
         Value::Number(n) => n,
-        Value::Text(s) => match P::parse_number(&s) {
+        Value::Text(s) => match raw.number_of() {
             Some(n) => n,
             None => return Err(wrong_type(ev, field, item, "a number", &Value::Text(s))),
         },
@@ -423,8 +428,9 @@ fn number<P: Params>(
     Ok(Some(n))
 }
 
-/// Natively, params come from JSON (the CLI and the test vectors).
-#[cfg(not(target_arch = "wasm32"))]
+/// Natively, params come from JSON (the CLI and the test vectors); so do configs in the
+/// browser's lazily loaded compiler.
+#[cfg(any(not(target_arch = "wasm32"), feature = "compiler"))]
 impl Params for &serde_json::Value {
     fn get(&self, key: &str) -> Option<Self> {
         self.as_object()?.get(key)
@@ -435,7 +441,7 @@ impl Params for &serde_json::Value {
             serde_json::Value::Bool(b) => Value::Bool(*b),
             serde_json::Value::Number(n) => n.as_f64().map_or(Value::Other, Value::Number),
             serde_json::Value::String(s) if s.len() > MAX_URL * 4 => {
-                Value::LongText(s.chars().count())
+                Value::LongText(super::text::chars(s))
             }
             serde_json::Value::String(s) => Value::Text(s.clone()),
             serde_json::Value::Array(a) => Value::List(a.len()),

@@ -12,10 +12,10 @@
 //! The module is pure and allocation-light for the wasm bundle: no I/O, clock or randomness,
 //! no `format!`, and [`Experiment::assign`] does not allocate.
 
-use super::config::Fields;
-use super::error::Error;
-use super::event::{Params, Value};
-use serde::Serialize;
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
 
 const FNV32_OFFSET_BASIS: u32 = 0x811c_9dc5;
 const FNV32_PRIME: u32 = 0x0100_0193;
@@ -68,14 +68,6 @@ fn decimal_digits(mut n: u32, buf: &mut [u8; 10]) -> &[u8] {
         }
     }
     buf.get(buf.len() - count..).unwrap_or_default()
-}
-
-/// Appends `n` in decimal to `out`, without `core::fmt`.
-pub(crate) fn push_decimal(out: &mut String, n: u32) {
-    let mut buf = [0u8; 10];
-    for &digit in decimal_digits(n, &mut buf) {
-        out.push(char::from(digit));
-    }
 }
 
 /// FNV-1a 32-bit over the UTF-16 code units of `s` (GrowthBook's `hashFnv32a`).
@@ -170,29 +162,42 @@ fn weights_sum_to_one(weights: &[f64]) -> bool {
     !(total < 0.99 || total > 1.01)
 }
 
-/// An experiment a nudge belongs to (config data, read by [`Experiment::read`]).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// An experiment a nudge belongs to (config data, read by `Experiment::read` in `config`).
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(serde::Serialize))]
 pub struct Experiment {
     /// Unique key; also the hash seed unless `seed` is set. In a config, the name it is filed under.
-    #[serde(skip_serializing)]
+    #[cfg_attr(not(target_arch = "wasm32"), serde(skip_serializing))]
     pub key: String,
     /// Variation names; index 0 is the control.
     pub variations: Vec<String>,
     /// Traffic split per variation, summing to 1; equal when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub weights: Option<Vec<f64>>,
     /// Share of visitors included, in [0, 1].
     pub coverage: f64,
     /// GrowthBook hash version, 1 or 2.
     pub hash_version: u8,
     /// Hash seed; the key when absent or empty (as the SDK's `seed || key`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub seed: Option<String>,
     /// Mutual-exclusion namespace `(id, start, end)`: only visitors hashing into `[start, end)`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub namespace: Option<(String, f64, f64)>,
     /// Forces this variation index on included visitors, for QA.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub force: Option<usize>,
 }
 
@@ -212,7 +217,7 @@ impl Default for Experiment {
 }
 
 /// The variation a visitor is in.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Assignment<'a> {
     /// Index into [`Experiment::variations`].
     pub variation: usize,
@@ -226,80 +231,7 @@ pub struct Assignment<'a> {
     pub forced: bool,
 }
 
-/// Fields of an experiment in a config (its key is the name it is filed under).
-pub const EXPERIMENT_FIELDS: &[&str] = &[
-    "variations",
-    "weights",
-    "coverage",
-    "hash_version",
-    "seed",
-    "namespace",
-    "force",
-];
-
 impl Experiment {
-    /// Reads the experiment filed as `key` in a config, over `base` (fields not given keep
-    /// `base`'s values), then validates it. The error names the config field at fault.
-    pub fn read<P: Params>(
-        value: P,
-        path: &str,
-        key: &str,
-        base: Experiment,
-    ) -> Result<Experiment, Error> {
-        let f = Fields::open(value, path, Some(EXPERIMENT_FIELDS))?;
-        let mut exp = Experiment {
-            key: key.into(),
-            ..base
-        };
-        if let Some(variations) = f.texts("variations")? {
-            exp.variations = variations;
-        }
-        if let Some(weights) = f.numbers("weights")? {
-            exp.weights = Some(weights);
-        }
-        if let Some(coverage) = f.number("coverage")? {
-            exp.coverage = coverage;
-        }
-        if let Some(version) = f.count("hash_version")? {
-            exp.hash_version = u8::try_from(version).unwrap_or(u8::MAX);
-        }
-        if let Some(seed) = f.text("seed")? {
-            exp.seed = Some(seed);
-        }
-        if let Some(force) = f.count("force")? {
-            exp.force = Some(force as usize);
-        }
-        if let Some(items) = f.list("namespace")? {
-            let bad = || {
-                Error::config(
-                    f.path("namespace"),
-                    "must be [id, start, end], e.g. [\"nudges\", 0, 0.5]",
-                )
-            };
-            let mut it = items.into_iter().map(|(_, v)| v);
-            exp.namespace = match (it.next(), it.next(), it.next(), it.next()) {
-                (
-                    Some(Value::Text(id)),
-                    Some(Value::Number(start)),
-                    Some(Value::Number(end)),
-                    None,
-                ) => Some((id, start, end)),
-                _ => return Err(bad()),
-            };
-        }
-        exp.check(path)?;
-        Ok(exp)
-    }
-
-    /// [`Experiment::validate`] as a config error naming the field at fault under `path`.
-    pub(crate) fn check(&self, path: &str) -> Result<(), Error> {
-        match self.problem() {
-            None => Ok(()),
-            Some(("", message)) => Err(Error::config(path, message)),
-            Some((field, message)) => Err(Error::config([path, ".", field].concat(), message)),
-        }
-    }
-
     /// The visitor's variation, or `None` when they are not in the experiment.
     ///
     /// Same steps and order as GrowthBook's `runExperiment`: fewer than 2 variations or an empty
@@ -346,7 +278,7 @@ impl Experiment {
     }
 
     /// The first problem: the field at fault ("" for the key) and the message.
-    fn problem(&self) -> Option<(&'static str, String)> {
+    pub(crate) fn problem(&self) -> Option<(&'static str, String)> {
         if self.key.is_empty() {
             return Some(("", "experiment key must not be empty".to_owned()));
         }
@@ -428,7 +360,7 @@ impl Experiment {
 fn count_str(n: usize, buf: &mut [u8; 10]) -> &str {
     let digits = decimal_digits(u32::try_from(n).unwrap_or(u32::MAX), buf);
     // The digits are ASCII, so this never takes the fallback.
-    std::str::from_utf8(digits).unwrap_or("?")
+    core::str::from_utf8(digits).unwrap_or("?")
 }
 
 #[cfg(test)]
@@ -750,7 +682,7 @@ mod tests {
     mod read {
         use super::*;
 
-        fn read_json(json: &str) -> Result<Experiment, Error> {
+        fn read_json(json: &str) -> Result<Experiment, crate::core::Error> {
             let value: serde_json::Value = serde_json::from_str(json).expect("test JSON");
             Experiment::read(
                 &value,

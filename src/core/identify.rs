@@ -6,28 +6,15 @@
 //! [`Memory`], kept in the profile): only what is new fires rules, so repeating a report changes
 //! nothing, and a report older than one already applied is ignored.
 
-use super::config::Fields;
-use super::error::Error;
-use super::event::{Event, EventKind, Params};
+use super::event::{Event, EventKind};
 use super::model::{Model, RuleId};
-use super::state::Profile;
+use super::state::{remove, Profile};
+use bytemuck::{Pod, Zeroable};
 
 /// The span of the `…30d` counts.
 const WINDOW_MS: u64 = 30 * 86_400_000;
 /// Most events of one kind a single report may add, so a wild count cannot flood the profile.
 const MAX_PER_REPORT: u32 = 30;
-
-/// Fields of the `identify()` argument.
-pub const FIELDS: &[&str] = &[
-    "emailOpens30d",
-    "lastEmailOpen",
-    "emailSubscribed",
-    "unsubscribed",
-    "bounced",
-    "spamComplaint",
-    "smsOptIn",
-    "lastPurchase",
-];
 
 /// Bounces as a server reports them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,101 +47,37 @@ pub struct Facts {
 }
 
 /// The watermarks of the reports applied so far (stored in [`Profile::identified`]).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
 pub struct Memory {
-    /// `emailOpens30d` of the last report, and its time.
-    pub(crate) opens: u32,
+    /// Time of the last `emailOpens30d` report.
     pub(crate) opens_ms: u64,
-    /// Bounces of the last report, and its time.
-    pub(crate) bounces: u32,
+    /// Time of the last `bounced` report.
     pub(crate) bounces_ms: u64,
-    /// Yes/no facts already applied (see `flag`).
-    pub(crate) flags: u8,
     /// The newest server-reported purchase applied, ms.
     pub(crate) purchase_ms: u64,
+    /// `emailOpens30d` of the last report.
+    pub(crate) opens: u32,
+    /// Bounces of the last report.
+    pub(crate) bounces: u32,
+    /// Yes/no facts already applied (see `flag`).
+    pub(crate) flags: u8,
+    pub(crate) _pad: [u8; 7],
 }
 
-super::codec::stored!(Memory {
-    opens,
-    opens_ms,
-    bounces,
-    bounces_ms,
-    flags,
-    purchase_ms
-});
+impl Memory {
+    pub(crate) fn forget_future(&mut self, clamp: &mut impl FnMut(&mut u64)) {
+        clamp(&mut self.opens_ms);
+        clamp(&mut self.bounces_ms);
+        clamp(&mut self.purchase_ms);
+    }
+}
 
 mod flag {
     pub const SUBSCRIBED: u8 = 1;
     pub const UNSUBSCRIBED: u8 = 1 << 1;
     pub const SPAM: u8 = 1 << 2;
     pub const SMS: u8 = 1 << 3;
-}
-
-impl Facts {
-    /// Reads the `identify()` argument; the error names the field.
-    pub fn read<P: Params>(value: P) -> Result<Facts, Error> {
-        Facts::read_fields(value).map_err(|e| e.in_argument_of("identify"))
-    }
-
-    fn read_fields<P: Params>(value: P) -> Result<Facts, Error> {
-        let purchase = value.get("lastPurchase");
-        let f = Fields::open(value, "", Some(FIELDS))?;
-        let bounced = match f.flag("bounced") {
-            Ok(b) => b.map(|b| {
-                if b {
-                    Bounced::Marked
-                } else {
-                    Bounced::Count(0)
-                }
-            }),
-            Err(_) => match f.count("bounced") {
-                Ok(n) => n.map(Bounced::Count),
-                Err(_) => {
-                    return Err(Error::config(
-                        "bounced",
-                        "must be true, false or a whole number of bounces",
-                    ))
-                }
-            },
-        };
-        let last_purchase = match f.object("lastPurchase", None)? {
-            None => None,
-            Some(p) => {
-                let time = time_ms(&p, "time")?.ok_or_else(|| {
-                    Error::config(
-                        p.path("time"),
-                        "is missing; it is the purchase's time in ms",
-                    )
-                })?;
-                match purchase {
-                    Some(raw) => Event::decode(EventKind::Purchase.name(), time, &raw)?,
-                    None => None,
-                }
-            }
-        };
-        Ok(Facts {
-            email_opens_30d: f.count("emailOpens30d")?,
-            last_email_open_ms: time_ms(&f, "lastEmailOpen")?,
-            email_subscribed: f.flag("emailSubscribed")?,
-            unsubscribed: f.flag("unsubscribed")?,
-            bounced,
-            spam_complaint: f.flag("spamComplaint")?,
-            sms_opt_in: f.flag("smsOptIn")?,
-            last_purchase,
-        })
-    }
-}
-
-/// A time in ms since 1970, as `Date.now()` gives it.
-fn time_ms<P: Params>(f: &Fields<P>, key: &str) -> Result<Option<u64>, Error> {
-    match f.number(key)? {
-        None => Ok(None),
-        Some(t) if (0.0..9.0e15).contains(&t) => Ok(Some(t as u64)),
-        Some(_) => Err(Error::config(
-            f.path(key),
-            "must be a time in ms since 1970, as Date.now() gives it",
-        )),
-    }
 }
 
 /// How many of `reported` (a count over the last 30 days, reported at `now_ms`) are new since
@@ -265,12 +188,18 @@ impl Profile {
         for item in &purchase.items {
             self.remember_purchase(item, t);
         }
-        self.cart.retain(|line| line.added_ms > t);
+        let mut at = 0;
+        while at < self.cart().len() {
+            if self.cart[at].added_ms > t {
+                at += 1;
+            } else {
+                remove(&mut self.cart, &mut self.n_cart, at);
+            }
+        }
         let checkout = self
-            .signals
-            .iter()
-            .rev()
-            .find(|s| s.rule == RuleId::BeginCheckout);
+            .signals()
+            .filter(|s| s.rule == RuleId::BeginCheckout)
+            .last();
         if checkout.is_some_and(|s| s.time_ms <= t) {
             self.abandoned = Default::default();
         }
@@ -288,8 +217,31 @@ mod tests {
     const DAY: u64 = 86_400_000;
     const T0: u64 = 1_767_571_200_000;
 
+    /// A report as `identify()` receives it (the browser's JS validates the argument's shape).
     fn facts(v: serde_json::Value) -> Facts {
-        Facts::read(&v).expect("valid facts")
+        let flag = |k: &str| v.get(k).and_then(|x| x.as_bool());
+        Facts {
+            email_opens_30d: v
+                .get("emailOpens30d")
+                .and_then(|x| x.as_u64())
+                .map(|n| n as u32),
+            last_email_open_ms: v.get("lastEmailOpen").and_then(|x| x.as_u64()),
+            email_subscribed: flag("emailSubscribed"),
+            unsubscribed: flag("unsubscribed"),
+            bounced: v.get("bounced").map(|b| match b.as_bool() {
+                Some(true) => Bounced::Marked,
+                Some(false) => Bounced::Count(0),
+                None => Bounced::Count(b.as_u64().unwrap_or(0) as u32),
+            }),
+            spam_complaint: flag("spamComplaint"),
+            sms_opt_in: flag("smsOptIn"),
+            last_purchase: v.get("lastPurchase").map(|p| {
+                let t = p["time"].as_u64().expect("a purchase time");
+                Event::decode("purchase", t, &p)
+                    .expect("valid")
+                    .expect("known")
+            }),
+        }
     }
 
     #[test]
@@ -299,7 +251,7 @@ mod tests {
         let f = facts(json!({"emailOpens30d": 3, "smsOptIn": true, "unsubscribed": false}));
         // 3 opens (+1 each) and the SMS opt-in (+5).
         assert_eq!(p.identify(&model, &f, T0), 4);
-        let once = p.clone();
+        let once = p;
         assert_eq!(p.identify(&model, &f, T0 + 60_000), 0);
         assert_eq!(
             p.snapshot(&model, T0).score,
@@ -356,7 +308,7 @@ mod tests {
         let s = p.snapshot(&model, T0 + DAY);
         assert!(s.suppression.opted_out && s.suppression.bounced);
         // −25 once, −20 once (two bounces, the rule fires once per 30 days).
-        assert_eq!(p.signals().len(), 2);
+        assert_eq!(p.signals().count(), 2);
         let mut q = Profile::new("w");
         q.identify(&model, &facts(json!({"spamComplaint": true})), T0);
         assert!(q.snapshot(&model, T0).suppression.bounced);
@@ -408,40 +360,9 @@ mod tests {
         assert_eq!(p.conversions, 0, "not a conversion seen on site");
         let recent: Vec<_> = p.recent_purchases(&model, T0 + 2 * DAY).collect();
         assert_eq!(recent.len(), 1);
-        assert_eq!(recent[0].category.as_deref(), Some("Coats"));
-        let before = p.clone();
+        assert_eq!(recent[0].category(), Some("Coats"));
+        let before = p;
         p.identify(&model, &f, T0 + 3 * DAY);
         assert_eq!(p, before);
-    }
-
-    #[test]
-    fn bad_reports_name_the_field() {
-        let msg = |v: serde_json::Value| Facts::read(&v).unwrap_err().to_string();
-        assert_eq!(
-            msg(json!({"emailOpens": 3})),
-            "identify: field `emailOpens`: unknown field; expected one of emailOpens30d, \
-             lastEmailOpen, emailSubscribed, unsubscribed, bounced, spamComplaint, smsOptIn, \
-             lastPurchase"
-        );
-        assert_eq!(
-            msg(json!({"emailOpens30d": -1})),
-            "identify: field `emailOpens30d`: must be a whole number of 0 or more, not a number"
-        );
-        assert_eq!(
-            msg(json!({"bounced": "yes"})),
-            "identify: field `bounced`: must be true, false or a whole number of bounces"
-        );
-        assert_eq!(
-            msg(json!({"lastPurchase": {"items": []}})),
-            "identify: field `lastPurchase.time`: is missing; it is the purchase's time in ms"
-        );
-        assert_eq!(
-            msg(json!("me@example.com")),
-            "identify: the argument must be an object, not a string"
-        );
-        assert_eq!(
-            msg(json!({"lastPurchase": {"time": 1, "items": [{"price": 3}]}})),
-            "purchase: items[0] has neither item_id nor item_name"
-        );
     }
 }

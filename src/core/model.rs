@@ -1,118 +1,75 @@
-//! The scoring model as data. [`Config`] is what a store writes (JSON, every field optional,
-//! omitted fields keep `SCORING.md`'s defaults); [`Model`] is the validated, resolved form the
-//! engine runs on.
+//! The model the engine runs on: every weight, limit, window, threshold and page type resolved,
+//! and the nudge rules and experiments compiled. It depends on nothing that reads a config:
+//! reading and validating one is [`super::config`]'s job, and the browser gets a model already
+//! compiled ([`super::compiled`]), so it links only this and the engine.
 
-use super::actions::{self, Actions, ActionsConfig};
-use super::error::Error;
 use super::experiment::Experiment;
-use serde::Serialize;
-use std::format;
-use std::string::{String, ToString};
-use std::vec::Vec;
+use super::score::{Intent, Stage};
+use alloc::string::String;
+use alloc::vec::Vec;
 
 /// One day in milliseconds.
 pub const DAY_MS: f64 = 86_400_000.0;
-const MIN_MS: f64 = 60_000.0;
 
-/// The scoring rules, in a fixed order (the index is used in stored state).
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum RuleId {
-    /// First event of every visit.
-    SiteVisit,
-    /// First event of a visit that starts soon after the previous one ended.
-    ReturnVisit,
-    /// A `view_item`.
-    ProductView,
-    /// The n-th view of the same item within a window.
-    RepeatProductView,
-    /// An `add_to_cart`.
-    AddToCart,
-    /// A `begin_checkout`.
-    BeginCheckout,
-    /// An `add_to_wishlist`.
-    WishlistAdd,
-    /// A visit from email that contains a `view_item`.
-    EmailClickThrough,
-    /// A `quiz_complete`.
-    QuizComplete,
-    /// An `email_open`.
-    EmailOpen,
-    /// An `sms_opt_in`.
-    SmsOptIn,
-    /// A `social_follow`.
-    SocialFollow,
-    /// A `review_engagement`.
-    ReviewEngagement,
-    /// An `email_unsubscribe`.
-    EmailUnsubscribe,
-    /// An `email_bounce`.
-    EmailBounce,
-    /// Condition: no on-site event for a while.
-    NoSiteVisit30d,
-    /// Condition: no email opened for a while.
-    NoEmailOpens30d,
+macro_rules! rule_ids {
+    ($($variant:ident = $name:literal: $doc:literal),* $(,)?) => {
+        /// The scoring rules, in a fixed order (the index is used in stored state).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[cfg_attr(not(target_arch = "wasm32"), derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(not(target_arch = "wasm32"), serde(rename_all = "snake_case"))]
+        pub enum RuleId { $(#[doc = $doc] $variant),* }
+
+        impl RuleId {
+            /// Every rule, in index order.
+            pub const ALL: [RuleId; 17] = [$(RuleId::$variant),*];
+
+            /// The rule's name in configs and reports.
+            pub fn name(self) -> &'static str {
+                match self { $(RuleId::$variant => $name),* }
+            }
+        }
+    };
+}
+
+rule_ids! {
+    SiteVisit = "site_visit": "First event of every visit.",
+    ReturnVisit = "return_visit": "First event of a visit that starts soon after the previous one ended.",
+    ProductView = "product_view": "A `view_item`.",
+    RepeatProductView = "repeat_product_view": "The n-th view of the same item within a window.",
+    AddToCart = "add_to_cart": "An `add_to_cart`.",
+    BeginCheckout = "begin_checkout": "A `begin_checkout`.",
+    WishlistAdd = "wishlist_add": "An `add_to_wishlist`.",
+    EmailClickThrough = "email_click_through": "A visit from email that contains a `view_item`.",
+    QuizComplete = "quiz_complete": "A `quiz_complete`.",
+    EmailOpen = "email_open": "An `email_open`.",
+    SmsOptIn = "sms_opt_in": "An `sms_opt_in`.",
+    SocialFollow = "social_follow": "A `social_follow`.",
+    ReviewEngagement = "review_engagement": "A `review_engagement`.",
+    EmailUnsubscribe = "email_unsubscribe": "An `email_unsubscribe`.",
+    EmailBounce = "email_bounce": "An `email_bounce`.",
+    NoSiteVisit30d = "no_site_visit_30d": "Condition: no on-site event for a while.",
+    NoEmailOpens30d = "no_email_opens_30d": "Condition: no email opened for a while.",
 }
 
 /// Number of event rules (the condition rules follow them in [`RuleId`]).
 pub const EVENT_RULES: usize = 15;
 
 impl RuleId {
-    /// Every rule, in index order.
-    pub const ALL: [RuleId; 17] = [
-        RuleId::SiteVisit,
-        RuleId::ReturnVisit,
-        RuleId::ProductView,
-        RuleId::RepeatProductView,
-        RuleId::AddToCart,
-        RuleId::BeginCheckout,
-        RuleId::WishlistAdd,
-        RuleId::EmailClickThrough,
-        RuleId::QuizComplete,
-        RuleId::EmailOpen,
-        RuleId::SmsOptIn,
-        RuleId::SocialFollow,
-        RuleId::ReviewEngagement,
-        RuleId::EmailUnsubscribe,
-        RuleId::EmailBounce,
-        RuleId::NoSiteVisit30d,
-        RuleId::NoEmailOpens30d,
-    ];
-
-    /// The rule's name in configs and reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            RuleId::SiteVisit => "site_visit",
-            RuleId::ReturnVisit => "return_visit",
-            RuleId::ProductView => "product_view",
-            RuleId::RepeatProductView => "repeat_product_view",
-            RuleId::AddToCart => "add_to_cart",
-            RuleId::BeginCheckout => "begin_checkout",
-            RuleId::WishlistAdd => "wishlist_add",
-            RuleId::EmailClickThrough => "email_click_through",
-            RuleId::QuizComplete => "quiz_complete",
-            RuleId::EmailOpen => "email_open",
-            RuleId::SmsOptIn => "sms_opt_in",
-            RuleId::SocialFollow => "social_follow",
-            RuleId::ReviewEngagement => "review_engagement",
-            RuleId::EmailUnsubscribe => "email_unsubscribe",
-            RuleId::EmailBounce => "email_bounce",
-            RuleId::NoSiteVisit30d => "no_site_visit_30d",
-            RuleId::NoEmailOpens30d => "no_email_opens_30d",
-        }
-    }
-
     /// The rule with this name.
     pub fn from_name(name: &str) -> Option<RuleId> {
         RuleId::ALL.into_iter().find(|r| r.name() == name)
     }
+
+    /// The rule at `index` (stored state); the last rule for an index out of range.
+    pub fn from_index(index: u8) -> RuleId {
+        RuleId::ALL[(index as usize).min(RuleId::ALL.len() - 1)]
+    }
 }
 
 /// What a rule's `max` counts over.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(serde::Serialize))]
+#[cfg_attr(not(target_arch = "wasm32"), serde(rename_all = "snake_case"))]
 pub enum Per {
     /// No limit.
     None,
@@ -128,236 +85,19 @@ pub enum Per {
     ItemDays,
 }
 
-/// A scoring rule as a store may override it; omitted fields keep the rule's default.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct RuleConfig {
-    /// Points added when the rule fires (negative for disengagement).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub points: Option<f64>,
-    /// What the limit counts over.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per: Option<Per>,
-    /// How many times it may fire per `per`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max: Option<u32>,
-    /// The window for `per: "days"` and `per: "item_days"`; for conditions, the inactivity span.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub days: Option<f64>,
-    /// `repeat_product_view` only: the view count that fires it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub views: Option<u32>,
-    /// `return_visit` only: the longest gap since the previous visit that still counts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub within_days: Option<f64>,
+impl Per {
+    /// Every limit kind, in the order of their codes.
+    pub const ALL: [Per; 6] = [
+        Per::None,
+        Per::Visit,
+        Per::ItemVisit,
+        Per::Ever,
+        Per::Days,
+        Per::ItemDays,
+    ];
 }
 
-/// Stage thresholds (score at or above).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct StagesConfig {
-    /// Sales qualified.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sql: Option<f64>,
-    /// Marketing qualified.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mql: Option<f64>,
-    /// Warm.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub warm: Option<f64>,
-}
-
-/// The store's model. Every field is optional; see `SCORING.md` for the defaults.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Config {
-    /// Inactivity, in minutes, that ends a visit.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub session_timeout_min: Option<f64>,
-    /// Half-life of event points, in days; 0 turns decay off.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub decay_half_life_days: Option<f64>,
-    /// How far back the intent tier looks, in days.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub intent_window_days: Option<f64>,
-    /// How many `view_item` within `rapid_views_min` minutes make high intent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rapid_views: Option<u32>,
-    /// The window of `rapid_views`, in minutes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rapid_views_min: Option<f64>,
-    /// In how many different visits one item must be viewed to make mid intent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub repeat_item_visits: Option<u32>,
-    /// How many `email_bounce` within `bounce_window_days` suppress.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bounces_to_suppress: Option<u32>,
-    /// The window of `bounces_to_suppress`, in days.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bounce_window_days: Option<f64>,
-    /// How long purchased items stay excluded from promotional nudges, in days.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recent_purchase_days: Option<f64>,
-    /// How far back the cart and viewed prices count for `value`, in days.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value_window_days: Option<f64>,
-    /// `value` at or above this is high value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub high_value_threshold: Option<f64>,
-    /// Stage thresholds.
-    pub stages: StagesConfig,
-    /// Event and condition rules by name.
-    #[serde(serialize_with = "named_map")]
-    pub rules: Vec<(String, RuleConfig)>,
-    /// Page types by name: path substrings (case-insensitive); a pattern starting with `=` is an exact path.
-    #[serde(serialize_with = "named_map")]
-    pub page_types: Vec<(String, Vec<String>)>,
-    /// `utm_medium` values (case-insensitive) that mark a visit from email.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email_mediums: Option<Vec<String>>,
-    /// Query parameters of email platforms that mark a visit from email.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email_click_ids: Option<Vec<String>>,
-    /// On-page nudges: the default rules, overridden or added to.
-    pub actions: ActionsConfig,
-    /// Experiments (written out keyed by their `key`): the default holdout, overridden or added to.
-    #[serde(serialize_with = "experiments_map")]
-    pub experiments: Vec<Experiment>,
-    /// How the browser runtime behaves (consent, storage, adapters); ignored by the CLI.
-    pub runtime: RuntimeConfig,
-    /// Points for bins of characteristics (src/core/scorecard.rs); empty by default.
-    #[serde(skip_serializing_if = "super::scorecard::ScorecardConfig::is_empty")]
-    pub scorecard: super::scorecard::ScorecardConfig,
-}
-
-/// The `runtime` section of a config: browser behaviour. Every field is optional.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct RuntimeConfig {
-    /// Write nothing to the device until a consent signal grants analytics storage.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub require_consent: Option<bool>,
-    /// Honour `navigator.globalPrivacyControl` as a refusal of storage.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub global_privacy_control: Option<bool>,
-    /// The `localStorage` key of the visitor profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub storage_key: Option<String>,
-    /// Delay after the last change before the profile is saved, in ms.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub save_delay_ms: Option<u32>,
-    /// Name of the GA4/GTM data layer global.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data_layer: Option<String>,
-    /// Push `{event: 'intent_stage', …}` to the data layer when the stage changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stage_to_data_layer: Option<bool>,
-    /// Listen to Shopify's standard storefront events and customer privacy API.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shopify: Option<bool>,
-    /// Count `history.pushState`/`replaceState`/`popstate` and back-forward restores as page views.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub spa: Option<bool>,
-    /// Turn clicks on `data-intent` elements into events.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub clicks: Option<bool>,
-    /// Also send each exposure with `navigator.sendBeacon` to this URL (default: none).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub beacon_url: Option<String>,
-}
-
-/// The resolved `runtime` section.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Runtime {
-    /// See [`RuntimeConfig::require_consent`] (default true).
-    pub require_consent: bool,
-    /// See [`RuntimeConfig::global_privacy_control`] (default true).
-    pub global_privacy_control: bool,
-    /// See [`RuntimeConfig::storage_key`] (default `shopper-intent`).
-    pub storage_key: String,
-    /// See [`RuntimeConfig::save_delay_ms`] (default 1000).
-    pub save_delay_ms: u32,
-    /// See [`RuntimeConfig::data_layer`] (default `dataLayer`).
-    pub data_layer: String,
-    /// See [`RuntimeConfig::stage_to_data_layer`] (default true).
-    pub stage_to_data_layer: bool,
-    /// See [`RuntimeConfig::shopify`] (default true).
-    pub shopify: bool,
-    /// See [`RuntimeConfig::spa`] (default true).
-    pub spa: bool,
-    /// See [`RuntimeConfig::clicks`] (default true).
-    pub clicks: bool,
-    /// See [`RuntimeConfig::beacon_url`] (default none).
-    pub beacon_url: Option<String>,
-}
-
-impl Default for Runtime {
-    fn default() -> Runtime {
-        RuntimeConfig::default()
-            .resolve()
-            .unwrap_or_else(|_| unreachable!("the default runtime is valid"))
-    }
-}
-
-impl RuntimeConfig {
-    /// Validates the section and fills in the defaults.
-    pub fn resolve(&self) -> Result<Runtime, Error> {
-        let name = |field: &str, v: &Option<String>, default: &str| match v {
-            None => Ok(default.to_string()),
-            Some(s) if s.is_empty() || s.chars().count() > 100 => Err(Error::config(
-                field,
-                "must be a string of 1 to 100 characters",
-            )),
-            Some(s) => Ok(s.clone()),
-        };
-        let save_delay_ms = self.save_delay_ms.unwrap_or(1000);
-        if save_delay_ms > 60_000 {
-            return Err(Error::config(
-                "runtime.save_delay_ms",
-                "must be at most 60000 (one minute)",
-            ));
-        }
-        Ok(Runtime {
-            require_consent: self.require_consent.unwrap_or(true),
-            global_privacy_control: self.global_privacy_control.unwrap_or(true),
-            storage_key: name("runtime.storage_key", &self.storage_key, "shopper-intent")?,
-            save_delay_ms,
-            data_layer: name("runtime.data_layer", &self.data_layer, "dataLayer")?,
-            stage_to_data_layer: self.stage_to_data_layer.unwrap_or(true),
-            shopify: self.shopify.unwrap_or(true),
-            spa: self.spa.unwrap_or(true),
-            clicks: self.clicks.unwrap_or(true),
-            beacon_url: match &self.beacon_url {
-                None => None,
-                Some(url)
-                    if url.is_empty() || url.len() > 2048 || url.contains(char::is_whitespace) =>
-                {
-                    return Err(Error::config(
-                        "runtime.beacon_url",
-                        "must be a URL of 1 to 2048 characters, without spaces",
-                    ))
-                }
-                Some(url) => Some(url.clone()),
-            },
-        })
-    }
-}
-
-impl Runtime {
-    /// The explicit section, for writing out and editing.
-    pub fn to_config(&self) -> RuntimeConfig {
-        RuntimeConfig {
-            require_consent: Some(self.require_consent),
-            global_privacy_control: Some(self.global_privacy_control),
-            storage_key: Some(self.storage_key.clone()),
-            save_delay_ms: Some(self.save_delay_ms),
-            data_layer: Some(self.data_layer.clone()),
-            stage_to_data_layer: Some(self.stage_to_data_layer),
-            shopify: Some(self.shopify),
-            spa: Some(self.spa),
-            clicks: Some(self.clicks),
-            beacon_url: self.beacon_url.clone(),
-        }
-    }
-}
-
-/// A resolved rule.
+/// A resolved scoring rule.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rule {
     /// Points per firing.
@@ -368,6 +108,181 @@ pub struct Rule {
     pub max: u32,
     /// Window for `Days`/`ItemDays`, and the span of condition rules, in ms.
     pub window_ms: u64,
+}
+
+/// What a page type means to the engine, beyond its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageRole {
+    /// A page type of the store's own, or one the engine gives no meaning.
+    Plain,
+    /// A product list: with a product view after it, mid intent.
+    Collection,
+    /// The shipping policy.
+    Shipping,
+    /// The returns policy.
+    Returns,
+    /// The FAQ.
+    Faq,
+    /// The size guide.
+    SizeGuide,
+    /// Pricing: high intent.
+    Pricing,
+    /// The checkout's shipping step.
+    CheckoutShipping,
+    /// The checkout's payment step.
+    CheckoutPayment,
+}
+
+impl PageRole {
+    /// The role of the page type named `name` (roles go by the default types' names).
+    pub fn of(name: &str) -> PageRole {
+        match name {
+            "collection" => PageRole::Collection,
+            "shipping" => PageRole::Shipping,
+            "returns" => PageRole::Returns,
+            "faq" => PageRole::Faq,
+            "size_guide" => PageRole::SizeGuide,
+            "pricing" => PageRole::Pricing,
+            "checkout_shipping" => PageRole::CheckoutShipping,
+            "checkout_payment" => PageRole::CheckoutPayment,
+            _ => PageRole::Plain,
+        }
+    }
+}
+
+/// A page type: its name and path patterns (lowercase; `=` starts an exact path).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageType {
+    /// Its name.
+    pub name: String,
+    /// Path substrings, lowercase; a pattern starting with `=` is an exact path.
+    pub patterns: Vec<String>,
+    /// What it means to the engine.
+    pub role: PageRole,
+}
+
+/// Most page types a model may have: a page type is one byte of the profile.
+pub const MAX_PAGE_TYPES: usize = 64;
+
+/// How a generic renderer shows a nudge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A chat invitation (a chat widget, or the built-in bubble).
+    Chat,
+    /// An informational banner.
+    Banner,
+}
+
+impl Kind {
+    /// The kind's name, as in configs and events.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Chat => "chat",
+            Kind::Banner => "banner",
+        }
+    }
+}
+
+/// What may fire a nudge rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum On {
+    /// Any evaluation: after events, and dwell timers.
+    Page,
+    /// Only an idle trigger of at least this many ms.
+    Idle(u64),
+    /// Only an exit-intent trigger.
+    ExitIntent,
+}
+
+/// One compiled alternative of a nudge rule's `when`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Conditions {
+    /// Stages allowed, a bit per [`Stage`] (0: any).
+    pub stages: u8,
+    /// Intent tiers allowed, a bit per [`Intent`] (0: any).
+    pub intents: u8,
+    /// Required suppression state.
+    pub suppressed: Option<bool>,
+    /// Page types allowed (empty: any).
+    pub pages: Vec<u8>,
+    /// Page types refused.
+    pub not_pages: Vec<u8>,
+    /// Visit flags, any of which must be set (0: no condition).
+    pub viewed: u16,
+    /// Abandoned checkout steps allowed, a bit per step after `None` (0: no condition).
+    pub abandoned: u8,
+    /// Minimum variant switches this visit.
+    pub variant_switches: u16,
+    /// Required cart state.
+    pub cart: Option<bool>,
+    /// Required `high_value`.
+    pub high_value: Option<bool>,
+    /// Minimum `value`.
+    pub min_value: Option<f64>,
+    /// Required return-visit state.
+    pub return_visit: Option<bool>,
+    /// Minimum time on the current page, ms.
+    pub dwell_ms: u64,
+}
+
+/// Names of the flags a `viewed` condition can test, with their bits.
+pub const VIEWED: &[(&str, u16)] = &[
+    ("product", super::state::flag::VIEWED_ITEM),
+    ("collection", super::state::flag::VIEWED_LIST),
+    ("cart", super::state::flag::VIEWED_CART),
+    ("shipping", super::state::flag::VIEWED_SHIPPING),
+    ("returns", super::state::flag::VIEWED_RETURNS),
+    ("faq", super::state::flag::VIEWED_FAQ),
+    ("size_guide", super::state::flag::VIEWED_SIZE_GUIDE),
+    ("pricing", super::state::flag::VIEWED_PRICING),
+];
+
+/// A compiled nudge rule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Nudge {
+    /// Its name.
+    pub name: String,
+    /// Hash of the name, its key in the profile's nudge memory.
+    pub key: u32,
+    /// Off when false.
+    pub enabled: bool,
+    /// The move it makes (the rule's name unless configured).
+    pub action: String,
+    /// How a generic renderer shows it.
+    pub kind: Kind,
+    /// Message template; `{product}` is replaced by the visitor's most viewed item.
+    pub message: String,
+    /// Promotional (never for suppressed visitors, never about recent purchases).
+    pub promotional: bool,
+    /// Higher wins.
+    pub priority: u32,
+    /// Index into [`Model::experiments`].
+    pub experiment: Option<usize>,
+    /// What may fire it.
+    pub on: On,
+    /// Per-visit cap (0: none).
+    pub max_per_visit: u32,
+    /// Per-24-hours cap (0: none).
+    pub max_per_day: u32,
+    /// Per-visitor cap (0: none).
+    pub max_per_visitor: u32,
+    /// Cooldown after a showing, ms.
+    pub cooldown_ms: u64,
+    /// Alternatives; the rule holds when any does.
+    pub when: Vec<Conditions>,
+}
+
+/// The compiled `actions` section.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Actions {
+    /// Off when false.
+    pub enabled: bool,
+    /// Nudges per visit over all rules (0: none).
+    pub max_per_visit: u32,
+    /// Attribution window of conversions, ms.
+    pub attribution_ms: u64,
+    /// Rules, highest priority first (ties by name).
+    pub rules: Vec<Nudge>,
 }
 
 /// The validated model the engine runs on.
@@ -403,8 +318,8 @@ pub struct Model {
     pub high_value_threshold: f64,
     /// Stage thresholds: sql, mql, warm.
     pub stages: [f64; 3],
-    /// Page types in match order: name and patterns (lowercase).
-    pub page_types: Vec<(String, Vec<String>)>,
+    /// Page types in match order.
+    pub page_types: Vec<PageType>,
     /// Lowercase `utm_medium` values meaning email.
     pub email_mediums: Vec<String>,
     /// Email platform click ids.
@@ -415,324 +330,6 @@ pub struct Model {
     pub experiments: Vec<Experiment>,
     /// Points for bins of characteristics, added at snapshot time (empty by default).
     pub scorecard: super::scorecard::Scorecard,
-}
-
-/// Default page types, in match order. Checkout steps come before `checkout`, which they contain.
-const PAGE_TYPES: &[(&str, &[&str])] = &[
-    ("product", &["/products/", "/product/", "/p/"]),
-    ("collection", &["/collections/", "/category/", "/c/"]),
-    ("cart", &["/cart"]),
-    (
-        "checkout_shipping",
-        &["/checkout/shipping", "/shipping_method"],
-    ),
-    (
-        "checkout_payment",
-        &["/checkout/payment", "/payment_method"],
-    ),
-    ("checkout", &["/checkout", "/checkouts/"]),
-    (
-        "shipping",
-        &["/policies/shipping-policy", "/shipping", "/delivery"],
-    ),
-    (
-        "returns",
-        &["/policies/refund-policy", "/returns", "/refund"],
-    ),
-    ("faq", &["/faq", "/help", "/pages/faq"]),
-    ("size_guide", &["/size-guide", "/size-chart"]),
-    ("pricing", &["/pricing"]),
-    ("blog", &["/blogs/", "/blog/"]),
-    ("home", &["=/"]),
-];
-
-fn default_rule(id: RuleId) -> Rule {
-    let r = |points: f64, per: Per, max: u32, days: f64| Rule {
-        points,
-        per,
-        max,
-        window_ms: (days * DAY_MS) as u64,
-    };
-    match id {
-        RuleId::SiteVisit => r(2.0, Per::Visit, 1, 0.0),
-        RuleId::ReturnVisit => r(5.0, Per::Visit, 1, 0.0),
-        RuleId::ProductView => r(2.0, Per::Visit, 5, 0.0),
-        RuleId::RepeatProductView => r(5.0, Per::ItemDays, 1, 7.0),
-        RuleId::AddToCart => r(15.0, Per::ItemVisit, 1, 0.0),
-        RuleId::BeginCheckout => r(25.0, Per::Visit, 1, 0.0),
-        RuleId::WishlistAdd => r(8.0, Per::ItemVisit, 1, 0.0),
-        RuleId::EmailClickThrough => r(5.0, Per::Visit, 1, 0.0),
-        RuleId::QuizComplete => r(10.0, Per::Visit, 1, 0.0),
-        RuleId::EmailOpen => r(1.0, Per::None, 0, 0.0),
-        RuleId::SmsOptIn => r(5.0, Per::Ever, 1, 0.0),
-        RuleId::SocialFollow => r(2.0, Per::Ever, 1, 0.0),
-        RuleId::ReviewEngagement => r(3.0, Per::Visit, 1, 0.0),
-        RuleId::EmailUnsubscribe => r(-25.0, Per::Ever, 1, 0.0),
-        RuleId::EmailBounce => r(-20.0, Per::Days, 1, 30.0),
-        RuleId::NoSiteVisit30d => r(-15.0, Per::None, 0, 30.0),
-        RuleId::NoEmailOpens30d => r(-10.0, Per::None, 0, 30.0),
-    }
-}
-
-/// Upper bound of `max` for window limits: their firing times are kept in state.
-const MAX_WINDOW_FIRES: u32 = 16;
-
-impl Default for Model {
-    fn default() -> Model {
-        Config::default()
-            .compile()
-            .unwrap_or_else(|_| unreachable!("the default config is valid"))
-    }
-}
-
-impl Config {
-    /// Validates the config and resolves it over the defaults.
-    pub fn compile(&self) -> Result<Model, Error> {
-        // The runtime section is the browser's; it is still validated here, for the CLI's users.
-        self.runtime.resolve()?;
-        let mut rules = RuleId::ALL.map(default_rule);
-        let mut repeat_views = 3;
-        let mut return_within_days = 7.0;
-        for (name, rc) in &self.rules {
-            let Some(id) = RuleId::from_name(name) else {
-                return Err(Error::config(
-                    format!("rules.{name}"),
-                    unknown_rule_reason(),
-                ));
-            };
-            let field = |f: &str| format!("rules.{name}.{f}");
-            let rule = &mut rules[id as usize];
-            let condition = id as usize >= EVENT_RULES;
-            if let Some(p) = rc.points {
-                rule.points = finite(&field("points"), p)?;
-            }
-            if let Some(per) = rc.per {
-                if condition {
-                    return Err(Error::config(
-                        field("per"),
-                        "condition rules hold while true and take no limit",
-                    ));
-                }
-                rule.per = per;
-            }
-            if let Some(max) = rc.max {
-                if condition {
-                    return Err(Error::config(
-                        field("max"),
-                        "condition rules hold while true and take no limit",
-                    ));
-                }
-                rule.max = max;
-            }
-            if let Some(days) = rc.days {
-                rule.window_ms = days_ms(&field("days"), days, false)?;
-            }
-            if let Some(v) = rc.views {
-                if id != RuleId::RepeatProductView {
-                    return Err(Error::config(
-                        field("views"),
-                        "only repeat_product_view takes `views`",
-                    ));
-                }
-                if v < 2 {
-                    return Err(Error::config(field("views"), "must be at least 2"));
-                }
-                repeat_views = v;
-            }
-            if let Some(w) = rc.within_days {
-                if id != RuleId::ReturnVisit {
-                    return Err(Error::config(
-                        field("within_days"),
-                        "only return_visit takes `within_days`",
-                    ));
-                }
-                return_within_days = positive(&field("within_days"), w)?;
-            }
-            if rule.per != Per::None && rule.max == 0 {
-                return Err(Error::config(
-                    field("max"),
-                    "must be at least 1 when `per` is set (use \"per\": \"none\" for no limit)",
-                ));
-            }
-            if matches!(rule.per, Per::Days | Per::ItemDays) {
-                if rule.window_ms == 0 {
-                    return Err(Error::config(
-                        field("days"),
-                        "a `per: days` limit needs a window of more than 0 days",
-                    ));
-                }
-                if rule.max > MAX_WINDOW_FIRES {
-                    return Err(Error::config(
-                        field("max"),
-                        format!("a window limit allows at most {MAX_WINDOW_FIRES}"),
-                    ));
-                }
-            }
-        }
-
-        let sql = self.stages.sql.unwrap_or(61.0);
-        let mql = self.stages.mql.unwrap_or(41.0);
-        let warm = self.stages.warm.unwrap_or(21.0);
-        finite("stages.sql", sql)?;
-        finite("stages.mql", mql)?;
-        finite("stages.warm", warm)?;
-        if !(sql > mql && mql > warm) {
-            return Err(Error::config(
-                "stages",
-                "thresholds must rise from warm to mql to sql",
-            ));
-        }
-
-        let mut page_types: Vec<(String, Vec<String>)> = PAGE_TYPES
-            .iter()
-            .map(|(n, p)| (n.to_string(), p.iter().map(|s| s.to_string()).collect()))
-            .collect();
-        for (name, patterns) in &self.page_types {
-            if name.is_empty() {
-                return Err(Error::config("page_types", "a page type needs a name"));
-            }
-            if patterns.iter().any(|p| p.is_empty() || p == "=") {
-                return Err(Error::config(
-                    format!("page_types.{name}"),
-                    "patterns must not be empty",
-                ));
-            }
-            let lower = patterns.iter().map(|p| p.to_ascii_lowercase()).collect();
-            match page_types.iter_mut().find(|(n, _)| n == name) {
-                Some(entry) => entry.1 = lower,
-                None => page_types.push((name.clone(), lower)),
-            }
-        }
-
-        let count = |field: &str, v: Option<u32>, default: u32, min: u32| match v {
-            Some(n) if n < min => Err(Error::config(field, format!("must be at least {min}"))),
-            Some(n) => Ok(n),
-            None => Ok(default),
-        };
-        let opt_days =
-            |field: &str, v: Option<f64>, default: f64| days_ms(field, v.unwrap_or(default), false);
-        let half_life = self.decay_half_life_days.unwrap_or(14.0);
-        days_ms("decay_half_life_days", half_life, true)?;
-
-        let mut experiments = actions::default_experiments();
-        for exp in &self.experiments {
-            exp.check(&["experiments.", &exp.key].concat())?;
-            match experiments.iter_mut().find(|e| e.key == exp.key) {
-                Some(slot) => *slot = exp.clone(),
-                None => experiments.push(exp.clone()),
-            }
-        }
-        let actions = self.actions.compile(&experiments, &page_types)?;
-
-        Ok(Model {
-            rules,
-            session_timeout_ms: minutes_ms(
-                "session_timeout_min",
-                self.session_timeout_min.unwrap_or(30.0),
-            )?,
-            half_life_ms: half_life * DAY_MS,
-            intent_window_ms: opt_days("intent_window_days", self.intent_window_days, 7.0)?,
-            rapid_views: count("rapid_views", self.rapid_views, 3, 1)?.min(32),
-            rapid_views_ms: minutes_ms("rapid_views_min", self.rapid_views_min.unwrap_or(10.0))?,
-            repeat_item_visits: count("repeat_item_visits", self.repeat_item_visits, 2, 2)?,
-            repeat_views: repeat_views.min(32),
-            return_within_ms: (return_within_days * DAY_MS) as u64,
-            bounces_to_suppress: count("bounces_to_suppress", self.bounces_to_suppress, 2, 1)?
-                .min(MAX_WINDOW_FIRES),
-            bounce_window_ms: opt_days("bounce_window_days", self.bounce_window_days, 30.0)?,
-            recent_purchase_ms: opt_days("recent_purchase_days", self.recent_purchase_days, 14.0)?,
-            value_window_ms: opt_days("value_window_days", self.value_window_days, 7.0)?,
-            high_value_threshold: finite(
-                "high_value_threshold",
-                self.high_value_threshold.unwrap_or(200.0),
-            )?,
-            stages: [sql, mql, warm],
-            page_types,
-            email_mediums: lowercase(
-                self.email_mediums.as_deref(),
-                &["email", "e-mail", "newsletter"],
-            ),
-            email_click_ids: lowercase(
-                self.email_click_ids.as_deref(),
-                &["_kx", "mc_cid", "mc_eid"],
-            ),
-            actions,
-            experiments,
-            scorecard: self.scorecard.compile()?,
-        })
-    }
-}
-
-/// Writes experiments as a JSON object keyed by `key`.
-/// Writes `(name, value)` pairs as a JSON object. Configs keep named entries in lists, not maps:
-/// a `BTreeMap` costs kilobytes of wasm.
-pub(crate) fn named_map<S: serde::Serializer, V: Serialize>(
-    pairs: &[(String, V)],
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    serializer.collect_map(pairs.iter().map(|(k, v)| (k, v)))
-}
-
-/// Sets `name` to `value` in a named list, replacing an earlier entry of that name.
-pub(crate) fn set_named<V>(pairs: &mut Vec<(String, V)>, name: String, value: V) {
-    match pairs.iter_mut().find(|(n, _)| *n == name) {
-        Some(entry) => entry.1 = value,
-        None => pairs.push((name, value)),
-    }
-}
-
-fn experiments_map<S: serde::Serializer>(
-    experiments: &[Experiment],
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    serializer.collect_map(experiments.iter().map(|e| (&e.key, e)))
-}
-
-fn unknown_rule_reason() -> String {
-    let names: Vec<&str> = RuleId::ALL.iter().map(|r| r.name()).collect();
-    format!("unknown rule; the rules are {}", names.join(", "))
-}
-
-fn lowercase(given: Option<&[String]>, default: &[&str]) -> Vec<String> {
-    match given {
-        Some(v) => v.iter().map(|s| s.to_ascii_lowercase()).collect(),
-        None => default.iter().map(|s| s.to_string()).collect(),
-    }
-}
-
-fn finite(field: &str, v: f64) -> Result<f64, Error> {
-    if v.is_finite() {
-        Ok(v)
-    } else {
-        Err(Error::config(field, "must be a finite number"))
-    }
-}
-
-fn positive(field: &str, v: f64) -> Result<f64, Error> {
-    if v.is_finite() && v > 0.0 {
-        Ok(v)
-    } else {
-        Err(Error::config(field, "must be a number above 0"))
-    }
-}
-
-fn days_ms(field: &str, days: f64, zero_ok: bool) -> Result<u64, Error> {
-    if !days.is_finite() || days < 0.0 || (!zero_ok && days == 0.0) || days > 3650.0 {
-        let range = if zero_ok {
-            "from 0 to 3650"
-        } else {
-            "above 0 and at most 3650"
-        };
-        return Err(Error::config(
-            field,
-            ["must be a number of days ", range].concat(),
-        ));
-    }
-    Ok((days * DAY_MS) as u64)
-}
-
-fn minutes_ms(field: &str, min: f64) -> Result<u64, Error> {
-    Ok((positive(field, min)? * MIN_MS) as u64)
 }
 
 impl Model {
@@ -746,12 +343,20 @@ impl Model {
         let path = super::visit::path_of(url).to_ascii_lowercase();
         self.page_types
             .iter()
-            .position(|(_, patterns)| {
-                patterns.iter().any(|p| match p.strip_prefix('=') {
+            .position(|t| {
+                t.patterns.iter().any(|p| match p.strip_prefix('=') {
                     Some(exact) => path == exact,
-                    None => path.contains(p.as_str()),
+                    None => super::text::contains(&path, p),
                 })
             })
+            .map(|i| i as u8)
+    }
+
+    /// The first page type with `role`.
+    pub fn page_of_role(&self, role: PageRole) -> Option<u8> {
+        self.page_types
+            .iter()
+            .position(|t| t.role == role)
             .map(|i| i as u8)
     }
 
@@ -759,115 +364,45 @@ impl Model {
     pub fn page_type_name(&self, index: u8) -> &str {
         self.page_types
             .get(index as usize)
-            .map_or("", |(n, _)| n.as_str())
+            .map_or("", |t| t.name.as_str())
     }
 
-    /// The full, explicit config this model came from, for writing out and editing.
-    pub fn to_config(&self) -> Config {
-        let rules = RuleId::ALL
-            .iter()
-            .map(|&id| {
-                let r = self.rule(id);
-                let condition = id as usize >= EVENT_RULES;
-                let windowed = condition || matches!(r.per, Per::Days | Per::ItemDays);
-                let rc = RuleConfig {
-                    points: Some(r.points),
-                    per: (!condition).then_some(r.per),
-                    max: (!condition && r.per != Per::None).then_some(r.max),
-                    days: windowed.then_some(r.window_ms as f64 / DAY_MS),
-                    views: (id == RuleId::RepeatProductView).then_some(self.repeat_views),
-                    within_days: (id == RuleId::ReturnVisit)
-                        .then_some(self.return_within_ms as f64 / DAY_MS),
-                };
-                (id.name().to_string(), rc)
-            })
-            .collect();
-        let days = |ms: u64| Some(ms as f64 / DAY_MS);
-        Config {
-            session_timeout_min: Some(self.session_timeout_ms as f64 / MIN_MS),
-            decay_half_life_days: Some(self.half_life_ms / DAY_MS),
-            intent_window_days: days(self.intent_window_ms),
-            rapid_views: Some(self.rapid_views),
-            rapid_views_min: Some(self.rapid_views_ms as f64 / MIN_MS),
-            repeat_item_visits: Some(self.repeat_item_visits),
-            bounces_to_suppress: Some(self.bounces_to_suppress),
-            bounce_window_days: days(self.bounce_window_ms),
-            recent_purchase_days: days(self.recent_purchase_ms),
-            value_window_days: days(self.value_window_ms),
-            high_value_threshold: Some(self.high_value_threshold),
-            stages: StagesConfig {
-                sql: Some(self.stages[0]),
-                mql: Some(self.stages[1]),
-                warm: Some(self.stages[2]),
-            },
-            rules,
-            page_types: self.page_types.to_vec(),
-            email_mediums: Some(self.email_mediums.clone()),
-            email_click_ids: Some(self.email_click_ids.clone()),
-            actions: self.actions.to_config(&self.experiments, &self.page_types),
-            experiments: self.experiments.clone(),
-            runtime: Runtime::default().to_config(),
-            scorecard: self.scorecard.to_config(),
+    /// What page type `index` means to the engine.
+    pub fn page_role(&self, index: u8) -> PageRole {
+        self.page_types
+            .get(index as usize)
+            .map_or(PageRole::Plain, |t| t.role)
+    }
+
+    /// The stage of a (rounded) score.
+    pub fn stage_of(&self, score: f64) -> Stage {
+        match score {
+            s if s >= self.stages[0] => Stage::Sql,
+            s if s >= self.stages[1] => Stage::Mql,
+            s if s >= self.stages[2] => Stage::Warm,
+            _ => Stage::Cold,
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn defaults_follow_scoring_md() {
-        let m = Model::default();
-        assert_eq!(m.rule(RuleId::ProductView).points, 2.0);
-        assert_eq!(m.rule(RuleId::ProductView).max, 5);
-        assert_eq!(m.rule(RuleId::EmailBounce).per, Per::Days);
-        assert_eq!(m.rule(RuleId::EmailBounce).window_ms, 30 * 86_400_000);
-        assert_eq!(m.stages, [61.0, 41.0, 21.0]);
-        assert_eq!(m.session_timeout_ms, 30 * 60_000);
+/// A bit per level of `all` named in `names`, for stage and intent conditions.
+pub fn level_bits<T: Copy>(names: &[String], all: &[T], name: fn(T) -> &'static str) -> Option<u8> {
+    let mut mask = 0;
+    for n in names {
+        mask |= 1 << all.iter().position(|&l| name(l) == n)?;
     }
-
-    #[test]
-    fn page_types_match_paths_case_insensitively_and_in_order() {
-        let m = Model::default();
-        let name = |u: &str| m.page_type(u).map(|i| m.page_type_name(i).to_string());
-        assert_eq!(
-            name("https://s.example/Products/linen?utm_medium=email").as_deref(),
-            Some("product")
-        );
-        assert_eq!(name("https://s.example/").as_deref(), Some("home"));
-        assert_eq!(
-            name("https://s.example/checkout/shipping/").as_deref(),
-            Some("checkout_shipping")
-        );
-        assert_eq!(
-            name("https://s.example/policies/shipping-policy").as_deref(),
-            Some("shipping")
-        );
-        assert_eq!(name("https://s.example/about"), None);
-    }
-
-    #[test]
-    fn partial_rule_override_keeps_other_defaults() {
-        let c = Config {
-            rules: [(
-                "product_view".into(),
-                RuleConfig {
-                    points: Some(3.0),
-                    ..Default::default()
-                },
-            )]
-            .into(),
-            ..Default::default()
-        };
-        let m = c.compile().unwrap();
-        assert_eq!(m.rule(RuleId::ProductView).points, 3.0);
-        assert_eq!(m.rule(RuleId::ProductView).max, 5);
-    }
-
-    #[test]
-    fn explicit_config_round_trips() {
-        let m = Model::default();
-        assert_eq!(m.to_config().compile().unwrap(), m);
-    }
+    Some(mask)
 }
+
+/// The levels of `all` whose bits are set in `mask`.
+pub fn level_names<T: Copy>(mask: u8, all: &[T], name: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter()
+        .enumerate()
+        .filter(|(i, _)| mask & 1 << i != 0)
+        .map(|(_, &l)| name(l))
+        .collect()
+}
+
+// `Intent` is only named by the docs of `Conditions::intents`.
+#[allow(unused_imports)]
+use Intent as _;

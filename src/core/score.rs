@@ -1,17 +1,20 @@
 //! The scoring engine: events in, signals out; score, stage, intent, suppression and value at
 //! any time T. Implements `SCORING.md`.
 
+use super::decimal::round;
 use super::error::{Error, Kind};
 use super::event::{Event, EventKind, Item};
-use super::model::{Model, Per, RuleId};
+use super::model::{Model, PageRole, Per, RuleId};
 use super::state::*;
 use super::visit;
-use serde::Serialize;
-use std::vec::Vec;
 
 /// Lead stage, from the first article's thresholds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(
+    not(target_arch = "wasm32"),
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum Stage {
     /// Below warm.
     Cold,
@@ -39,8 +42,12 @@ impl Stage {
 }
 
 /// Intent tier, from the second article's categories.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(
+    not(target_arch = "wasm32"),
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum Intent {
     /// No event in the intent window.
     None,
@@ -125,12 +132,49 @@ fn decay(value: f64, elapsed_ms: f64, half_life_ms: f64) -> f64 {
     if half_life_ms <= 0.0 || elapsed_ms <= 0.0 {
         value
     } else {
-        value * 0.5f64.powf(elapsed_ms / half_life_ms)
+        value * super::math::pow(0.5, elapsed_ms / half_life_ms)
     }
 }
 
 fn within(t: u64, since: u64, window_ms: u64) -> bool {
     t.saturating_sub(since) <= window_ms
+}
+
+/// Appends `t` to the times `list[..*len]`, keeping only the `n` latest, in time order.
+fn keep_latest(list: &mut [u64], len: &mut u8, t: u64, n: usize) {
+    let n = n.clamp(1, list.len());
+    let mut count = (*len as usize).min(list.len());
+    let at = list[..count].partition_point(|&x| x <= t);
+    if count == list.len() {
+        // Full: the oldest goes first.
+        if at == 0 {
+            return;
+        }
+        list.copy_within(1..at, 0);
+        list[at - 1] = t;
+    } else {
+        list.copy_within(at..count, at + 1);
+        list[at] = t;
+        count += 1;
+    }
+    if count > n {
+        list.copy_within(count - n..count, 0);
+        list[n..].fill(0);
+        count = n;
+    }
+    *len = count as u8;
+}
+
+/// The three bits of the per-visit item filter for `(rule, key)`.
+fn filter_bits(rule: RuleId, key: u64) -> [usize; 3] {
+    let h = (key ^ (rule as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15))
+        .wrapping_mul(0xff51_afd7_ed55_8ccd);
+    const BITS: u64 = (FILTER_WORDS * 64) as u64 - 1;
+    [
+        (h & BITS) as usize,
+        (h >> 21 & BITS) as usize,
+        (h >> 42 & BITS) as usize,
+    ]
 }
 
 impl Profile {
@@ -142,7 +186,7 @@ impl Profile {
     pub fn track(&mut self, model: &Model, event: &Event) -> Result<u32, Error> {
         let t = event.time_ms;
         let off_site = event.kind.is_off_site();
-        if let (false, Some(last)) = (off_site, self.last_site_ms) {
+        if let (false, Some(last)) = (off_site, self.last_site_ms()) {
             if t < last {
                 return Err(Error(Kind::OutOfOrder {
                     time_ms: t,
@@ -159,8 +203,14 @@ impl Profile {
         self.characteristics
             .observe(model, event, self.visit.index != visits);
         let tier = self.apply(model, event);
-        let slot = &mut self.intent_ms[tier as usize - 1];
-        *slot = Some(slot.map_or(t, |s| s.max(t)));
+        let i = tier as usize - 1;
+        let bit = 1 << i;
+        self.intent_ms[i] = if self.intent_set & bit != 0 {
+            self.intent_ms[i].max(t)
+        } else {
+            t
+        };
+        self.intent_set |= bit;
         self.last_ms = self.last_ms.max(t);
         Ok(self.signals_fired.wrapping_sub(before))
     }
@@ -170,13 +220,57 @@ impl Profile {
         self.unknown_events = self.unknown_events.saturating_add(1);
     }
 
+    /// Stored times after `now_ms` (a device clock that ran ahead, then was corrected) are
+    /// brought back to `now_ms`, so visits and decay go on from now instead of waiting for the
+    /// clock to catch up. Returns whether anything was in the future.
+    pub fn forget_future(&mut self, now_ms: u64) -> bool {
+        let mut moved = false;
+        let mut clamp = |t: &mut u64| {
+            if *t > now_ms {
+                *t = now_ms;
+                moved = true;
+            }
+        };
+        clamp(&mut self.last_ms);
+        clamp(&mut self.last_site_ms);
+        clamp(&mut self.last_email_open_ms);
+        self.intent_ms.iter_mut().for_each(&mut clamp);
+        let v = &mut self.visit;
+        for t in [&mut v.started_ms, &mut v.last_ms, &mut v.page_started_ms] {
+            clamp(t);
+        }
+        for m in self.items.iter_mut() {
+            clamp(&mut m.last_seen_ms);
+            m.views.iter_mut().for_each(&mut clamp);
+        }
+        self.cart.iter_mut().for_each(|l| clamp(&mut l.added_ms));
+        self.rapid.iter_mut().for_each(&mut clamp);
+        self.bounces.iter_mut().for_each(&mut clamp);
+        self.window_fires
+            .iter_mut()
+            .for_each(|f| clamp(&mut f.time_ms));
+        self.purchases
+            .iter_mut()
+            .for_each(|p| clamp(&mut p.time_ms));
+        self.signals.iter_mut().for_each(|s| clamp(&mut s.time_ms));
+        self.nudges.forget_future(&mut clamp);
+        self.identified.forget_future(&mut clamp);
+        self.characteristics.forget_future(&mut clamp);
+        if self.points_at_ms > now_ms {
+            // The points were decayed to a future time: as of now they are at least that much.
+            self.points_at_ms = now_ms;
+            moved = true;
+        }
+        moved
+    }
+
     /// Visit bookkeeping for an on-site event: new visit, landing, channel, page.
     fn enter(&mut self, model: &Model, event: &Event) {
         let t = event.time_ms;
         let new_visit = self.visit.index == 0
             || t.saturating_sub(self.visit.last_ms) > model.session_timeout_ms;
         if new_visit {
-            let previous = std::mem::take(&mut self.visit);
+            let previous = core::mem::take(&mut self.visit);
             if previous.index > 0 && previous.checkout > CheckoutStep::None {
                 self.abandoned = if previous.flags & flag::PURCHASED != 0 {
                     CheckoutStep::None
@@ -184,26 +278,30 @@ impl Profile {
                     previous.checkout
                 };
             }
-            self.visit = Visit {
-                index: previous.index + 1,
-                started_ms: t,
-                page_started_ms: t,
-                ..Visit::default()
-            };
+            self.visit.index = previous.index + 1;
+            self.visit.started_ms = t;
+            self.visit.page_started_ms = t;
             self.fire(model, RuleId::SiteVisit, 0, t);
             if previous.index > 0 && within(t, previous.last_ms, model.return_within_ms) {
                 self.fire(model, RuleId::ReturnVisit, 0, t);
             }
         }
         self.visit.last_ms = t;
-        self.last_site_ms = Some(t);
-        if self.visit.landing.is_none() {
+        self.last_site_ms = t;
+        self.set |= has::SITE_EVENT;
+        if self.visit.flags & flag::LANDED == 0 {
             if let Some(url) = &event.page_location {
-                self.visit.landing = Some(visit::landing_path(url));
-                self.visit.channel = visit::channel(model, url, event.page_referrer.as_deref());
-                self.visit.from_email = visit::is_from_email(model, url);
-                if self.visit.from_email && self.visit.flags & flag::VIEWED_ITEM != 0 {
-                    self.fire(model, RuleId::EmailClickThrough, 0, t);
+                let (landing, len) = cut::<LANDING_BYTES>(visit::path_of(url));
+                self.visit.landing = landing;
+                self.visit.landing_len = len;
+                self.visit.flags |= flag::LANDED;
+                self.visit.channel =
+                    visit::channel(model, url, event.page_referrer.as_deref()).index();
+                if visit::is_from_email(model, url) {
+                    self.visit.flags |= flag::FROM_EMAIL;
+                    if self.visit.flags & flag::VIEWED_ITEM != 0 {
+                        self.fire(model, RuleId::EmailClickThrough, 0, t);
+                    }
                 }
             }
         }
@@ -224,18 +322,19 @@ impl Profile {
                     | AddPaymentInfo
             );
         let tier = match event.kind {
-            PageView => match &event.page_location {
-                Some(url) => match model.page_type(url) {
-                    Some(pt) => self.page(model, pt, t),
-                    None => self.plain_page(t),
-                },
+            PageView => match event
+                .page_location
+                .as_deref()
+                .and_then(|url| model.page_type(url))
+            {
+                Some(pt) => self.page(model, pt, t),
                 None => self.plain_page(t),
             },
-            ViewShippingPolicy => self.named_page(model, "shipping", t),
-            ViewReturnsPolicy => self.named_page(model, "returns", t),
-            ViewFaq => self.named_page(model, "faq", t),
-            ViewSizeGuide => self.named_page(model, "size_guide", t),
-            ViewPricing => self.named_page(model, "pricing", t),
+            ViewShippingPolicy => self.role_page(model, PageRole::Shipping, t),
+            ViewReturnsPolicy => self.role_page(model, PageRole::Returns, t),
+            ViewFaq => self.role_page(model, PageRole::Faq, t),
+            ViewSizeGuide => self.role_page(model, PageRole::SizeGuide, t),
+            ViewPricing => self.role_page(model, PageRole::Pricing, t),
             ViewItemList => {
                 self.visit.flags |= flag::VIEWED_LIST;
                 Intent::Low
@@ -258,10 +357,18 @@ impl Profile {
             RemoveFromCart => {
                 for item in &event.items {
                     let key = key_of(&item.id);
-                    if let Some(line) = self.cart.iter_mut().find(|l| l.key == key) {
+                    let n = self.cart().len();
+                    if let Some(line) = self.cart[..n].iter_mut().find(|l| l.key == key) {
                         line.quantity = (line.quantity - item.quantity).max(0.0);
                     }
-                    self.cart.retain(|l| l.quantity > 0.0);
+                    let mut at = 0;
+                    while at < self.n_cart as usize {
+                        if self.cart[at].quantity > 0.0 {
+                            at += 1;
+                        } else {
+                            remove(&mut self.cart, &mut self.n_cart, at);
+                        }
+                    }
                 }
                 Intent::Low
             }
@@ -297,28 +404,37 @@ impl Profile {
             SocialFollow => self.fire_low(model, RuleId::SocialFollow, t),
             SmsOptIn => self.fire_low(model, RuleId::SmsOptIn, t),
             EmailOpen => {
-                self.email_engaged = true;
-                self.last_email_open_ms = Some(self.last_email_open_ms.map_or(t, |o| o.max(t)));
+                self.set |= has::EMAIL_ENGAGED;
+                self.last_email_open_ms = match self.set & has::EMAIL_OPEN {
+                    0 => t,
+                    _ => self.last_email_open_ms.max(t),
+                };
+                self.set |= has::EMAIL_OPEN;
                 self.fire_low(model, RuleId::EmailOpen, t)
             }
             EmailSubscribe => {
-                self.email_engaged = true;
+                self.set |= has::EMAIL_ENGAGED;
                 Intent::Low
             }
             EmailUnsubscribe => {
-                self.opted_out = true;
+                self.set |= has::OPTED_OUT;
                 self.fire_low(model, RuleId::EmailUnsubscribe, t)
             }
             SmsOptOut | OptOut => {
-                self.opted_out = true;
+                self.set |= has::OPTED_OUT;
                 Intent::Low
             }
             EmailBounce => {
-                keep_latest(&mut self.bounces, t, model.bounces_to_suppress as usize);
+                keep_latest(
+                    &mut self.bounces,
+                    &mut self.n_bounces,
+                    t,
+                    model.bounces_to_suppress as usize,
+                );
                 self.fire_low(model, RuleId::EmailBounce, t)
             }
             SpamComplaint => {
-                self.spam_complaint = true;
+                self.set |= has::SPAM_COMPLAINT;
                 Intent::Low
             }
             SelectItem | Refund | Search | SignUp | Login | GenerateLead => Intent::Low,
@@ -337,14 +453,15 @@ impl Profile {
 
     fn plain_page(&mut self, t: u64) -> Intent {
         self.visit.page_views += 1;
-        self.visit.page_type = None;
+        self.visit.page_type = NO_PAGE;
         self.visit.page_started_ms = t;
         Intent::Low
     }
 
-    fn named_page(&mut self, model: &Model, name: &str, t: u64) -> Intent {
-        match model.page_types.iter().position(|(n, _)| n == name) {
-            Some(i) => self.page(model, i as u8, t),
+    /// An explicit event (`view_shipping_policy`, …): a page view of the first type with `role`.
+    fn role_page(&mut self, model: &Model, role: PageRole, t: u64) -> Intent {
+        match model.page_of_role(role) {
+            Some(i) => self.page(model, i, t),
             None => self.plain_page(t),
         }
     }
@@ -352,26 +469,28 @@ impl Profile {
     /// A page view of a typed page.
     fn page(&mut self, model: &Model, page_type: u8, t: u64) -> Intent {
         self.visit.page_views += 1;
-        self.visit.page_type = Some(page_type);
+        self.visit.page_type = page_type;
         self.visit.page_started_ms = t;
+        let role = model.page_role(page_type);
         let v = &mut self.visit;
-        match model.page_type_name(page_type) {
-            "collection" => v.flags |= flag::VIEWED_LIST,
-            "shipping" => v.flags |= flag::VIEWED_SHIPPING,
-            "returns" => v.flags |= flag::VIEWED_RETURNS,
-            "faq" => v.flags |= flag::VIEWED_FAQ,
-            "size_guide" => v.flags |= flag::VIEWED_SIZE_GUIDE,
-            "pricing" => v.flags |= flag::VIEWED_PRICING,
-            "checkout_shipping" => self.reach(CheckoutStep::Shipping),
-            "checkout_payment" => self.reach(CheckoutStep::Payment),
-            _ => {}
+        match role {
+            PageRole::Collection => v.flags |= flag::VIEWED_LIST,
+            PageRole::Shipping => v.flags |= flag::VIEWED_SHIPPING,
+            PageRole::Returns => v.flags |= flag::VIEWED_RETURNS,
+            PageRole::Faq => v.flags |= flag::VIEWED_FAQ,
+            PageRole::SizeGuide => v.flags |= flag::VIEWED_SIZE_GUIDE,
+            PageRole::Pricing => v.flags |= flag::VIEWED_PRICING,
+            PageRole::CheckoutShipping => self.reach(CheckoutStep::Shipping),
+            PageRole::CheckoutPayment => self.reach(CheckoutStep::Payment),
+            PageRole::Plain => {}
         }
-        let v = &self.visit;
         let both = flag::VIEWED_SHIPPING | flag::VIEWED_RETURNS;
-        match model.page_type_name(page_type) {
-            "pricing" => Intent::High,
-            "shipping" | "returns" if v.flags & both == both => Intent::High,
-            "faq" | "size_guide" => Intent::Mid,
+        match role {
+            PageRole::Pricing => Intent::High,
+            PageRole::Shipping | PageRole::Returns if self.visit.flags & both == both => {
+                Intent::High
+            }
+            PageRole::Faq | PageRole::SizeGuide => Intent::Mid,
             _ => Intent::Low,
         }
     }
@@ -385,32 +504,41 @@ impl Profile {
         self.fire(model, RuleId::ProductView, 0, t);
         let first_in_visit = self.visit.flags & flag::VIEWED_ITEM == 0;
         self.visit.flags |= flag::VIEWED_ITEM;
-        if first_in_visit && self.visit.from_email {
+        if first_in_visit && self.visit.from_email() {
             self.fire(model, RuleId::EmailClickThrough, 0, t);
         }
         let mut seen_in_visits = 0;
         let visit = self.visit.index;
+        let window = model.rule(RuleId::RepeatProductView).window_ms;
+        let repeat_views = model.repeat_views as usize;
         for item in &event.items {
             let key = key_of(&item.id);
-            let memo = self.remember(item, key, t);
+            let at = self.remember(item, key, t);
+            let memo = &mut self.items[at];
             memo.view_count = memo.view_count.saturating_add(1);
-            keep_latest(&mut memo.views, t, model.repeat_views as usize);
+            keep_latest(&mut memo.views, &mut memo.n_views, t, repeat_views);
             if memo.last_visit != visit {
                 memo.last_visit = visit;
                 memo.visit_count = memo.visit_count.saturating_add(1);
             }
             seen_in_visits = seen_in_visits.max(memo.visit_count as u32);
-            let window = model.rule(RuleId::RepeatProductView).window_ms;
-            let repeat =
-                memo.views.len() >= model.repeat_views as usize && within(t, memo.views[0], window);
+            let views = memo.views();
+            let repeat = views.len() >= repeat_views && within(t, views[0], window);
+            if let Some(name) = &item.name {
+                self.keep_name(key, name);
+            }
             if repeat {
                 self.fire(model, RuleId::RepeatProductView, key, t);
             }
         }
-        keep_latest(&mut self.recent_views, t, model.rapid_views as usize);
-        if self.recent_views.len() >= model.rapid_views as usize
-            && within(t, self.recent_views[0], model.rapid_views_ms)
-        {
+        keep_latest(
+            &mut self.rapid,
+            &mut self.n_rapid,
+            t,
+            model.rapid_views as usize,
+        );
+        let rapid = &self.rapid[..self.n_rapid as usize];
+        if rapid.len() >= model.rapid_views as usize && within(t, rapid[0], model.rapid_views_ms) {
             Intent::High
         } else if self.visit.flags & flag::VIEWED_LIST != 0
             || seen_in_visits >= model.repeat_item_visits
@@ -421,59 +549,99 @@ impl Profile {
         }
     }
 
-    /// The item's memo, created or refreshed; the least recently seen item is forgotten when full.
-    fn remember(&mut self, item: &Item, key: u64, t: u64) -> &mut ItemMemo {
-        let index = match self.items.iter().position(|m| m.key == key) {
+    /// The index of the item's memo, created or refreshed; the least recently seen item is
+    /// forgotten when full.
+    fn remember(&mut self, item: &Item, key: u64, t: u64) -> usize {
+        let n = (self.n_items as usize).min(MAX_ITEMS);
+        let at = match self.item_keys[..n].iter().position(|&k| k == key) {
             Some(i) => i,
             None => {
-                if self.items.len() >= MAX_ITEMS {
-                    let oldest = (0..self.items.len())
+                let at = if n < MAX_ITEMS {
+                    self.n_items = n as u8 + 1;
+                    n
+                } else {
+                    (0..n)
                         .min_by_key(|&i| self.items[i].last_seen_ms)
-                        .unwrap_or(0);
-                    self.items.swap_remove(oldest);
-                }
-                self.items.push(ItemMemo {
-                    key,
+                        .unwrap_or(0)
+                };
+                self.item_keys[at] = key;
+                self.items[at] = ItemMemo {
+                    price: f64::NAN,
                     ..ItemMemo::default()
-                });
-                self.items.len() - 1
+                };
+                at
             }
         };
-        let memo = &mut self.items[index];
+        let memo = &mut self.items[at];
         memo.last_seen_ms = memo.last_seen_ms.max(t);
-        if let Some(name) = &item.name {
-            memo.name = Some(short(name));
-        }
         if let Some(category) = &item.category {
-            memo.category = Some(key_of(category));
+            memo.category = key_of(category);
         }
-        if item.price.is_some() {
-            memo.price = item.price;
+        if let Some(price) = item.price {
+            memo.price = price;
         }
-        memo
+        at
+    }
+
+    /// Keeps `name` for item `key` if it is among the most viewed items with a name.
+    fn keep_name(&mut self, key: u64, name: &str) {
+        let (text, len) = fit::<NAME_BYTES>(name);
+        let n = (self.n_names as usize).min(MAX_NAMES);
+        if let Some(m) = self.names[..n].iter_mut().find(|m| m.key == key) {
+            m.text = text;
+            m.len = len;
+            return;
+        }
+        let views = |p: &Profile, key: u64| {
+            let n = (p.n_items as usize).min(MAX_ITEMS);
+            p.item_keys[..n]
+                .iter()
+                .position(|&k| k == key)
+                .map_or(0, |i| p.items[i].view_count)
+        };
+        let memo = NameMemo {
+            key,
+            len,
+            text,
+            _pad: [0; 7],
+        };
+        if n < MAX_NAMES {
+            self.names[n] = memo;
+            self.n_names += 1;
+            return;
+        }
+        // Full: replace the least viewed, if this item is viewed at least as much.
+        let (least, least_views) = (0..n)
+            .map(|i| (i, views(self, self.names[i].key)))
+            .min_by_key(|&(_, v)| v)
+            .unwrap_or((0, 0));
+        if views(self, key) >= least_views {
+            self.names[least] = memo;
+        }
     }
 
     fn add_to_cart(&mut self, item: &Item, key: u64, t: u64) {
         self.remember(item, key, t);
+        if let Some(name) = &item.name {
+            self.keep_name(key, name);
+        }
         let price = item.price.unwrap_or(0.0);
-        match self.cart.iter_mut().find(|l| l.key == key) {
+        let n = self.cart().len();
+        match self.cart[..n].iter_mut().find(|l| l.key == key) {
             Some(line) => {
                 line.quantity += item.quantity;
                 line.price = price;
                 line.added_ms = t;
             }
             None => {
-                if self.cart.len() >= MAX_CART {
-                    let oldest = (0..self.cart.len())
-                        .min_by_key(|&i| self.cart[i].added_ms)
-                        .unwrap_or(0);
-                    self.cart.swap_remove(oldest);
-                }
-                self.cart.push(CartLine {
+                let line = CartLine {
                     key,
                     price,
                     quantity: item.quantity,
                     added_ms: t,
+                };
+                push(&mut self.cart, &mut self.n_cart, line, |all| {
+                    (0..all.len()).min_by_key(|&i| all[i].added_ms).unwrap_or(0)
                 });
             }
         }
@@ -488,7 +656,8 @@ impl Profile {
             .sum();
         self.conversions = self.conversions.saturating_add(1);
         self.revenue += event.value.unwrap_or(items_value);
-        self.cart.clear();
+        self.cart = [CartLine::default(); MAX_CART];
+        self.n_cart = 0;
         self.visit.flags |= flag::PURCHASED;
         self.abandoned = CheckoutStep::None;
         for item in &event.items {
@@ -499,21 +668,36 @@ impl Profile {
     /// Remembers a bought item, in time order, for the recent-purchase exclusion.
     pub(crate) fn remember_purchase(&mut self, item: &Item, t: u64) {
         let key = key_of(&item.id);
-        self.purchases.retain(|p| p.key != key);
-        let at = self.purchases.partition_point(|p| p.time_ms <= t);
-        self.purchases.insert(
-            at,
-            PurchaseMemo {
-                item: short(&item.id),
-                key,
-                category: item.category.as_deref().map(short),
-                category_key: item.category.as_deref().map(key_of),
-                time_ms: t,
-            },
-        );
-        if self.purchases.len() > MAX_PURCHASES {
-            self.purchases.remove(0);
+        if let Some(at) = self.purchases().iter().position(|p| p.key == key) {
+            remove(&mut self.purchases, &mut self.n_purchases, at);
         }
+        let (item_text, item_len) = fit::<NAME_BYTES>(&item.id);
+        let (category, category_len) = item
+            .category
+            .as_deref()
+            .map_or(([0; NAME_BYTES], 0), fit::<NAME_BYTES>);
+        let memo = PurchaseMemo {
+            key,
+            category_key: item.category.as_deref().map_or(0, key_of),
+            time_ms: t,
+            item_len,
+            category_len,
+            item: item_text,
+            category,
+            _pad: [0; 6],
+        };
+        let n = self.purchases().len();
+        if n == MAX_PURCHASES {
+            if t < self.purchases[0].time_ms {
+                return;
+            }
+            remove(&mut self.purchases, &mut self.n_purchases, 0);
+        }
+        let n = self.purchases().len();
+        let at = self.purchases[..n].partition_point(|p| p.time_ms <= t);
+        self.purchases.copy_within(at..n, at + 1);
+        self.purchases[at] = memo;
+        self.n_purchases = n as u8 + 1;
     }
 
     /// Fires `rule` for `item` (0 when not per item) at `t`, if its limit allows.
@@ -524,25 +708,31 @@ impl Profile {
             Per::None => true,
             Per::Visit => (self.visit.counts[r] as u32) < spec.max,
             Per::Ever => (self.ever[r] as u32) < spec.max,
-            Per::ItemVisit => {
-                let used = self
-                    .visit
-                    .item_counts
-                    .iter()
-                    .find(|c| c.0 == rule && c.1 == item)
-                    .map_or(0, |c| c.2);
-                (used as u32) < spec.max
-            }
+            Per::ItemVisit => match self.item_count(rule, item) {
+                Some(used) => (used as u32) < spec.max,
+                None => {
+                    // Not among the exact counts, which are full: fired if the filter says so.
+                    let n = self.visit.n_item_counts as usize;
+                    n < MAX_ITEM_FIRES
+                        || !filter_bits(rule, item)
+                            .iter()
+                            .all(|&b| self.visit.item_filter[b / 64] & 1 << (b % 64) != 0)
+                }
+            },
             Per::Days | Per::ItemDays => {
                 let key = if spec.per == Per::ItemDays { item } else { 0 };
-                let used = self
-                    .window_fires
+                let fires = &self.window_fires[..self.n_window as usize];
+                let used = fires
                     .iter()
                     .filter(|f| {
-                        f.0 == rule && f.1 == key && within(t, f.2, spec.window_ms) && f.2 <= t
+                        f.rule == rule as u8
+                            && f.key == key
+                            && within(t, f.time_ms, spec.window_ms)
+                            && f.time_ms <= t
                     })
                     .count();
-                (used as u32) < spec.max
+                // A firing must be remembered to be limited: with no room, it does not fire.
+                (used as u32) < spec.max && self.window_room(model, t)
             }
         };
         if !allowed {
@@ -552,59 +742,97 @@ impl Profile {
             Per::None => {}
             Per::Visit => self.visit.counts[r] = self.visit.counts[r].saturating_add(1),
             Per::Ever => self.ever[r] = self.ever[r].saturating_add(1),
-            Per::ItemVisit => match self
-                .visit
-                .item_counts
-                .iter_mut()
-                .find(|c| c.0 == rule && c.1 == item)
-            {
-                Some(c) => c.2 = c.2.saturating_add(1),
-                None => {
-                    if self.visit.item_counts.len() >= MAX_ITEM_FIRES {
-                        self.visit.item_counts.remove(0);
-                    }
-                    self.visit.item_counts.push((rule, item, 1));
-                }
-            },
+            Per::ItemVisit => self.count_item(rule, item),
             Per::Days | Per::ItemDays => {
                 let key = if spec.per == Per::ItemDays { item } else { 0 };
-                self.window_fires
-                    .retain(|f| within(t, f.2, spec.window_ms) || f.0 != rule);
-                if self.window_fires.len() >= MAX_ITEM_FIRES {
-                    self.window_fires.remove(0);
-                }
-                self.window_fires.push((rule, key, t));
+                let fire = WindowFire {
+                    key,
+                    time_ms: t,
+                    rule: rule as u8,
+                    _pad: [0; 7],
+                };
+                push(&mut self.window_fires, &mut self.n_window, fire, |_| 0);
             }
         }
         self.add_points(model, spec.points, t);
-        if self.signals.len() >= MAX_SIGNALS {
-            self.signals.remove(0);
-        }
-        self.signals.push(Signal {
-            rule,
+        let stored = StoredSignal {
             points: spec.points,
             time_ms: t,
-        });
+            rule: rule as u8,
+            _pad: [0; 7],
+        };
+        let n = self.n_signals as usize;
+        if n < MAX_SIGNALS {
+            self.signals[(self.signal_head as usize + n) % MAX_SIGNALS] = stored;
+            self.n_signals += 1;
+        } else {
+            self.signals[self.signal_head as usize % MAX_SIGNALS] = stored;
+            self.signal_head = ((self.signal_head as usize + 1) % MAX_SIGNALS) as u8;
+        }
         self.signals_fired = self.signals_fired.wrapping_add(1);
     }
 
+    /// Whether a window-limited firing can be remembered: expired firings are dropped first.
+    fn window_room(&mut self, model: &Model, t: u64) -> bool {
+        let mut at = 0;
+        while at < self.n_window as usize {
+            let f = self.window_fires[at];
+            let window = model.rule(RuleId::from_index(f.rule)).window_ms;
+            if within(t, f.time_ms, window) || f.time_ms > t {
+                at += 1;
+            } else {
+                remove(&mut self.window_fires, &mut self.n_window, at);
+            }
+        }
+        (self.n_window as usize) < MAX_WINDOW_FIRES
+    }
+
+    /// The exact per-visit count of `(rule, item)`; `None` when it is not among them.
+    fn item_count(&self, rule: RuleId, item: u64) -> Option<u8> {
+        let v = &self.visit;
+        let n = (v.n_item_counts as usize).min(MAX_ITEM_FIRES);
+        (0..n)
+            .find(|&i| v.item_keys[i] == item && v.item_rules[i] == rule as u8)
+            .map(|i| v.item_counts[i])
+    }
+
+    fn count_item(&mut self, rule: RuleId, item: u64) {
+        let v = &mut self.visit;
+        let n = (v.n_item_counts as usize).min(MAX_ITEM_FIRES);
+        if let Some(i) = (0..n).find(|&i| v.item_keys[i] == item && v.item_rules[i] == rule as u8) {
+            v.item_counts[i] = v.item_counts[i].saturating_add(1);
+        } else if n < MAX_ITEM_FIRES {
+            v.item_keys[n] = item;
+            v.item_rules[n] = rule as u8;
+            v.item_counts[n] = 1;
+            v.n_item_counts += 1;
+        } else {
+            for b in filter_bits(rule, item) {
+                v.item_filter[b / 64] |= 1 << (b % 64);
+            }
+        }
+    }
+
     fn add_points(&mut self, model: &Model, points: f64, t: u64) {
-        let p = &mut self.points;
-        if t >= p.at_ms {
-            p.value = decay(p.value, (t - p.at_ms) as f64, model.half_life_ms) + points;
-            p.at_ms = t;
+        if t >= self.points_at_ms {
+            self.points = decay(
+                self.points,
+                (t - self.points_at_ms) as f64,
+                model.half_life_ms,
+            ) + points;
+            self.points_at_ms = t;
         } else {
             // A late off-site event: its points have already decayed by the time of the reference.
-            p.value += decay(points, (p.at_ms - t) as f64, model.half_life_ms);
+            self.points += decay(points, (self.points_at_ms - t) as f64, model.half_life_ms);
         }
     }
 
     /// The verdict at `at_ms` (at the last signal's time when `at_ms` is earlier).
     pub fn snapshot(&self, model: &Model, at_ms: u64) -> Snapshot {
-        let t = at_ms.max(self.points.at_ms);
+        let t = at_ms.max(self.points_at_ms);
         let mut score = decay(
-            self.points.value,
-            (t - self.points.at_ms) as f64,
+            self.points,
+            (t - self.points_at_ms) as f64,
             model.half_life_ms,
         );
         if let Some(points) = self.condition(model, RuleId::NoSiteVisit30d, t) {
@@ -615,37 +843,30 @@ impl Profile {
         }
         // Scorecard bins (src/core/scorecard.rs): 0 unless the store calibrated a scorecard.
         score += model.scorecard.points(&self.characteristics, t);
-        let score = (score * 100.0).round() / 100.0;
-        let stage = match score {
-            s if s >= model.stages[0] => Stage::Sql,
-            s if s >= model.stages[1] => Stage::Mql,
-            s if s >= model.stages[2] => Stage::Warm,
-            _ => Stage::Cold,
-        };
-        let intent = match self
-            .intent_ms
-            .iter()
-            .rposition(|m| m.is_some_and(|m| m <= t && within(t, m, model.intent_window_ms)))
-        {
+        let score = round(score * 100.0) / 100.0;
+        let intent = match (0..3).rev().find(|&i| {
+            let m = self.intent_ms[i];
+            self.intent_set & 1 << i != 0 && m <= t && within(t, m, model.intent_window_ms)
+        }) {
             Some(2) => Intent::High,
             Some(1) => Intent::Mid,
             Some(_) => Intent::Low,
             None => Intent::None,
         };
-        let bounces = self
-            .bounces
+        let bounces = self.bounces[..self.n_bounces as usize]
             .iter()
             .filter(|&&b| b <= t && within(t, b, model.bounce_window_ms))
             .count();
         let suppression = Suppression {
-            opted_out: self.opted_out,
-            bounced: self.spam_complaint || bounces >= model.bounces_to_suppress as usize,
+            opted_out: self.set & has::OPTED_OUT != 0,
+            bounced: self.set & has::SPAM_COMPLAINT != 0
+                || bounces >= model.bounces_to_suppress as usize,
         };
         let value = self.value(model, t);
         Snapshot {
             at_ms: t,
             score,
-            stage,
+            stage: model.stage_of(score),
             intent,
             suppression,
             value,
@@ -659,13 +880,12 @@ impl Profile {
         let spec = model.rule(rule);
         let holds = match rule {
             RuleId::NoSiteVisit30d => self
-                .last_site_ms
+                .last_site_ms()
                 .is_some_and(|s| t.saturating_sub(s) > spec.window_ms),
             RuleId::NoEmailOpens30d => {
-                self.email_engaged
-                    && self
-                        .last_email_open_ms
-                        .is_none_or(|o| t.saturating_sub(o) > spec.window_ms)
+                self.set & has::EMAIL_ENGAGED != 0
+                    && (self.set & has::EMAIL_OPEN == 0
+                        || t.saturating_sub(self.last_email_open_ms) > spec.window_ms)
             }
             _ => false,
         };
@@ -674,7 +894,7 @@ impl Profile {
 
     fn value(&self, model: &Model, t: u64) -> f64 {
         let cart: f64 = self
-            .cart
+            .cart()
             .iter()
             .filter(|l| within(t, l.added_ms, model.value_window_ms))
             .map(|l| l.price * l.quantity)
@@ -682,31 +902,21 @@ impl Profile {
         if cart > 0.0 {
             return cart;
         }
-        self.items
-            .iter()
-            .filter(|m| {
-                m.views
+        self.items()
+            .filter(|(_, m)| {
+                m.views()
                     .last()
                     .is_some_and(|&v| within(t, v, model.value_window_ms))
             })
-            .filter_map(|m| m.price)
+            .filter_map(|(_, m)| m.price())
             .fold(0.0, f64::max)
     }
 
     /// Items and categories bought within the recent-purchase window: excluded from promotions.
     pub fn recent_purchases(&self, model: &Model, t: u64) -> impl Iterator<Item = &PurchaseMemo> {
         let window = model.recent_purchase_ms;
-        self.purchases
+        self.purchases()
             .iter()
             .filter(move |p| p.time_ms <= t && within(t, p.time_ms, window))
-    }
-}
-
-/// Appends `t`, keeping only the `n` latest, in time order.
-fn keep_latest(times: &mut Vec<u64>, t: u64, n: usize) {
-    let at = times.partition_point(|&x| x <= t);
-    times.insert(at, t);
-    while times.len() > n.max(1) {
-        times.remove(0);
     }
 }

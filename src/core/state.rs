@@ -1,38 +1,163 @@
-//! The visitor profile: compact, bounded whatever the number of events, and versioned.
+//! The visitor profile: fixed-size plain data, bounded whatever the number of events.
 //!
-//! Item ids are kept as 64-bit hashes; names only for the few items a nudge may mention.
-//! Stored as a `VERSION` byte and the fields in `codec`'s format, base64-encoded for `localStorage`.
+//! Every field is a number or a fixed array of numbers (`bytemuck::Pod`: any bit pattern is a
+//! valid profile), so the profile needs no codec: it is stored as its own bytes, packed
+//! ([`super::pack`]), and read back by copying them. That keeps the wasm small, and one visitor
+//! fits in a few contiguous kilobytes, which the native replay of millions of visitors needs.
+//!
+//! Lists are fixed arrays with a length byte; removing an element zeroes the freed slot, so two
+//! profiles that hold the same facts have the same bytes. Item ids and categories are kept as
+//! 64-bit hashes; text only where the visitor is shown it (a few item names for nudges) or where
+//! a report prints it (recent purchases, the landing path).
 
-use super::codec::{self, stored, stored_enum, Reader, Stored};
 use super::error::{Error, Kind};
-use super::model::RuleId;
+use super::model::{RuleId, EVENT_RULES};
 use super::visit::Channel;
-use std::string::String;
-use std::vec::Vec;
+use bytemuck::{Pod, Zeroable};
 
-/// Format version of [`Profile::encode`]. Bump it, and add a migration, when the layout changes.
-pub const VERSION: u8 = 5;
-/// Items remembered (least recently seen are forgotten first).
-pub const MAX_ITEMS: usize = 24;
+/// Format version of the stored profile. Bump it when the layout changes.
+pub const VERSION: u8 = 6;
+/// Items remembered (the least recently seen is forgotten first).
+pub const MAX_ITEMS: usize = 32;
+/// View times kept per item: the most `repeat_product_view.views` may ask for.
+pub const MAX_VIEWS: usize = 8;
+/// `view_item` times kept for rapid-view intent: the most `rapid_views` may ask for.
+pub const MAX_RAPID: usize = 16;
 /// Cart lines remembered.
 pub const MAX_CART: usize = 24;
 /// Signals kept for display (the score itself keeps all of them, decayed).
 pub const MAX_SIGNALS: usize = 32;
 /// Purchases remembered for the recent-purchase exclusion.
 pub const MAX_PURCHASES: usize = 8;
-/// Per-item limit records kept.
+/// Firing times of window-limited rules kept.
+pub const MAX_WINDOW_FIRES: usize = 48;
+/// Exact per-item-per-visit counts kept; later items of a visit go to the visit's filter.
 pub const MAX_ITEM_FIRES: usize = 48;
-/// Bytes kept of an item name, id or category (cut at a character boundary): a byte bound,
-/// so that the encoded profile stays under 8 KB whatever the script of the store.
-pub const MAX_NAME: usize = 60;
+/// Bounce times kept (the most `bounces_to_suppress` may ask for).
+pub const MAX_BOUNCES: usize = 16;
+/// Item names kept for nudges: those of the most viewed items.
+pub const MAX_NAMES: usize = 8;
+/// Bytes of an item name, id or category kept (cut at a word boundary, with "…").
+pub const NAME_BYTES: usize = 64;
+/// Bytes of the landing path kept.
+pub const LANDING_BYTES: usize = 96;
+/// Bytes of the visitor id kept.
+pub const ID_BYTES: usize = 64;
+/// Words of the per-visit item filter (4096 bits: a visit of 1,000 distinct items loses about a
+/// tenth of their first adds to false positives; one of 100, none).
+pub const FILTER_WORDS: usize = 64;
+/// `page_type` when the current page has none.
+pub const NO_PAGE: u8 = u8::MAX;
 
-/// `text` cut to at most [`MAX_NAME`] bytes, at a character boundary.
-pub fn short(text: &str) -> String {
-    let mut end = text.len().min(MAX_NAME);
-    while !text.is_char_boundary(end) {
+/// Fixed-capacity UTF-8 text of at most `N` bytes (zero-padded).
+pub type Text<const N: usize> = [u8; N];
+
+/// `text` cut to fit `N` bytes: whole when it fits, else at a word boundary (or a character
+/// boundary for scripts without spaces) with "…" appended. Returns the bytes and their length.
+pub fn fit<const N: usize>(text: &str) -> (Text<N>, u8) {
+    const ELLIPSIS: &[u8] = "\u{2026}".as_bytes();
+    let bytes = text.as_bytes();
+    let mut out = [0u8; N];
+    if bytes.len() <= N {
+        out[..bytes.len()].copy_from_slice(bytes);
+        return (out, bytes.len() as u8);
+    }
+    let mut end = N - ELLIPSIS.len();
+    while end > 0 && bytes[end] & 0xc0 == 0x80 {
         end -= 1;
     }
-    text[..end].into()
+    // Back to the last space (unless the cut already falls on one, or going back loses most of
+    // the text: one long word), and without the punctuation before it.
+    if bytes[end] != b' ' {
+        if let Some(space) = bytes[..end]
+            .iter()
+            .rposition(|&b| b == b' ')
+            .filter(|&s| s >= end / 2)
+        {
+            end = space;
+        }
+    }
+    while end > 0 && matches!(bytes[end - 1], b' ' | b',' | b';' | b':') {
+        end -= 1;
+    }
+    out[..end].copy_from_slice(&bytes[..end]);
+    out[end..end + ELLIPSIS.len()].copy_from_slice(ELLIPSIS);
+    (out, (end + ELLIPSIS.len()) as u8)
+}
+
+/// `text` cut to at most `N` bytes at a character boundary (for paths: no ellipsis).
+pub fn cut<const N: usize>(text: &str) -> (Text<N>, u8) {
+    let bytes = text.as_bytes();
+    let mut end = bytes.len().min(N);
+    while end > 0 && end < bytes.len() && bytes[end] & 0xc0 == 0x80 {
+        end -= 1;
+    }
+    let mut out = [0u8; N];
+    out[..end].copy_from_slice(&bytes[..end]);
+    (out, end as u8)
+}
+
+/// The first `len` bytes of `text` as a string ("" if they are not UTF-8, which `fit` never writes).
+pub fn text_of(text: &[u8], len: u8) -> &str {
+    let bytes = text.get(..len as usize).unwrap_or_default();
+    core::str::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Appends `value` to the list `slots[..*len]`; when full, `evict(slots)` picks the slot to reuse.
+pub(crate) fn push<T: Copy>(
+    slots: &mut [T],
+    len: &mut u8,
+    value: T,
+    evict: impl Fn(&[T]) -> usize,
+) {
+    let n = (*len as usize).min(slots.len());
+    if n < slots.len() {
+        slots[n] = value;
+        *len = n as u8 + 1;
+    } else {
+        let at = evict(slots).min(n.saturating_sub(1));
+        slots[at] = value;
+    }
+}
+
+/// Removes element `at` of `slots[..*len]`, keeping order, and zeroes the freed slot.
+pub(crate) fn remove<T: Copy + Zeroable>(slots: &mut [T], len: &mut u8, at: usize) {
+    let n = (*len as usize).min(slots.len());
+    if at >= n {
+        return;
+    }
+    slots.copy_within(at + 1..n, at);
+    slots[n - 1] = T::zeroed();
+    *len = n as u8 - 1;
+}
+
+/// How far a checkout got (stored as one byte).
+#[repr(transparent)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Pod, Zeroable)]
+pub struct CheckoutStep(pub u8);
+
+#[allow(non_upper_case_globals)]
+impl CheckoutStep {
+    /// Not started.
+    pub const None: CheckoutStep = CheckoutStep(0);
+    /// Contact details or account creation (after `begin_checkout`).
+    pub const Account: CheckoutStep = CheckoutStep(1);
+    /// Shipping method.
+    pub const Shipping: CheckoutStep = CheckoutStep(2);
+    /// Payment.
+    pub const Payment: CheckoutStep = CheckoutStep(3);
+    /// The steps after `None`, in order.
+    pub const STEPS: [CheckoutStep; 3] = [Self::Account, Self::Shipping, Self::Payment];
+
+    /// The step's name.
+    pub fn name(self) -> &'static str {
+        match self.0 {
+            1 => "account",
+            2 => "shipping",
+            3 => "payment",
+            _ => "none",
+        }
+    }
 }
 
 /// One scoring signal: a rule that fired, its points and when.
@@ -46,63 +171,14 @@ pub struct Signal {
     pub time_ms: u64,
 }
 
-/// How far a checkout got.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
-pub enum CheckoutStep {
-    /// Not started.
-    #[default]
-    None,
-    /// Contact details or account creation (after `begin_checkout`).
-    Account,
-    /// Shipping method.
-    Shipping,
-    /// Payment.
-    Payment,
-}
-
-impl CheckoutStep {
-    /// The step's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            CheckoutStep::None => "none",
-            CheckoutStep::Account => "account",
-            CheckoutStep::Shipping => "shipping",
-            CheckoutStep::Payment => "payment",
-        }
-    }
-}
-
-/// The current (or last) visit.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Visit {
-    /// 1 for the first visit; 0 before any on-site event.
-    pub index: u32,
-    /// First event, ms.
-    pub started_ms: u64,
-    /// Last on-site event, ms.
-    pub last_ms: u64,
-    /// Page views in this visit.
-    pub page_views: u32,
-    /// Landing path (no query).
-    pub landing: Option<String>,
-    /// Acquisition channel.
-    pub channel: Channel,
-    /// Landed from an email link.
-    pub from_email: bool,
-    /// Current page type (index into the model's page types).
-    pub page_type: Option<u8>,
-    /// When the current page was entered, ms.
-    pub page_started_ms: u64,
-    /// Firings of per-visit rules, by rule index.
-    pub(crate) counts: [u8; super::model::EVENT_RULES],
-    /// Firings of per-item-per-visit rules: (rule, item key, count).
-    pub(crate) item_counts: Vec<(RuleId, u64, u8)>,
-    /// Page-type and funnel flags of this visit (see `flag`).
-    pub flags: u16,
-    /// Furthest checkout step reached.
-    pub checkout: CheckoutStep,
-    /// `select_variant` events.
-    pub variant_switches: u16,
+/// A signal as stored.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+pub(crate) struct StoredSignal {
+    pub points: f64,
+    pub time_ms: u64,
+    pub rule: u8,
+    pub _pad: [u8; 7],
 }
 
 /// Flags of [`Visit::flags`].
@@ -125,33 +201,129 @@ pub mod flag {
     pub const PURCHASED: u16 = 1 << 7;
     /// The cart was viewed.
     pub const VIEWED_CART: u16 = 1 << 8;
+    /// Landed from an email link.
+    pub const FROM_EMAIL: u16 = 1 << 9;
+    /// The landing page is known.
+    pub const LANDED: u16 = 1 << 10;
 }
 
-/// What is remembered of one item.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// The current (or last) visit.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Pod, Zeroable)]
+pub struct Visit {
+    /// First event, ms.
+    pub started_ms: u64,
+    /// Last on-site event, ms.
+    pub last_ms: u64,
+    /// When the current page was entered, ms.
+    pub page_started_ms: u64,
+    /// Items of the exact per-item-per-visit counts.
+    pub(crate) item_keys: [u64; MAX_ITEM_FIRES],
+    /// Items whose per-item-per-visit rules fired once the exact counts were full: a Bloom
+    /// filter, so a limit holds however many items a visit touches (it may refuse, never repeat).
+    pub(crate) item_filter: [u64; FILTER_WORDS],
+    /// 1 for the first visit; 0 before any on-site event.
+    pub index: u32,
+    /// Page views in this visit.
+    pub page_views: u32,
+    /// Page-type, funnel and landing flags of this visit (see [`flag`]).
+    pub flags: u16,
+    /// `select_variant` events.
+    pub variant_switches: u16,
+    /// Current page type (index into the model's page types), or [`NO_PAGE`].
+    pub page_type: u8,
+    /// Acquisition channel (see [`Visit::channel`]).
+    pub(crate) channel: u8,
+    /// Furthest checkout step reached.
+    pub checkout: CheckoutStep,
+    pub(crate) n_item_counts: u8,
+    /// Firings of per-visit rules, by rule index.
+    pub(crate) counts: [u8; EVENT_RULES],
+    pub(crate) landing_len: u8,
+    /// Rule and count of each entry of `item_keys`.
+    pub(crate) item_rules: [u8; MAX_ITEM_FIRES],
+    pub(crate) item_counts: [u8; MAX_ITEM_FIRES],
+    pub(crate) landing: Text<LANDING_BYTES>,
+}
+
+impl Default for Visit {
+    fn default() -> Visit {
+        Visit {
+            page_type: NO_PAGE,
+            ..Zeroable::zeroed()
+        }
+    }
+}
+
+impl Visit {
+    /// Acquisition channel.
+    pub fn channel(&self) -> Channel {
+        Channel::from_index(self.channel)
+    }
+
+    /// Landing path (no query), once known.
+    pub fn landing(&self) -> Option<&str> {
+        (self.flags & flag::LANDED != 0).then(|| text_of(&self.landing, self.landing_len))
+    }
+
+    /// Landed from an email link.
+    pub fn from_email(&self) -> bool {
+        self.flags & flag::FROM_EMAIL != 0
+    }
+
+    /// Current page type, if it has one.
+    pub fn page_type(&self) -> Option<u8> {
+        (self.page_type != NO_PAGE).then_some(self.page_type)
+    }
+}
+
+/// What is remembered of one item (its key is in [`Profile::item_keys`]).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
 pub struct ItemMemo {
-    /// Hash of the item id.
-    pub key: u64,
-    /// Name, shortened, for nudges ("you've been looking at …").
-    pub name: Option<String>,
-    /// Category hash, for the recent-purchase exclusion.
-    pub category: Option<u64>,
-    /// Last known unit price.
-    pub price: Option<f64>,
-    /// Most recent view times, oldest first (as many as the repeat rule needs).
-    pub views: Vec<u64>,
-    /// Total views (saturating).
-    pub view_count: u32,
-    /// Distinct visits it was viewed in (saturating).
-    pub visit_count: u16,
-    /// Index of the last visit it was viewed in.
-    pub last_visit: u32,
+    /// Category hash, for the recent-purchase exclusion (0: none).
+    pub category: u64,
+    /// Last known unit price (NaN: none).
+    pub price: f64,
     /// Last view or cart change, ms (for forgetting).
     pub last_seen_ms: u64,
+    /// Most recent view times, oldest first (as many as the repeat rule needs).
+    pub(crate) views: [u64; MAX_VIEWS],
+    /// Total views (saturating).
+    pub view_count: u32,
+    /// Index of the last visit it was viewed in.
+    pub last_visit: u32,
+    /// Distinct visits it was viewed in (saturating).
+    pub visit_count: u16,
+    pub(crate) n_views: u8,
+    pub(crate) _pad: [u8; 5],
+}
+
+impl ItemMemo {
+    /// The unit price, when known.
+    pub fn price(&self) -> Option<f64> {
+        (!self.price.is_nan()).then_some(self.price)
+    }
+
+    /// The view times kept, oldest first.
+    pub fn views(&self) -> &[u64] {
+        &self.views[..(self.n_views as usize).min(MAX_VIEWS)]
+    }
+}
+
+/// An item's name, kept for nudges ("you've been looking at …").
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Pod, Zeroable)]
+pub(crate) struct NameMemo {
+    pub key: u64,
+    pub len: u8,
+    pub text: Text<NAME_BYTES>,
+    pub _pad: [u8; 7],
 }
 
 /// A cart line.
-#[derive(Clone, Debug, PartialEq)]
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
 pub struct CartLine {
     /// Item hash.
     pub key: u64,
@@ -163,83 +335,147 @@ pub struct CartLine {
     pub added_ms: u64,
 }
 
-/// A purchased item, excluded from promotional nudges for a while.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PurchaseMemo {
-    /// Item id, shortened (reported as `recent_purchases`).
-    pub item: String,
-    /// Hash of the whole item id: the exclusion must not depend on the shortened text.
+/// A firing of a window-limited rule.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+pub(crate) struct WindowFire {
+    /// Item key, or 0 for a rule not per item.
     pub key: u64,
-    /// Category, shortened.
-    pub category: Option<String>,
-    /// Hash of the whole category.
-    pub category_key: Option<u64>,
-    /// When, ms.
     pub time_ms: u64,
+    pub rule: u8,
+    pub _pad: [u8; 7],
 }
 
-/// Points decayed to a reference time: `value × 0.5^((T − at)/half_life)` is the score part at T.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Decayed {
-    /// Points at `at_ms`.
-    pub value: f64,
-    /// Reference time, ms.
-    pub at_ms: u64,
+/// A purchased item, excluded from promotional nudges for a while.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Pod, Zeroable)]
+pub struct PurchaseMemo {
+    /// Hash of the whole item id: the exclusion must not depend on the shortened text.
+    pub key: u64,
+    /// Hash of the whole category (0: none).
+    pub category_key: u64,
+    /// When, ms.
+    pub time_ms: u64,
+    pub(crate) item_len: u8,
+    pub(crate) category_len: u8,
+    pub(crate) item: Text<NAME_BYTES>,
+    pub(crate) category: Text<NAME_BYTES>,
+    pub(crate) _pad: [u8; 6],
+}
+
+impl PurchaseMemo {
+    /// Item id, shortened (reported as `recent_purchases`).
+    pub fn item(&self) -> &str {
+        text_of(&self.item, self.item_len)
+    }
+
+    /// Category, shortened.
+    pub fn category(&self) -> Option<&str> {
+        (self.category_key != 0).then(|| text_of(&self.category, self.category_len))
+    }
+}
+
+/// Bits of [`Profile::set`].
+pub(crate) mod has {
+    pub const SITE_EVENT: u8 = 1;
+    pub const EMAIL_OPEN: u8 = 1 << 1;
+    pub const OPTED_OUT: u8 = 1 << 2;
+    pub const SPAM_COMPLAINT: u8 = 1 << 3;
+    pub const EMAIL_ENGAGED: u8 = 1 << 4;
 }
 
 /// Everything the scorer knows of one visitor. Bounded: see the `MAX_*` constants.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Pod, Zeroable)]
 pub struct Profile {
-    /// Random, first-party visitor id (set by the adapter; never personal data).
-    pub visitor_id: String,
     /// Last event of any kind, ms.
-    pub last_ms: u64,
-    /// Last on-site event, ms.
-    pub last_site_ms: Option<u64>,
-    /// The current or last visit.
-    pub visit: Visit,
-    /// Checkout abandoned in an earlier visit, and at which step.
-    pub abandoned: CheckoutStep,
-    pub(crate) points: Decayed,
-    pub(crate) ever: [u16; super::model::EVENT_RULES],
-    /// Firing times of window-limited rules: (rule, item key or 0, time).
-    pub(crate) window_fires: Vec<(RuleId, u64, u64)>,
-    pub(crate) items: Vec<ItemMemo>,
-    pub(crate) cart: Vec<CartLine>,
-    /// Times of the most recent `view_item` events, for rapid-view intent.
-    pub(crate) recent_views: Vec<u64>,
-    /// Last time of a low, mid and high intent signal.
-    pub(crate) intent_ms: [Option<u64>; 3],
-    pub(crate) opted_out: bool,
-    pub(crate) spam_complaint: bool,
-    pub(crate) bounces: Vec<u64>,
-    pub(crate) email_engaged: bool,
-    pub(crate) last_email_open_ms: Option<u64>,
-    pub(crate) purchases: Vec<PurchaseMemo>,
-    /// Purchases ever.
-    pub conversions: u32,
+    pub(crate) last_ms: u64,
+    /// Last on-site event, ms (with `has::SITE_EVENT`).
+    pub(crate) last_site_ms: u64,
+    pub(crate) last_email_open_ms: u64,
+    /// Points decayed to `points_at_ms`: `points × 0.5^((T − at)/half_life)` is the score part at T.
+    pub(crate) points: f64,
+    pub(crate) points_at_ms: u64,
     /// Revenue ever (sum of purchase values).
     pub revenue: f64,
-    pub(crate) signals: Vec<Signal>,
+    /// Last time of a low, mid and high intent signal (with the bits of `intent_set`).
+    pub(crate) intent_ms: [u64; 3],
+    /// The current or last visit.
+    pub visit: Visit,
+    pub(crate) item_keys: [u64; MAX_ITEMS],
+    pub(crate) items: [ItemMemo; MAX_ITEMS],
+    pub(crate) names: [NameMemo; MAX_NAMES],
+    pub(crate) cart: [CartLine; MAX_CART],
+    /// Times of the most recent `view_item` events, for rapid-view intent.
+    pub(crate) rapid: [u64; MAX_RAPID],
+    pub(crate) bounces: [u64; MAX_BOUNCES],
+    pub(crate) window_fires: [WindowFire; MAX_WINDOW_FIRES],
+    pub(crate) purchases: [PurchaseMemo; MAX_PURCHASES],
+    pub(crate) signals: [StoredSignal; MAX_SIGNALS],
+    /// Nudge caps, cooldowns, the active nudge and experiment exposures.
+    pub nudges: super::actions::Memory,
+    /// What `identify()` reports have been applied.
+    pub identified: super::identify::Memory,
+    /// What scorecards bin (added in version 6): see [`super::characteristics`].
+    pub characteristics: super::characteristics::Characteristics,
+    /// Purchases ever.
+    pub conversions: u32,
     /// Signals fired ever.
     pub signals_fired: u32,
     /// Unknown events seen (ignored).
     pub unknown_events: u32,
-    /// Nudge caps, cooldowns, the active nudge and experiment exposures (added in version 2).
-    pub nudges: super::actions::Memory,
-    /// What `identify()` reports have been applied (added in version 3; kept last).
-    pub identified: super::identify::Memory,
-    /// What scorecards bin (added in version 5): plain fixed-size data, see `characteristics`.
-    pub characteristics: super::characteristics::Characteristics,
+    /// Firings of once-ever rules, by rule index.
+    pub(crate) ever: [u16; EVENT_RULES],
+    /// Checkout abandoned in an earlier visit, and at which step.
+    pub abandoned: CheckoutStep,
+    pub(crate) set: u8,
+    pub(crate) intent_set: u8,
+    pub(crate) n_items: u8,
+    pub(crate) n_names: u8,
+    pub(crate) n_cart: u8,
+    pub(crate) n_rapid: u8,
+    pub(crate) n_bounces: u8,
+    pub(crate) n_window: u8,
+    pub(crate) n_purchases: u8,
+    pub(crate) n_signals: u8,
+    /// Oldest slot of the signal ring.
+    pub(crate) signal_head: u8,
+    pub(crate) id_len: u8,
+    pub(crate) visitor_id: Text<ID_BYTES>,
+    pub(crate) _pad: [u8; 1],
+}
+
+impl Default for Profile {
+    fn default() -> Profile {
+        let mut p: Profile = Zeroable::zeroed();
+        p.visit = Visit::default();
+        p
+    }
 }
 
 impl Profile {
-    /// A new visitor.
-    pub fn new(visitor_id: impl Into<String>) -> Profile {
-        Profile {
-            visitor_id: visitor_id.into(),
-            ..Profile::default()
+    /// A new visitor. The id (random and first-party in the browser; never personal data) is
+    /// what experiments hash; ids longer than [`ID_BYTES`] bytes are cut.
+    pub fn new(visitor_id: impl AsRef<str>) -> Profile {
+        let mut p = Profile::default();
+        p.set_visitor_id(visitor_id.as_ref());
+        p
+    }
+
+    /// The visitor id.
+    pub fn visitor_id(&self) -> &str {
+        text_of(&self.visitor_id, self.id_len)
+    }
+
+    /// Replaces the visitor id (cut at a character boundary to [`ID_BYTES`] bytes).
+    pub fn set_visitor_id(&mut self, id: &str) {
+        let mut end = id.len().min(ID_BYTES);
+        while !id.is_char_boundary(end) {
+            end -= 1;
         }
+        self.visitor_id = [0; ID_BYTES];
+        self.visitor_id[..end].copy_from_slice(&id.as_bytes()[..end]);
+        self.id_len = end as u8;
     }
 
     /// Time of the last event, ms (0 before any).
@@ -247,128 +483,82 @@ impl Profile {
         self.last_ms
     }
 
-    /// The most recent signals, oldest first (at most [`MAX_SIGNALS`]).
-    pub fn signals(&self) -> &[Signal] {
-        &self.signals
+    /// Time of the last on-site event, if any.
+    pub fn last_site_ms(&self) -> Option<u64> {
+        (self.set & has::SITE_EVENT != 0).then_some(self.last_site_ms)
     }
 
-    /// Serializes to a compact, versioned string for storage.
+    /// The most recent signals, oldest first (at most [`MAX_SIGNALS`]).
+    pub fn signals(&self) -> impl Iterator<Item = Signal> + '_ {
+        let n = (self.n_signals as usize).min(MAX_SIGNALS);
+        let head = self.signal_head as usize % MAX_SIGNALS;
+        (0..n).map(move |i| {
+            let s = &self.signals[(head + i) % MAX_SIGNALS];
+            Signal {
+                rule: RuleId::from_index(s.rule),
+                points: s.points,
+                time_ms: s.time_ms,
+            }
+        })
+    }
+
+    /// The items remembered, with their keys, most recently added last.
+    pub fn items(&self) -> impl Iterator<Item = (u64, &ItemMemo)> {
+        let n = (self.n_items as usize).min(MAX_ITEMS);
+        self.item_keys[..n].iter().copied().zip(&self.items[..n])
+    }
+
+    /// The cart lines.
+    pub fn cart(&self) -> &[CartLine] {
+        &self.cart[..(self.n_cart as usize).min(MAX_CART)]
+    }
+
+    /// The purchases remembered, oldest first.
+    pub fn purchases(&self) -> &[PurchaseMemo] {
+        &self.purchases[..(self.n_purchases as usize).min(MAX_PURCHASES)]
+    }
+
+    /// The name kept for item `key`, if any.
+    pub fn name_of(&self, key: u64) -> Option<&str> {
+        let n = (self.n_names as usize).min(MAX_NAMES);
+        self.names[..n]
+            .iter()
+            .find(|m| m.key == key)
+            .map(|m| text_of(&m.text, m.len))
+    }
+
+    /// The profile's bytes (its in-memory layout; little-endian on every target we build).
+    pub fn as_bytes(&self) -> &[u8] {
+        bytemuck::bytes_of(self)
+    }
+
+    /// A profile from bytes of [`Profile::as_bytes`]; `None` when the length is wrong.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Profile> {
+        bytemuck::try_pod_read_unaligned(bytes).ok()
+    }
+
+    /// Serializes to a compact, versioned string for storage (see [`super::pack`]).
     pub fn encode(&self) -> String {
-        let mut bytes = Vec::with_capacity(1024);
-        bytes.push(VERSION);
-        self.put(&mut bytes);
-        codec::to_base64(&bytes)
+        super::pack::encode(VERSION, self.as_bytes())
     }
 
     /// Reads back what [`Profile::encode`] wrote; anything else is an error with a reason.
     ///
-    /// Versions 1 to 3 were an earlier format that never shipped; they start fresh.
+    /// Versions 1 to 5 were earlier layouts; they start fresh rather than migrate.
     pub fn decode(text: &str) -> Result<Profile, Error> {
-        let bytes = codec::from_base64(text).ok_or(Error(Kind::State(
-            "not base64; it was not written by this library",
-        )))?;
-        match bytes.split_first() {
-            Some((&VERSION, body)) => {
-                let mut r = Reader::new(body);
-                match Profile::take(&mut r) {
-                    Some(profile) if r.is_empty() => Ok(profile),
-                    _ => Err(Error(Kind::State("corrupt; its fields do not decode"))),
-                }
-            }
-            Some((v, _)) if *v > VERSION => Err(Error(Kind::State(
-                "written by a newer version of this library",
-            ))),
-            Some(_) => Err(Error(Kind::State(
-                "written by an older, unsupported version",
-            ))),
-            None => Err(Error(Kind::State("empty"))),
+        let state = |why| Error(Kind::State(why));
+        let (version, body) = super::pack::decode(text, core::mem::size_of::<Profile>())
+            .ok_or(state("not base64; it was not written by this library"))?;
+        match version {
+            None => Err(state("empty")),
+            Some(VERSION) => body
+                .as_deref()
+                .and_then(Profile::from_bytes)
+                .ok_or(state("corrupt; its fields do not decode")),
+            Some(v) if v > VERSION => Err(state("written by a newer version of this library")),
+            Some(_) => Err(state("written by an older, unsupported version")),
         }
     }
 }
 
-impl CheckoutStep {
-    const ALL: [CheckoutStep; 4] = [
-        CheckoutStep::None,
-        CheckoutStep::Account,
-        CheckoutStep::Shipping,
-        CheckoutStep::Payment,
-    ];
-}
-
-stored_enum!(CheckoutStep, CheckoutStep::ALL);
-stored_enum!(Channel, Channel::ALL);
-stored_enum!(RuleId, RuleId::ALL);
-stored!(Signal {
-    rule,
-    points,
-    time_ms
-});
-stored!(Visit {
-    index,
-    started_ms,
-    last_ms,
-    page_views,
-    landing,
-    channel,
-    from_email,
-    page_type,
-    page_started_ms,
-    counts,
-    item_counts,
-    flags,
-    checkout,
-    variant_switches,
-});
-stored!(ItemMemo {
-    key,
-    name,
-    category,
-    price,
-    views,
-    view_count,
-    visit_count,
-    last_visit,
-    last_seen_ms
-});
-stored!(CartLine {
-    key,
-    price,
-    quantity,
-    added_ms
-});
-stored!(PurchaseMemo {
-    item,
-    key,
-    category,
-    category_key,
-    time_ms
-});
-stored!(Decayed { value, at_ms });
-stored!(Profile {
-    visitor_id,
-    last_ms,
-    last_site_ms,
-    visit,
-    abandoned,
-    points,
-    ever,
-    window_fires,
-    items,
-    cart,
-    recent_views,
-    intent_ms,
-    opted_out,
-    spam_complaint,
-    bounces,
-    email_engaged,
-    last_email_open_ms,
-    purchases,
-    conversions,
-    revenue,
-    signals,
-    signals_fired,
-    unknown_events,
-    nudges,
-    identified,
-    characteristics,
-});
+use alloc::string::String;

@@ -4,14 +4,16 @@
 //! the query or fragment parameters and the host, and the `url` crate would triple the wasm.
 
 use super::model::Model;
-use serde::{Deserialize, Serialize};
-use std::string::String;
+use super::text;
+use alloc::string::String;
 
 /// How a visit reached the store, from its landing URL and referrer (EVENTS.md §3).
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(
+    not(target_arch = "wasm32"),
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
 )]
-#[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// No campaign, no click id, no external referrer.
     #[default]
@@ -41,6 +43,19 @@ impl Channel {
         Channel::Organic,
         Channel::Referral,
     ];
+
+    /// The channel at `index` (stored state); direct for an unknown index.
+    pub fn from_index(index: u8) -> Channel {
+        Channel::ALL
+            .get(index as usize)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Its index in [`Channel::ALL`], as stored.
+    pub fn index(self) -> u8 {
+        self as u8
+    }
 
     /// The channel's name in reports.
     pub fn name(self) -> &'static str {
@@ -107,18 +122,18 @@ const SOCIAL_SITES: &[&str] = &[
 
 /// The path of a URL, absolute or relative, without query or fragment; `/` when empty.
 pub fn path_of(url: &str) -> &str {
-    let rest = match url.find("://") {
+    let rest = match text::find(url, "://") {
         Some(i) => {
-            let after = &url[i + 3..];
-            match after.find(['/', '?', '#']) {
-                Some(j) => &after[j..],
+            let after = text::from(url, i + 3);
+            match text::find_any(after, b"/?#") {
+                Some(j) => text::from(after, j),
                 None => "",
             }
         }
         None => url,
     };
-    let end = rest.find(['?', '#']).unwrap_or(rest.len());
-    let path = &rest[..end];
+    let end = text::find_any(rest, b"?#").unwrap_or(rest.len());
+    let path = text::slice(rest, 0, end);
     if path.is_empty() {
         "/"
     } else {
@@ -128,24 +143,34 @@ pub fn path_of(url: &str) -> &str {
 
 /// The lowercase host of an absolute URL, without port or credentials.
 pub fn host_of(url: &str) -> Option<String> {
-    let after = &url[url.find("://")? + 3..];
-    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
-    let authority = &after[..end];
-    let host = authority.rsplit('@').next().unwrap_or(authority);
-    let host = host.split(':').next().unwrap_or(host);
+    let after = text::from(url, text::find(url, "://")? + 3);
+    let end = text::find_any(after, b"/?#").unwrap_or(after.len());
+    let authority = text::slice(after, 0, end);
+    let at = authority
+        .bytes()
+        .rposition(|b| b == b'@')
+        .map_or(0, |i| i + 1);
+    let host = text::from(authority, at);
+    let host = text::slice(host, 0, text::find_any(host, b":").unwrap_or(host.len()));
     (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
 /// The value of a query or fragment parameter (campaign builders also put UTMs in the fragment).
 pub fn param<'a>(url: &'a str, name: &str) -> Option<&'a str> {
-    let start = url.find(['?', '#'])?;
-    url[start + 1..]
-        .split(['&', '?', '#'])
-        .filter_map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            k.eq_ignore_ascii_case(name).then_some(v)
-        })
-        .next()
+    let mut rest = text::from(url, text::find_any(url, b"?#")? + 1);
+    loop {
+        let end = text::find_any(rest, b"&?#").unwrap_or(rest.len());
+        let pair = text::slice(rest, 0, end);
+        let eq = text::find_any(pair, b"=");
+        let key = text::slice(pair, 0, eq.unwrap_or(pair.len()));
+        if key.eq_ignore_ascii_case(name) {
+            return Some(eq.map_or("", |i| text::from(pair, i + 1)));
+        }
+        if end >= rest.len() {
+            return None;
+        }
+        rest = text::from(rest, end + 1);
+    }
 }
 
 fn has_param(url: &str, names: &[impl AsRef<str>]) -> bool {
@@ -161,11 +186,8 @@ pub fn is_from_email(model: &Model, landing: &str) -> bool {
 
 /// Campaign values are compared lowercased, with `+` and `%20` as spaces and `%2D` as `-`.
 fn decode_lower(v: &str) -> String {
-    v.replace('+', " ")
-        .replace("%20", " ")
-        .replace("%2D", "-")
-        .replace("%2d", "-")
-        .to_ascii_lowercase()
+    let lower = text::replace(&v.to_ascii_lowercase(), "+", " ");
+    text::replace(&text::replace(&lower, "%20", " "), "%2d", "-")
 }
 
 /// The channel of a visit from its landing URL and the page referrer.
@@ -215,24 +237,14 @@ pub fn channel(model: &Model, landing: &str, referrer: Option<&str>) -> Channel 
     match referrer.and_then(host_of) {
         Some(r) if Some(&r) == own.as_ref() => Channel::Direct,
         Some(r)
-            if SEARCH_ENGINES.iter().any(|s| r.contains(s))
-                && !SOCIAL_SITES.iter().any(|s| r.contains(s)) =>
+            if SEARCH_ENGINES.iter().any(|s| text::contains(&r, s))
+                && !SOCIAL_SITES.iter().any(|s| text::contains(&r, s)) =>
         {
             Channel::Organic
         }
         Some(_) => Channel::Referral,
         None => Channel::Direct,
     }
-}
-
-/// The landing path kept in state: the path only, since queries can carry personal data.
-pub fn landing_path(url: &str) -> String {
-    let p = path_of(url);
-    let mut end = p.len().min(200);
-    while !p.is_char_boundary(end) {
-        end -= 1;
-    }
-    p[..end].into()
 }
 
 #[cfg(test)]
@@ -303,7 +315,7 @@ mod tests {
     #[test]
     fn landing_drops_query() {
         assert_eq!(
-            landing_path("https://s.example/products/a?email=a@b.c"),
+            path_of("https://s.example/products/a?email=a@b.c"),
             "/products/a"
         );
     }

@@ -1,571 +1,497 @@
-//! The browser adapter: the only code that uses wasm-bindgen, web-sys and js-sys.
+//! The browser boundary: the engine behind numbers and one byte buffer per call.
 //!
-//! One scorer per page lives behind a thread-local handle; the functions exported here are the
-//! module API that the loader (`src/web/loader.js`, shipped as `pkg/shopper-intent.js`) wraps
-//! into `window.shopperIntent`. Only [`start`] throws (with the config error, which names the
-//! field); every later call catches everything, logs once per kind with
-//! `console.warn("shopper-intent: …")` and carries on. The clock is read here, never in the core.
+//! The loader's JavaScript (`src/web/js/`) does everything that touches the page: it reads the
+//! store's objects (catching what they throw), listens to the page, owns storage, consent,
+//! timers and rendering. It writes an event or an argument into the buffer [`si_input`] returns,
+//! in the wire format of [`crate::core::wire`], and calls one of these exports; results come
+//! back as numbers, and anything longer as a record it reads at [`si_out_ptr`]. No JS object is
+//! held here and no JS function is called but `Math.pow`, so nothing the page does can throw
+//! through wasm frames.
+//!
+//! The clock is the caller's: every export that needs the time takes it.
 
-mod clicks;
-mod consent;
-mod datalayer;
-mod dispatch;
-mod log;
-mod navigation;
-pub mod nudges;
-mod params;
-pub mod render;
-mod scorer;
-mod shopify;
-mod storage;
-pub mod triggers;
+#[cfg(feature = "bundle")]
+mod heap;
+mod out;
 
-use crate::core::identify::Facts;
-use crate::core::{Config, Error, Event, EventKind, Params, Value};
-use dispatch::{set, Outbox};
-use js_sys::{Array, Object};
-use log::Warn;
-use scorer::{Scorer, Source};
-use std::cell::{Cell, RefCell};
+#[cfg(feature = "compiler")]
+mod compiler;
+
+use crate::core::actions::{self, Context, Decision, Trigger};
+use crate::core::event::{Event, EventKind};
+use crate::core::identify::{Bounced, Facts};
+use crate::core::wire::Wire;
+use crate::core::{Model, Profile};
+use alloc::vec::Vec;
+use core::cell::UnsafeCell;
+use out::Out;
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(typescript_custom_section)]
-const TYPES: &'static str = r#"
-/** Lead stage, from the score: cold < 21 ≤ warm < 41 ≤ mql < 61 ≤ sql (defaults). */
-export type Stage = "cold" | "warm" | "mql" | "sql";
-/** Intent tier over the last 7 days. */
-export type IntentTier = "none" | "low" | "mid" | "high";
-/** How the visit reached the store. */
-export type Channel = "direct" | "email" | "sms" | "paid_search" | "paid_social" | "organic" | "referral";
-/** Why a visitor gets no promotional nudges. */
-export type SuppressionReason = "opted_out" | "bounced";
-
-/** A GA4 item. `item_id` or `item_name` is required; numbers may be numeric strings. */
-export interface GA4Item {
-  item_id?: string | number;
-  item_name?: string;
-  item_category?: string;
-  price?: number | string;
-  quantity?: number | string;
-  coupon?: string;
-  [param: string]: unknown;
+#[wasm_bindgen]
+extern "C" {
+    /// JS's `Math.pow` (see `core::math`).
+    #[wasm_bindgen(js_namespace = Math)]
+    pub fn pow(x: f64, y: f64) -> f64;
 }
 
-/** GA4 event parameters, at the top level or inside `ecommerce` (as GTM pushes them). */
-export interface EventParams {
-  items?: GA4Item[];
-  value?: number | string;
-  currency?: string;
-  coupon?: string;
-  page_location?: string;
-  page_referrer?: string;
-  ecommerce?: EventParams | null;
-  [param: string]: unknown;
+/// The page's one engine: a model and the visitor's profile.
+struct Engine {
+    model: Option<Model>,
+    profile: Profile,
+    /// The input buffer of the current call.
+    input: (*mut u8, usize),
+    /// The record of the last call.
+    out: (*const u8, usize),
+    #[cfg(not(feature = "bundle"))]
+    kept: Vec<Vec<u8>>,
 }
 
-/** One scoring signal: the rule that fired, its points (before decay) and when (ms). */
-export interface Signal {
-  rule: string;
-  points: number;
-  time: number;
+struct Global(UnsafeCell<Option<Engine>>);
+
+// wasm32-unknown-unknown has one thread, and exports do not re-enter (no callbacks into JS).
+unsafe impl Sync for Global {}
+
+static ENGINE: Global = Global(UnsafeCell::new(None));
+
+fn engine() -> &'static mut Engine {
+    // SAFETY: single-threaded and not re-entrant: one `&mut` at a time.
+    let slot = unsafe { &mut *ENGINE.0.get() };
+    slot.get_or_insert_with(|| Engine {
+        model: None,
+        profile: Profile::default(),
+        input: (core::ptr::null_mut(), 0),
+        out: (core::ptr::null(), 0),
+        #[cfg(not(feature = "bundle"))]
+        kept: Vec::new(),
+    })
 }
 
-/** The current (or last) visit. */
-export interface VisitState {
-  /** `<visitorId>-<index>`. */
-  id: string;
-  /** 1 for the first visit this device remembers (on Safari: "unknown", not "new"). */
-  index: number;
-  /** ms since 1970. */
-  startedAt: number;
-  pageViews: number;
-  /** Landing path, without the query string. */
-  landing: string | null;
-  channel: Channel;
+/// Starts a call: what the previous call allocated is released.
+fn begin() {
+    #[cfg(feature = "bundle")]
+    heap::reset();
 }
 
-/** What `shopperIntent.state()` returns. */
-export interface ShopperIntentState {
-  score: number;
-  stage: Stage;
-  intent: IntentTier;
-  suppressed: boolean;
-  suppression: SuppressionReason[];
-  /** Cart value, or the highest viewed price when the cart is empty. */
-  value: number;
-  highValue: boolean;
-  /** Random, first-party, stored with the profile. */
-  visitorId: string;
-  visit: VisitState;
-  /** The most recent signals, oldest first. */
-  signals: Signal[];
-  /** Experiment id → this visitor's arm: variant name and variation index. */
-  experiments: Record<string, { variant: string; variation: number }>;
-  /** `"local"`: kept on this device; `"memory"`: this page only (no consent, or no storage). */
-  storage: "local" | "memory";
-}
-
-/** What the store's server knows (e.g. from its email platform); all fields optional. */
-export interface IdentifyProfile {
-  /** Emails opened in the last 30 days. */
-  emailOpens30d?: number;
-  /** When the last email was opened, ms since 1970. */
-  lastEmailOpen?: number;
-  emailSubscribed?: boolean;
-  /** Unsubscribed from email: suppresses promotional nudges. */
-  unsubscribed?: boolean;
-  /** `true` for an address marked as bouncing, or the number of bounces in 30 days. */
-  bounced?: boolean | number;
-  spamComplaint?: boolean;
-  /** Opted in to SMS; a later `false` is an opt-out. */
-  smsOptIn?: boolean;
-  /** The last purchase: GA4 `purchase` parameters plus its `time` (ms). */
-  lastPurchase?: EventParams & { time: number };
-}
-
-/** The store's own consent choice. */
-export interface ConsentChoice {
-  analytics: boolean;
-}
-
-/** `detail` of `shopper-intent:score|stage|intent` events and `on()` callbacks. */
-export interface ChangeDetail {
-  score: number;
-  stage: Stage;
-  intent: IntentTier;
-  /** The score, stage or intent tier before the change. */
-  previous: number | string;
-}
-
-/** `detail` of `shopper-intent:action` (the on-page nudges). The event is cancelable: a listener
- * that renders the nudge itself calls `preventDefault()`, and the built-in banner/bubble stays away. */
-export interface ActionDetail {
-  action: string;
-  /** How a generic renderer shows it. */
-  kind: "chat" | "banner";
-  rule: string;
-  experiment: string | null;
-  variant: string | null;
-  message: string;
-  product: string | null;
-  reason: string;
-}
-
-/** The browser runtime's options: the `runtime` section of the config. */
-export interface RuntimeOptions {
-  /** Store nothing until a consent signal grants analytics storage (default true). */
-  require_consent?: boolean;
-  /** Treat `navigator.globalPrivacyControl` as a refusal (default true). */
-  global_privacy_control?: boolean;
-  /** The localStorage key (default "shopper-intent"). */
-  storage_key?: string;
-  /** Save this long after a change, ms (default 1000, at most 60000). */
-  save_delay_ms?: number;
-  /** The GA4/GTM data layer global (default "dataLayer"). */
-  data_layer?: string;
-  /** Push `{event: "intent_stage", …}` on each stage change (default true). */
-  stage_to_data_layer?: boolean;
-  /** Read Shopify's storefront events and customer privacy API (default true). */
-  shopify?: boolean;
-  /** Count SPA navigations and back-forward restores as page views (default true). */
-  spa?: boolean;
-  /** Turn clicks on `data-intent` elements into events (default true). */
-  clicks?: boolean;
-  /** Also send each exposure and conversion with `navigator.sendBeacon` to this URL (default none). */
-  beacon_url?: string;
-}
-
-/** The config file: the scoring model (see SCORING.md) plus `runtime`. */
-export interface ShopperIntentConfig {
-  runtime?: RuntimeOptions;
-  [field: string]: unknown;
-}
-
-/** `window.shopperIntent`. No method throws. */
-export interface ShopperIntent {
-  /** Tracks any GA4-style event; returns the signals it fired, 0 if ignored, -1 if refused. */
-  track(name: string, params?: EventParams): number;
-  state(): ShopperIntentState;
-  /** Calls `callback` on each change; returns the function that unsubscribes. */
-  on(type: "stage" | "intent" | "score", callback: (detail: ChangeDetail) => void): () => void;
-  on(type: "action", callback: (detail: ActionDetail) => void): () => void;
-  /** Applies what the store's server knows; repeating the same report changes nothing. */
-  identify(profile: IdentifyProfile): number;
-  consent(choice: ConsentChoice): void;
-  /** Forgets this visitor and deletes what was stored. */
-  reset(): void;
-}
-
-/** The JS helpers the loader lends the scorer (they need `arguments` and `this`). */
-export interface LoaderShims {
-  watchDataLayer(dataLayer: unknown[], ingest: (entry: unknown, isArguments: boolean) => void): void;
-  watchHistory(history: History, notify: (method: string) => void): void;
-}
-
-declare global {
-  interface Window {
-    shopperIntent?: ShopperIntent;
-  }
-  interface WindowEventMap {
-    "shopper-intent:ready": CustomEvent<{ loadMs: number }>;
-    "shopper-intent:score": CustomEvent<ChangeDetail>;
-    "shopper-intent:stage": CustomEvent<ChangeDetail>;
-    "shopper-intent:intent": CustomEvent<ChangeDetail>;
-    "shopper-intent:action": CustomEvent<ActionDetail>;
-  }
-}
-"#;
-
-thread_local! {
-    static SCORER: RefCell<Option<Scorer>> = const { RefCell::new(None) };
-    /// Counts `start()` calls: listeners and hooks of an earlier start stay inert.
-    static GENERATION: Cell<u32> = const { Cell::new(0) };
-}
-
-/// The clock, read only here (core functions take the time as a parameter).
-pub(crate) fn now_ms() -> u64 {
-    js_sys::Date::now().max(0.0) as u64
-}
-
-/// True while the scorer started as `gen` is the current one.
-pub(crate) fn current(gen: u32) -> bool {
-    GENERATION.with(|g| g.get() == gen)
-}
-
-/// Runs `f` on the scorer; `None` before `start`, or when called from inside the scorer.
-pub(crate) fn with<R>(f: impl FnOnce(&mut Scorer) -> R) -> Option<R> {
-    let result = SCORER.with(|cell| cell.try_borrow_mut().map(|mut s| s.as_mut().map(f)));
-    match result {
-        Ok(r) => r,
-        Err(_) => {
-            log::warn(Warn::Busy, "a call from inside the scorer was skipped");
-            None
-        }
+/// Hands `out` to the loader until the next call.
+fn finish(e: &mut Engine, out: Out) {
+    let bytes = out.0;
+    e.out = (bytes.as_ptr(), bytes.len());
+    // Under the bump allocator the next call releases it; with std's (tests) keep the last one.
+    #[cfg(feature = "bundle")]
+    core::mem::forget(bytes);
+    #[cfg(not(feature = "bundle"))]
+    {
+        e.kept.clear();
+        e.kept.push(bytes);
     }
 }
 
-/// Runs `f` on the scorer, then sends what it queued (notices, warnings, the save timer).
-pub(crate) fn act<R>(f: impl FnOnce(&mut Scorer, &mut Outbox) -> R) -> Option<R> {
-    let mut out = Outbox::default();
-    let result = with(|s| f(s, &mut out));
-    out.send();
-    result
+fn input(e: &Engine) -> &'static [u8] {
+    let (ptr, len) = e.input;
+    if ptr.is_null() {
+        return &[];
+    }
+    // SAFETY: `si_input` reserved `len` bytes at `ptr` for this call, and the loader filled them.
+    unsafe { core::slice::from_raw_parts(ptr, len) }
 }
 
-/// [`act`] on the scorer of start `gen` only.
-pub(crate) fn act_in<R>(gen: u32, f: impl FnOnce(&mut Scorer, &mut Outbox) -> R) -> Option<R> {
-    act(|s, out| (s.gen == gen).then(|| f(s, out))).flatten()
+fn ms(t: f64) -> u64 {
+    if t > 0.0 {
+        t as u64
+    } else {
+        0
+    }
 }
 
-/// Adds an event listener for the life of the page; it does nothing after a restart.
-pub(crate) fn listen(
-    target: &web_sys::EventTarget,
-    name: &str,
-    gen: u32,
-    handler: impl Fn(&web_sys::Event) + 'static,
-) {
-    add_listener(target, name, gen, handler, false);
+/// A buffer of `len` bytes for the next call's input (a new call starts here).
+#[wasm_bindgen]
+pub fn si_input(len: u32) -> *mut u8 {
+    begin();
+    let e = engine();
+    let mut buf: Vec<u8> = alloc::vec![0; len as usize];
+    let ptr = buf.as_mut_ptr();
+    e.input = (ptr, len as usize);
+    #[cfg(feature = "bundle")]
+    core::mem::forget(buf);
+    #[cfg(not(feature = "bundle"))]
+    e.kept.push(buf);
+    ptr
 }
 
-/// [`listen`] in the capture phase.
-pub(crate) fn listen_capture(
-    target: &web_sys::EventTarget,
-    name: &str,
-    gen: u32,
-    handler: impl Fn(&web_sys::Event) + 'static,
-) {
-    add_listener(target, name, gen, handler, true);
+/// Where the last call's record starts.
+#[wasm_bindgen]
+pub fn si_out_ptr() -> *const u8 {
+    engine().out.0
 }
 
-fn add_listener(
-    target: &web_sys::EventTarget,
-    name: &str,
-    gen: u32,
-    handler: impl Fn(&web_sys::Event) + 'static,
-    capture: bool,
-) {
-    let f = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
-        if current(gen) {
-            handler(&e);
+/// How long the last call's record is.
+#[wasm_bindgen]
+pub fn si_out_len() -> u32 {
+    engine().out.1 as u32
+}
+
+/// Loads a compiled model (the input); 1 when it reads whole, 0 when it does not. The visitor
+/// becomes a new one with the id that follows the model in the input (`model_len` bytes of
+/// model, then the id).
+#[wasm_bindgen]
+pub fn si_init(model_len: u32) -> u32 {
+    let e = engine();
+    let bytes = input(e);
+    let (model, id) = bytes.split_at((model_len as usize).min(bytes.len()));
+    e.profile = Profile::new(core::str::from_utf8(id).unwrap_or_default());
+    // A model loaded before stays below the mark, unused: loading another is for tests.
+    if let Some(old) = e.model.take() {
+        core::mem::forget(old);
+    }
+    e.model = Model::from_bytes(model);
+    // The model lives on across calls; so does this call's input, which costs a few KB once.
+    #[cfg(feature = "bundle")]
+    heap::keep();
+    u32::from(e.model.is_some())
+}
+
+/// The profile becomes a new visitor with the id in the input.
+#[wasm_bindgen]
+pub fn si_fresh() {
+    let e = engine();
+    let id = core::str::from_utf8(input(e)).unwrap_or_default();
+    e.profile = Profile::new(id);
+}
+
+/// Loads a stored profile (the input, as `Profile::encode` wrote it). 1 when it reads back;
+/// 0 when it does not (the reason is the record), and the profile is then left as it was.
+/// Times stored from the future (the device clock ran ahead) are brought back to `now`.
+#[wasm_bindgen]
+pub fn si_load(now: f64) -> i32 {
+    let e = engine();
+    let text = core::str::from_utf8(input(e)).unwrap_or_default();
+    match Profile::decode(text) {
+        Ok(mut p) => {
+            p.forget_future(ms(now));
+            e.profile = p;
+            finish(e, Out::default());
+            1
         }
-    });
-    let _ =
-        target.add_event_listener_with_callback_and_bool(name, f.as_ref().unchecked_ref(), capture);
-    f.forget();
-}
-
-/// A decoded event from any adapter, into the scorer. Returns what `track()` returns.
-pub(crate) fn ingest(decoded: Result<Option<Event>, Error>, source: Source) -> i32 {
-    match decoded {
-        Ok(Some(mut event)) => {
-            if event.kind == EventKind::PageView && event.page_location.is_none() {
-                event.page_location = navigation::href();
-            }
-            act(|s, out| s.apply(event, source, out)).unwrap_or(0)
-        }
-        Ok(None) => {
-            with(Scorer::unknown);
+        Err(why) => {
+            let mut out = Out::default();
+            out.str(&why.message());
+            finish(e, out);
             0
         }
-        Err(e) => {
-            if !log::warned(Warn::Event) {
-                log::warn(Warn::Event, &e.to_string());
-            }
-            -1
-        }
     }
 }
 
-fn js_error(e: Error) -> JsError {
-    JsError::new(&e.to_string())
-}
-
-/// Starts the page's one scorer (a second call replaces the first). Used by the loader.
-///
-/// Throws, with a message naming the field, only when the config is invalid.
+/// The profile as stored text (`Profile::encode`), in the record; returns its length.
 #[wasm_bindgen]
-pub fn start(
-    #[wasm_bindgen(unchecked_param_type = "LoaderShims")] shims: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "ShopperIntentConfig")] config: JsValue,
-) -> Result<(), JsError> {
-    let config = if config.is_undefined() || config.is_null() {
-        Config::default()
-    } else {
-        Config::read(config).map_err(js_error)?
-    };
-    let model = config.compile().map_err(js_error)?;
-    let runtime = config.runtime.resolve().map_err(js_error)?;
-    log::reset();
-    let gen = GENERATION.with(|g| {
-        g.set(g.get().wrapping_add(1));
-        g.get()
-    });
-    let now = now_ms();
-    let referrer = web_sys::window()
-        .and_then(|w| w.document())
-        .map(|d| d.referrer())
-        .unwrap_or_default();
-    let mut out = Outbox::default();
-    let mut scorer = Scorer::new(model, runtime, gen, referrer, &mut out);
-    scorer.shims = shims.clone();
-    let (spa, clicks, shopify) = (
-        scorer.runtime.spa,
-        scorer.runtime.clicks,
-        scorer.runtime.shopify,
-    );
-    let gpc = scorer.runtime.global_privacy_control && consent::global_privacy_control();
-    let shopify_says = if shopify {
-        consent::shopify_now()
-    } else {
-        None
-    };
-    let previous = SCORER
-        .with(|cell| cell.try_borrow_mut().map(|mut s| s.replace(scorer)))
-        .map_err(|_| {
-            JsError::new("shopper-intent: start() cannot be called from a scorer callback")
-        })?;
-    // The previous scorer (and its save timer) goes with nothing borrowed.
-    drop(previous);
-    out.send();
-
-    act(|s, out| {
-        s.consent_changed(
-            |c| {
-                c.gpc = gpc;
-                c.shopify = shopify_says;
-                shopify_says.is_some_and(|say| say.granted)
-            },
-            now,
-            out,
-        )
-    });
-    // Checkout events a Shopify pixel saw since the last storefront page came before this page.
-    if let Some(inbox) = with(|s| s.store.take_inbox()).flatten() {
-        for entry in inbox.iter() {
-            let (Some(Value::Text(name)), Some(Value::Number(time))) = (
-                entry.get("name").map(|v| v.value()),
-                entry.get("time").map(|v| v.value()),
-            ) else {
-                continue;
-            };
-            let params = entry.get("params").unwrap_or_default();
-            let time = (time.max(0.0) as u64).min(now);
-            ingest(Event::decode(&name, time, &params), Source::Pixel);
-        }
-    }
-    navigation::page_view(Source::Page);
-    // The data layer's replay may carry consent commands: read storage after it.
-    datalayer::watch(gen);
-    act(|s, out| s.load(now, out));
-    if spa {
-        navigation::listen(gen, &shims);
-    }
-    if clicks {
-        clicks::listen(gen);
-    }
-    if shopify {
-        shopify::listen(gen);
-        if shopify_says.is_none() {
-            consent::watch_shopify(gen);
-        }
-    }
-    storage::listen(gen);
-    let now = now_ms();
-    act(|s, out| s.started(now, out));
-    nudges::start(gen);
-    Ok(())
+pub fn si_save() -> u32 {
+    begin();
+    let e = engine();
+    let text = e.profile.encode();
+    let mut out = Out::default();
+    out.0.extend_from_slice(text.as_bytes());
+    let n = out.0.len() as u32;
+    finish(e, out);
+    n
 }
 
-/// Tracks any GA4-style event; returns the signals it fired, 0 if ignored, -1 if refused.
+/// Tracks an event. The input is `u16 name length`, the name, then its parameters in the wire
+/// format. Returns the signals fired, -2 for an unknown event (counted, ignored), -1 when refused
+/// (the reason is the record). A purchase's record lists the experiment conversions it makes:
+/// `u8 count`, then per conversion `experiment_id`, `variation_id`, `f64 value`.
 #[wasm_bindgen]
-pub fn track(
-    #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "EventParams")] params: JsValue,
-) -> i32 {
-    let Value::Text(name) = name.value() else {
-        log::warn(
-            Warn::Name,
-            "track(name, params): the name must be a short string",
-        );
+pub fn si_track(time: f64) -> i32 {
+    let e = engine();
+    let Some(model) = e.model.as_ref() else {
         return -1;
     };
-    ingest(Event::decode(&name, now_ms(), &params), Source::Api)
-}
-
-/// The visitor's score, stage, intent, value, visit and recent signals; `null` before start.
-#[wasm_bindgen(unchecked_return_type = "ShopperIntentState")]
-pub fn state() -> JsValue {
-    let now = now_ms();
-    let Some(view) = with(|s| View::of(s, now)) else {
-        return JsValue::NULL;
+    let bytes = input(e);
+    let name_len = match bytes {
+        [a, b, ..] => u16::from_le_bytes([*a, *b]) as usize,
+        _ => 0,
     };
-    view.to_js()
-}
-
-/// Applies what the store's server knows; returns the signals fired, -1 if refused.
-#[wasm_bindgen]
-pub fn identify(#[wasm_bindgen(unchecked_param_type = "IdentifyProfile")] profile: JsValue) -> i32 {
-    match Facts::read(profile) {
-        Ok(facts) => {
-            let now = now_ms();
-            act(|s, out| s.identify(facts, now, out)).unwrap_or(0)
+    let name = bytes
+        .get(2..2 + name_len)
+        .and_then(|n| core::str::from_utf8(n).ok())
+        .unwrap_or_default();
+    let params = Wire::new(bytes.get(2 + name_len..).unwrap_or_default());
+    // The clock never runs backwards for this visitor (two tabs, a late inbox entry).
+    let t = ms(time).max(e.profile.last_site_ms().unwrap_or(0));
+    let mut out = Out::default();
+    let fired = match Event::decode(name, t, &params) {
+        Ok(None) => {
+            e.profile.count_unknown();
+            -2
         }
-        Err(e) => {
-            log::warn(Warn::Identify, &e.to_string());
+        Ok(Some(event)) => match e.profile.track(model, &event) {
+            Ok(fired) => {
+                if event.kind == EventKind::Purchase {
+                    let conversions = actions::conversions(&e.profile, model, &event);
+                    out.u8(conversions.len() as u8);
+                    for c in &conversions {
+                        out.str(c.experiment_id).str(&c.variation_id).f64(c.value);
+                    }
+                }
+                fired as i32
+            }
+            Err(why) => {
+                out.str(&why.message());
+                -1
+            }
+        },
+        Err(why) => {
+            out.str(&why.message());
             -1
         }
-    }
+    };
+    finish(e, out);
+    fired
 }
 
-/// The store's own consent choice: `{analytics: true}` allows storage, `false` deletes it.
+/// Applies an `identify()` report at `now`, as the loader validated it: `opens` and
+/// `last_open` (-1 when not given), `yes_no` two bits per fact (0 not given, 1 false, 2 true:
+/// subscribed, unsubscribed, spam complaint, SMS opt-in, from the low bits), `bounced` (-1 not
+/// given, -2 marked as bouncing, else a count), and a last purchase at `purchase_time` (-1: none)
+/// whose parameters are the input, in the wire format. Returns the signals fired, or -1 when the
+/// purchase is malformed (the reason is the record); the record is otherwise one byte, 1 when the
+/// report changed anything.
 #[wasm_bindgen]
-pub fn consent(#[wasm_bindgen(unchecked_param_type = "ConsentChoice")] choice: JsValue) {
-    match consent::read_choice(choice) {
-        Ok(granted) => {
-            let now = now_ms();
-            act(|s, out| {
-                s.consent_changed(
-                    |c| {
-                        c.api = Some(granted);
-                        granted
-                    },
-                    now,
-                    out,
-                )
-            });
-        }
-        Err(e) => log::warn(Warn::Consent, &e.to_string()),
-    }
+pub fn si_identify(
+    now: f64,
+    opens: f64,
+    last_open: f64,
+    yes_no: u32,
+    bounced: f64,
+    purchase_time: f64,
+) -> i32 {
+    let e = engine();
+    let Some(model) = e.model.as_ref() else {
+        return -1;
+    };
+    let t = ms(now).max(e.profile.last_site_ms().unwrap_or(0));
+    let given = |x: f64| (x >= 0.0).then(|| ms(x));
+    let fact = |i: u32| match (yes_no >> (2 * i)) & 3 {
+        0 => None,
+        v => Some(v == 2),
+    };
+    let mut out = Out::default();
+    let last_purchase = match given(purchase_time) {
+        None => None,
+        Some(pt) => match Event::decode(EventKind::Purchase.name(), pt, &Wire::new(input(e))) {
+            Ok(event) => event,
+            Err(why) => {
+                out.str(&why.message());
+                finish(e, out);
+                return -1;
+            }
+        },
+    };
+    let facts = Facts {
+        email_opens_30d: given(opens).map(|n| n.min(u32::MAX as u64) as u32),
+        last_email_open_ms: given(last_open),
+        email_subscribed: fact(0),
+        unsubscribed: fact(1),
+        bounced: match bounced {
+            -2.0 => Some(Bounced::Marked),
+            b if b >= 0.0 => Some(Bounced::Count(ms(b).min(u32::MAX as u64) as u32)),
+            _ => None,
+        },
+        spam_complaint: fact(2),
+        sms_opt_in: fact(3),
+        last_purchase,
+    };
+    let before = e.profile.identified;
+    let fired = e.profile.identify(model, &facts, t) as i32;
+    out.u8(u8::from(fired > 0 || e.profile.identified != before));
+    finish(e, out);
+    fired
 }
 
-/// Forgets this visitor: a new visitor id, no history, and nothing left in storage.
+/// The score at `now` (the stage and intent are then read with [`si_stage`], [`si_intent`]).
 #[wasm_bindgen]
-pub fn reset() {
-    let now = now_ms();
-    act(|s, out| s.reset(now, out));
+pub fn si_score(now: f64) -> f64 {
+    begin();
+    let e = engine();
+    let Some(model) = e.model.as_ref() else {
+        return 0.0;
+    };
+    let s = e
+        .profile
+        .snapshot(model, ms(now).max(e.profile.last_site_ms().unwrap_or(0)));
+    let mut out = Out::default();
+    out.u8(s.stage as u8).u8(s.intent as u8);
+    finish(e, out);
+    s.score
 }
 
-/// What `state()` reports, copied out of the scorer so the JS object is built with it free.
-struct View {
-    snapshot: crate::core::Snapshot,
-    visitor_id: String,
-    visit: crate::core::state::Visit,
-    signals: Vec<crate::core::Signal>,
-    /// `(experiment, variant, variation)` of each experiment the visitor is in.
-    arms: Vec<(String, String, usize)>,
-    local: bool,
+/// The visitor's state at `now`, for `state()`: a record of score, stage, intent, suppression,
+/// value, the visit, the recent signals and the experiment arms.
+#[wasm_bindgen]
+pub fn si_state(now: f64) {
+    begin();
+    let e = engine();
+    let Some(model) = e.model.as_ref() else {
+        return;
+    };
+    let t = ms(now).max(e.profile.last_site_ms().unwrap_or(0));
+    let p = &e.profile;
+    let s = p.snapshot(model, t);
+    let mut out = Out::default();
+    out.f64(s.score).str(s.stage.name()).str(s.intent.name());
+    let reasons: Vec<&str> = s.suppression.reasons().collect();
+    out.u8(reasons.len() as u8);
+    reasons.iter().for_each(|r| {
+        out.str(r);
+    });
+    out.f64(s.value)
+        .u8(u8::from(s.high_value))
+        .str(p.visitor_id());
+    let v = &p.visit;
+    out.u32(v.index)
+        .time(v.started_ms)
+        .u32(v.page_views)
+        .opt(v.landing());
+    out.str(v.channel().name());
+    let signals: Vec<_> = p.signals().collect();
+    out.u8(signals.len() as u8);
+    for sig in &signals {
+        out.str(sig.rule.name()).f64(sig.points).time(sig.time_ms);
+    }
+    let arms = actions::arms(p, model, t);
+    out.u8(arms.len() as u8);
+    for a in &arms {
+        out.str(a.experiment).str(a.variant).u32(a.variation as u32);
+    }
+    finish(e, out);
 }
 
-impl View {
-    fn of(s: &Scorer, now: u64) -> View {
-        View {
-            snapshot: s.profile.snapshot(&s.model, s.clamp(now)),
-            visitor_id: s.profile.visitor_id.clone(),
-            visit: s.profile.visit.clone(),
-            signals: s.profile.signals().to_vec(),
-            arms: crate::core::actions::arms(&s.profile, &s.model, s.clamp(now))
-                .into_iter()
-                .map(|a| (a.experiment.into(), a.variant.into(), a.variation))
-                .collect(),
-            local: s.persists(),
-        }
-    }
+/// A decision's record: its rule index and fields, the exposure to log, and the next deadline.
+fn write_decision(out: &mut Out, d: Option<&Decision>) {
+    let Some(d) = d else {
+        out.u8(0);
+        return;
+    };
+    out.u8(1)
+        .u32(d.rule_index as u32)
+        .str(d.action)
+        .str(d.kind.name())
+        .str(d.rule);
+    out.opt(d.experiment).opt(d.variant);
+    out.u32(d.variation.map_or(u32::MAX, |v| v as u32));
+    out.str(&d.message)
+        .opt(d.product.as_deref())
+        .str(&d.reason)
+        .u8(u8::from(d.show));
+    match &d.exposure {
+        Some(x) => out.u8(1).str(x.experiment_id).str(&x.variation_id),
+        None => out.u8(0),
+    };
+}
 
-    fn to_js(&self) -> JsValue {
-        let s = &self.snapshot;
-        let o = Object::new();
-        set(&o, "score", &s.score.into());
-        set(&o, "stage", &s.stage.name().into());
-        set(&o, "intent", &s.intent.name().into());
-        set(&o, "suppressed", &s.suppressed().into());
-        let reasons: Array = s.suppression.reasons().map(JsValue::from).collect();
-        set(&o, "suppression", &reasons);
-        set(&o, "value", &s.value.into());
-        set(&o, "highValue", &s.high_value.into());
-        set(&o, "visitorId", &self.visitor_id.as_str().into());
-        let v = &self.visit;
-        let visit = Object::new();
-        let index = v.index.to_string();
-        set(
-            &visit,
-            "id",
-            &[self.visitor_id.as_str(), "-", &index].concat().into(),
-        );
-        set(&visit, "index", &v.index.into());
-        set(&visit, "startedAt", &(v.started_ms as f64).into());
-        set(&visit, "pageViews", &v.page_views.into());
-        set(
-            &visit,
-            "landing",
-            &v.landing.as_deref().map_or(JsValue::NULL, JsValue::from),
-        );
-        set(&visit, "channel", &v.channel.name().into());
-        set(&o, "visit", &visit);
-        let signals: Array = self
-            .signals
-            .iter()
-            .map(|sig| {
-                let entry = Object::new();
-                set(&entry, "rule", &sig.rule.name().into());
-                set(&entry, "points", &sig.points.into());
-                set(&entry, "time", &(sig.time_ms as f64).into());
-                JsValue::from(entry)
-            })
-            .collect();
-        set(&o, "signals", &signals);
-        let experiments = Object::new();
-        for (key, variant, variation) in &self.arms {
-            let arm = Object::new();
-            set(&arm, "variant", &variant.as_str().into());
-            set(&arm, "variation", &(*variation as u32).into());
-            set(&experiments, key, &arm);
-        }
-        set(&o, "experiments", &experiments);
-        set(
-            &o,
-            "storage",
-            &(if self.local { "local" } else { "memory" }).into(),
-        );
-        o.into()
+/// Decides on a nudge now, woken by `trigger` (0 event, 1 dwell, 2 idle for `idle_ms`, 3 exit
+/// intent), and records the decision in both arms. The record: the decision (see
+/// `write_decision`), then the next deadline (`f64`, -1 for none).
+///
+/// A visitor who cannot be remembered (`remembered` 0: no consent, or no storage) gets no
+/// nudge: caps and arms could not hold from one page to the next.
+#[wasm_bindgen]
+pub fn si_nudge(now: f64, trigger: u32, idle_ms: f64, remembered: u32) {
+    begin();
+    let e = engine();
+    let Some(model) = e.model.as_ref() else {
+        return;
+    };
+    let t = ms(now).max(e.profile.last_site_ms().unwrap_or(0));
+    let trigger = match trigger {
+        1 => Trigger::Dwell,
+        2 => Trigger::Idle {
+            idle_ms: ms(idle_ms),
+        },
+        3 => Trigger::ExitIntent,
+        _ => Trigger::Event,
+    };
+    let mut out = Out::default();
+    if remembered == 0 {
+        write_decision(&mut out, None);
+        out.f64(-1.0);
+        finish(e, out);
+        return;
     }
+    let decision = actions::decide(&e.profile, model, &Context { now_ms: t, trigger });
+    write_decision(&mut out, decision.as_ref());
+    if let Some(d) = &decision {
+        actions::record(&mut e.profile, model, d, t);
+    }
+    let deadline = actions::next_deadline(&e.profile, model, t);
+    out.f64(deadline.map_or(-1.0, |d| d as f64));
+    finish(e, out);
+}
+
+/// Records again a decision of this tab on another tab's profile (the tab's own operations are
+/// re-applied when it adopts a newer stored profile). `variation` is -1 outside an experiment.
+#[wasm_bindgen]
+pub fn si_record(rule: u32, variation: i32, at: f64) {
+    begin();
+    let e = engine();
+    let Some(model) = e.model.as_ref() else {
+        return;
+    };
+    let Some(r) = model.actions.rules.get(rule as usize) else {
+        return;
+    };
+    let decision = Decision {
+        action: &r.action,
+        kind: r.kind,
+        rule: &r.name,
+        rule_index: rule as usize,
+        experiment: r
+            .experiment
+            .and_then(|x| model.experiments.get(x))
+            .map(|x| x.key.as_str()),
+        variant: None,
+        variation: usize::try_from(variation).ok(),
+        message: alloc::string::String::new(),
+        product: None,
+        reason: alloc::string::String::new(),
+        promotional: r.promotional,
+        show: false,
+        exposure: None,
+    };
+    actions::record(&mut e.profile, model, &decision, ms(at));
+}
+
+/// The visitor closed the nudge.
+#[wasm_bindgen]
+pub fn si_dismiss() {
+    actions::dismiss(&mut engine().profile);
+}
+
+/// Which triggers the model's rules need: bit 0 exit intent; the idle time (ms) is returned by
+/// [`si_idle_ms`].
+#[wasm_bindgen]
+pub fn si_wants_exit() -> u32 {
+    engine()
+        .model
+        .as_ref()
+        .is_some_and(actions::wants_exit_intent) as u32
+}
+
+/// The shortest idle time a rule waits for, ms; -1 for none.
+#[wasm_bindgen]
+pub fn si_idle_ms() -> f64 {
+    engine()
+        .model
+        .as_ref()
+        .and_then(actions::idle_after_ms)
+        .map_or(-1.0, |ms| ms as f64)
+}
+
+/// Decodes the input as an event in the wire format and re-encodes it as text, for the browser
+/// tests of the wire writer (the same decoder `si_track` uses).
+#[cfg(not(feature = "bundle"))]
+pub fn decode_wire(
+    name: &str,
+    time_ms: u64,
+    bytes: &[u8],
+) -> Result<Option<Event>, crate::core::Error> {
+    Event::decode(name, time_ms, &Wire::new(bytes))
 }

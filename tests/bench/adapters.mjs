@@ -1,72 +1,40 @@
 // One adapter per library: `load` is the HTML a store would paste (with every network send pointed
-// at the bench server's sink), and calls `__bench.ready()` when the library says it is ready;
-// `trackOne` is the source of `(i) => …`, one tracked event for event number i, installed once the
-// page is ready. The same 'view_item' with one item (a different id each time) goes to each.
+// at the bench server: /sink/ swallows sends, /seg/ stands in for Segment's CDN), and calls
+// `__bench.ready()` when the library says it is ready; `trackOne` is the source of `(i) => …`, one
+// tracked event for event number i, installed once the page is ready. The same 'view_item' with
+// one item (a different id each time) goes to each. `settleMs`: how long its deferred work (timers,
+// flushes, sends) may take after the last event.
 //
-// Paths: /pkg/ is the repo's pkg/, /nm/ is tests/node_modules/, /sink/ swallows every send.
+// Paths: /pkg/ is the build being measured (pkg/), /nm/ is tests/node_modules/.
 
 const item = `{ items: [{ item_id: 'SKU' + i, price: 10 }] }`;
 
-/** Ours, the real one-tag install: the loader finds its glue and wasm and announces itself. */
-export const shopperIntentTag = {
+/** Ours, the real one-tag install: one script tag; it fetches the engine and the model itself. */
+export const shopperIntent = {
   id: 'shopper-intent',
   label: 'shopper-intent',
-  api: "one-tag: <script type=module src=/pkg/shopper-intent.js>, window.shopperIntent.track('view_item', …)",
-  // The runtime saves its profile after a delay (never per event): give that write time to land.
+  api: "<script type=module src=/pkg/shopper-intent.js>, shopperIntent.track('view_item', …)",
+  // The runtime saves its profile 1 s after a change (runtime.save_delay_ms): let that write land.
   settleMs: 1500,
   load: `
 <script>
-  // Consent granted up front (Google Consent Mode), so the profile may be stored and measured.
+  // Consent granted up front (Google Consent Mode), so the profile is stored, as on most pages.
   window.dataLayer = window.dataLayer || [];
   function gtag() { dataLayer.push(arguments); }
-  gtag('consent', 'default', { analytics_storage: 'granted', ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted' });
+  gtag('consent', 'default', { analytics_storage: 'granted', ad_storage: 'granted' });
   addEventListener('shopper-intent:ready', () => __bench.ready());
-  document.addEventListener('shopper-intent:ready', () => __bench.ready());
-</script>
-<script type="module" src="/pkg/shopper-intent.js"></script>
-<script type="module">
-  if (window.shopperIntent && window.shopperIntent.ready && window.shopperIntent.ready.then) shopperIntent.ready.then(() => __bench.ready());
   __bench.stateSize = async () => {
-    const read = () => {
-      const o = {};
-      for (let k = 0; k < localStorage.length; k++) o[localStorage.key(k)] = localStorage.getItem(localStorage.key(k)).length;
-      return o;
-    };
-    // The profile is written after a delay, never per event: wait for the write (at most 3 s).
-    const before = JSON.stringify(read());
+    // The profile is written a moment after a change, never per event: wait for the write (≤ 3 s).
+    const read = () => localStorage.getItem('shopper-intent');
+    const before = read();
     const t = performance.now();
-    while (performance.now() - t < 3000 && JSON.stringify(read()) === before) await new Promise((r) => setTimeout(r, 50));
-    const entries = read();
-    let state = null;
-    try { state = JSON.parse(JSON.stringify(window.shopperIntent.state())); } catch (e) { state = String(e); }
-    const sizes = Object.values(entries);
-    return { encodedBytes: sizes.length ? Math.max(...sizes) : null, storageEntries: entries, state };
+    while (performance.now() - t < 3000 && read() === before) await new Promise((r) => setTimeout(r, 50));
+    const stored = read();
+    return { storedBytes: stored === null ? null : stored.length, signals: shopperIntent.state().signals.length };
   };
-</script>`,
+</script>
+<script type="module" src="/pkg/shopper-intent.js"></script>`,
   trackOne: `(i) => shopperIntent.track('view_item', ${item})`,
-};
-
-/** Ours before the runtime lands: the wasm-bindgen glue and `Scorer`, the same core and wasm. */
-export const shopperIntentScorer = {
-  id: 'shopper-intent',
-  label: 'shopper-intent',
-  api: "wasm-bindgen glue: import init, {Scorer} from /pkg/shopper_intent.js; scorer.track('view_item', …, Date.now())",
-  settleMs: 300, // sends nothing, saves nothing
-  load: `
-<script type="module">
-  import init, { Scorer } from '/pkg/shopper_intent.js';
-  const wasm = await init();
-  window.__si = { scorer: new Scorer(undefined), memory: wasm.memory, refused: 0 };
-  // The same calls on another visitor, to warm the code before the growth measurement.
-  const spare = new Scorer(undefined);
-  __bench.warm = (from, n) => {
-    for (let i = from; i < from + n; i++) spare.track('view_item', { items: [{ item_id: 'W' + i, price: 10 }] }, Date.now());
-  };
-  // Scorer exposes no encoded profile; the wasm linear memory shows whether the state grows.
-  __bench.stateSize = async () => ({ encodedBytes: null, wasmMemoryBytes: __si.memory.buffer.byteLength, refused: __si.refused });
-  __bench.ready();
-</script>`,
-  trackOne: `(i) => { if (__si.scorer.track('view_item', ${item}, Date.now()) < 0) __si.refused++; }`,
 };
 
 /** PostHog's CDN build (the file its snippet loads), captures batched to the sink. */
@@ -94,9 +62,14 @@ export const posthog = {
 /** Snowplow's browser tracker (its npm UMD bundle, dependencies included), the standard tag. */
 export const snowplow = {
   id: 'snowplow',
-  label: '@snowplow/browser-tracker',
-  api: "dist/index.umd.min.js + newTracker('sp', sink) + trackPageView(); trackSelfDescribingEvent({schema, data})",
+  label: 'Snowplow',
+  api: "@snowplow/browser-tracker dist/index.umd.min.js + newTracker('sp', sink) + trackPageView(); trackSelfDescribingEvent({schema, data})",
   settleMs: 1000,
+  // Each queued event rewrites its whole localStorage queue (JSON.stringify of up to 1,000
+  // events, ~880 KB here): measured here, 500 events in one task keep the main thread busy ~2 s
+  // after the loop, 2,000 ~30 s, 5,000 ~65 s, and 10,000 crashed the tab.
+  syncEvents: 500,
+  syncWhy: 'each event it queues rewrites its whole localStorage queue (JSON of up to 1,000 events, ~880 KB), so a burst queues faster than it sends: 2,000 in one task kept the main thread busy ~30 s after the loop here, and 10,000 crashed the tab',
   load: `
 <script src="/nm/@snowplow/browser-tracker/dist/index.umd.min.js"></script>
 <script>
@@ -118,8 +91,8 @@ const features = Object.fromEntries(
 /** GrowthBook's script-tag bundle with inline features: no network at all. */
 export const growthbook = {
   id: 'growthbook',
-  label: '@growthbook/growthbook',
-  api: "dist/bundles/index.min.js + new GrowthBook() + init({payload}) (inline features); gb.isOn('nudge-k') (feature evaluation)",
+  label: 'GrowthBook',
+  api: "@growthbook/growthbook dist/bundles/index.min.js + new GrowthBook() + init({payload}) (inline features); gb.isOn('nudge-k') (feature evaluation)",
   settleMs: 300, // no network at all
   load: `
 <script src="/nm/@growthbook/growthbook/dist/bundles/index.min.js"></script>
@@ -130,10 +103,60 @@ export const growthbook = {
   trackOne: `(i) => gb.isOn('nudge-' + (i % 10))`,
 };
 
-export const peers = [posthog, snowplow, growthbook];
+/**
+ * Segment's analytics.js as a store installs it: the snippet from the source's settings page,
+ * which loads `<cdn>/analytics.js/v1/<write key>/analytics.min.js`. That file is Analytics 2.0
+ * (@segment/analytics-next, its standalone build; every new source uses it, and analytics.js-core,
+ * the classic build, is archived): it fetches the source's settings from the CDN, then its bundles.
+ * The bench server plays the CDN under /seg/ (see SEGMENT_WRITE_KEY in run.mjs).
+ */
+export const segment = {
+  id: 'segment',
+  label: 'Segment',
+  api: "the analytics.js snippet (Analytics 2.0, @segment/analytics-next dist/umd/standalone.js) + analytics.page(); analytics.track('view_item', …)",
+  // Each track() is its own fetch (the standard delivery); let the last ones land.
+  settleMs: 1000,
+  load: `
+<script>
+  // The snippet: a stub that queues calls, then the async script tag (analytics.load).
+  !function () {
+    var a = (window.analytics = window.analytics || []);
+    if (a.initialize || a.invoked) return;
+    a.invoked = true;
+    a.methods = ['trackSubmit', 'trackClick', 'trackLink', 'trackForm', 'pageview', 'identify', 'reset', 'group', 'track', 'ready', 'alias', 'debug', 'page', 'screen', 'once', 'off', 'on', 'addSourceMiddleware', 'addIntegrationMiddleware', 'setAnonymousId', 'addDestinationMiddleware', 'register'];
+    a.factory = function (m) {
+      return function () {
+        var args = Array.prototype.slice.call(arguments);
+        args.unshift(m);
+        a.push(args);
+        return a;
+      };
+    };
+    for (var i = 0; i < a.methods.length; i++) a[a.methods[i]] = a.factory(a.methods[i]);
+    a.load = function (key, options) {
+      var t = document.createElement('script');
+      t.type = 'text/javascript';
+      t.async = true;
+      t.src = a._cdn + '/analytics.js/v1/' + key + '/analytics.min.js';
+      var first = document.getElementsByTagName('script')[0];
+      first.parentNode.insertBefore(t, first);
+      a._loadOptions = options;
+    };
+    a._writeKey = 'bench';
+    a._cdn = location.origin + '/seg'; // the snippet's "host" option: where its CDN is
+    a.SNIPPET_VERSION = '5.2.0';
+    a.load('bench');
+    a.page();
+  }();
+  analytics.ready(() => __bench.ready());
+</script>`,
+  trackOne: `(i) => analytics.track('view_item', ${item})`,
+};
 
-/** No library: the harness's own cost per event (its loops and pacing tasks), subtracted from the
- * "incl. deferred work" figures. */
+export const peers = [growthbook, snowplow, posthog, segment];
+
+/** No library: the harness's own cost per event (its loops and tasks), taken off every figure
+ * that includes deferred work. */
 export const blank = {
   id: 'blank',
   label: 'blank page',

@@ -1,236 +1,208 @@
 #!/usr/bin/env node
-// The browser half of `make bench`: the same minimal page loaded in one headless Chromium with each
-// of shopper-intent, posthog-js, @snowplow/browser-tracker and @growthbook/growthbook; one table of
-// medians (min–max) with our ratio beside each peer, then our cost per event and state size as one
-// visitor grows to 1,000,000 events. Raw figures go to tests/bench/results.json.
+// The browser half of `make bench`: one headless Chromium loads the same minimal product page with
+// shopper-intent (the real tag, installed by its one script tag) and with each peer (GrowthBook,
+// Snowplow, posthog-js, Segment), and prints ONE table of medians (min–max) with our ratio beside
+// each peer; then our cost per event as one visitor grows to 1,000,000 events. Raw figures go to
+// tests/bench/results.json.
 //
-//   node tests/bench/run.mjs            (after `make wasm-pkg`; `make bench` does both)
+//   node tests/bench/run.mjs          (after `make build`; `make bench` runs cargo bench, then this)
+//   BENCH_RUNS=3 BENCH_EVENT_RUNS=1 BENCH_GROWTH_RUNS=0 BENCH_PROFILE=0 node tests/bench/run.mjs   (quick)
 //
-// Environment: BENCH_RUNS (page loads per library, 7), BENCH_EVENT_RUNS (how many of those also
-// track the events, 3), BENCH_EVENTS (10000), BENCH_BATCH (events per task, 10), BENCH_GROWTH_RUNS
-// (visitors grown to 1,000,000 events, 3; 0 skips), BENCH_OURS (auto | tag | scorer: which
-// shopper-intent API; auto prefers the one-tag install), BENCH_PKG (the build to measure, pkg/),
-// BENCH_ONLY (comma-separated peer ids to run).
+// How each figure is measured. Every page load is a fresh browser context (empty cache, storage
+// and cookies; every response is `no-store`), the libraries taken in turn so that drift on a
+// shared machine spreads evenly over them. "Script start" is the end of the bench's inline script
+// (harness.js), just before the library's tag: performance.mark 'bench:t0:<load>'. "Ready" is the
+// library's own signal, marked 'bench:ready:<load>': ours, the `shopper-intent:ready` event;
+// GrowthBook, `init()` resolving; Snowplow, right after `newTracker` and `trackPageView` (both
+// synchronous); posthog, `loaded`; Segment, `analytics.ready`. Node hears of ready from a console
+// message, so it never polls the page while it loads.
+// - Bytes loaded at start: every response to a request the page sent before ready, as Chromium's
+//   network log has it (CDP Network; bodies from Network.getResponseBody), each body `gzip -9 -n`;
+//   not the page itself, nor the browser's favicon request. Requests: how many. Round trips: the
+//   longest chain of those requests each sent after the previous one's body arrived (among those
+//   finished before ready), so fetches in parallel count once. The inline snippet (what the store
+//   pastes into its page, gzip -9) is a row of its own.
+// - Script start → ready, main thread: Chromium's trace (TRACE_CATEGORIES; one trace per round of
+//   loads, since stopping a trace costs seconds), the time the page's main thread was busy (the
+//   union of its trace slices) between the two marks; median of BENCH_RUNS loads. "Less the page's
+//   own parse, style, layout, paint": minus the self time of those slices (measure.mjs RENDERING),
+//   which fall inside the window of any library that is ready after the first layout. Wall:
+//   performance.now() between the marks. Long tasks: PerformanceObserver('longtask') until
+//   LOAD_SETTLE_MS after ready; "ready + LOAD_SETTLE_MS": the trace's busy time until then.
+// - Per event: three loops, each on BENCH_EVENT_RUNS fresh loads of its own (nothing one loop
+//   queued weighs on another), after the load has settled: BENCH_EVENTS in one synchronous loop,
+//   BENCH_EVENTS in tasks of BENCH_BATCH (a MessageChannel task between batches, no timer clamp),
+//   and BENCH_LONE lone calls, each alone in a timer task after BENCH_IDLE_MS of idle. "The call":
+//   performance.now() around the calls inside the page (the median call for lone events). "Incl.
+//   deferred work": Chromium's main-thread task time (CDP Performance.getMetrics TaskDuration)
+//   from just before the loop until the library's sends have settled (its microtasks, timers,
+//   storage writes, sends), less the same loop on a blank page (the harness's own tasks), per
+//   event. A loop stops after BENCH_LOOP_MAX_MS of calls (cell marked *: the figure is over the
+//   events sent); "≥" marks a figure whose sends were still going on SETTLE_MAX_MS after the loop.
+//   An adapter's `syncEvents` caps its burst in one task (Snowplow's: see adapters.mjs).
+// - Our start as a CPU profile: BENCH_PROFILE more loads of ours under CDP Profiler (50 µs
+//   sampling, console.profile from script start to the first task after ready): time per script
+//   file, callees included, and self time per function under our files.
+// - Growth (ours only): one visitor tracks 1,000,000 events (GROWTH_FILL per task); after 10, 1,000,
+//   100,000 and 1,000,000 the next 1,000 calls are timed and the stored profile's size is read.
+// The machine's load average is printed at the start and the end: on a shared machine every time
+// is inflated, ours and the peers' alike.
 //
-// Every time is taken inside the page (performance.now() around synchronous loops; the page is
-// cross-origin isolated so the clock resolves 5 µs, not 100 µs). "Incl. deferred work" is
-// Chromium's own count of main-thread task time (CDP Performance.getMetrics TaskDuration) across
-// the events and the library's flush window afterwards, less the same on a blank page (the
-// harness's own loops and pacing). Each load is a fresh browser context; peers' sends go to /sink/.
-import http from 'node:http';
+// Environment: BENCH_RUNS (15), BENCH_EVENT_RUNS (3), BENCH_EVENTS (10000), BENCH_BATCH (10),
+// BENCH_LONE (30), BENCH_IDLE_MS (50), BENCH_LOOP_MAX_MS (2000), BENCH_PROFILE (3; 0 skips),
+// BENCH_GROWTH_RUNS (1; 0 skips), BENCH_PKG (the build to measure, pkg/), BENCH_ONLY
+// (comma-separated peer ids to run beside ours: growthbook, snowplow, posthog-js, segment).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM_ARGS, ROOT, launchChromium } from '../chromium.mjs';
+import { ROOT, launchChromium } from '../chromium.mjs';
 import * as adapters from './adapters.mjs';
+import { startServer } from './server.mjs';
+import { TRACE_CATEGORIES, busyUs, cell, gzipSize, mainThread, num, profileTimes, ratio, renderingUs, recordNetwork, responseBody, roundTrips, selfTimes, stats, table } from './measure.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-// BENCH_PKG: another build to measure as ours (e.g. a worktree's pkg/); the repo's pkg/ by default.
 const PKG = path.resolve(process.env.BENCH_PKG || path.join(ROOT, 'pkg'));
-const MOUNTS = [
-  ['/pkg/', PKG],
-  ['/nm/', path.join(ROOT, 'tests', 'node_modules')],
-];
-const POSTHOG_DIST = path.join(ROOT, 'tests', 'node_modules', 'posthog-js', 'dist');
+const NM = path.join(ROOT, 'tests', 'node_modules');
 const RESULTS = path.join(HERE, 'results.json');
 
-const envInt = (name, dflt) => {
+const envInt = (name, dflt, min = 0) => {
   const v = process.env[name];
   if (v === undefined || v === '') return dflt;
-  if (!/^\d+$/.test(v)) throw new Error(`${name} must be a whole number, found '${v}'`);
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new Error(`${name} must be a whole number ≥ ${min}, found '${v}'`);
   return Number(v);
 };
-const RUNS = Math.max(1, envInt('BENCH_RUNS', 7));
-const EVENTS = Math.max(1, envInt('BENCH_EVENTS', 10_000));
-const EVENT_RUNS = Math.min(RUNS, envInt('BENCH_EVENT_RUNS', 3));
-// Events per macrotask. Trackers queue and send asynchronously: between batches their timers and
-// sends run. Bigger bursts make Snowplow's localStorage queue re-serialize itself per event
-// (quadratic: at 100 per task its deferred work passes 10 ms per event, minutes per load).
-const BATCH = Math.max(1, envInt('BENCH_BATCH', 10));
-const GROWTH_BATCH = 1000;
-const GROWTH_WARM = 20_000; // events on a throwaway visitor first, where the adapter has one
-const GROWTH_RUNS = envInt('BENCH_GROWTH_RUNS', 3);
+const RUNS = envInt('BENCH_RUNS', 15, 1);
+const EVENT_RUNS = envInt('BENCH_EVENT_RUNS', 3, 1);
+const EVENTS = envInt('BENCH_EVENTS', 10_000, 1);
+const BATCH = envInt('BENCH_BATCH', 10, 1);
+const LONE = envInt('BENCH_LONE', 30, 1);
+const IDLE_MS = envInt('BENCH_IDLE_MS', 50);
+const LOOP_MAX_MS = envInt('BENCH_LOOP_MAX_MS', 2000, 1);
+const GROWTH_RUNS = envInt('BENCH_GROWTH_RUNS', 1);
+const PROFILE_RUNS = envInt('BENCH_PROFILE', 3);
 const GROWTH_POINTS = [10, 1000, 100_000, 1_000_000];
-const GROWTH_FILL = 10_000; // untimed events per macrotask while a visitor grows to the next point
-const OURS = process.env.BENCH_OURS || 'auto';
-// Peers to run (comma-separated ids), for working on one of them; all by default.
+const GROWTH_BATCH = 1000;
+const GROWTH_FILL = 10_000;
 const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 const PEERS = adapters.peers.filter((a) => !ONLY || ONLY.includes(a.id));
-if (!['auto', 'tag', 'scorer'].includes(OURS)) throw new Error(`BENCH_OURS must be auto, tag or scorer, found '${OURS}'`);
-const READY_TIMEOUT_MS = 15_000;
-const LOAD_SETTLE_MS = 300; // after ready: tasks the init scheduled still count as "load"
+if (ONLY) for (const id of ONLY) if (!adapters.peers.some((a) => a.id === id)) throw new Error(`BENCH_ONLY: no peer '${id}' (${adapters.peers.map((a) => a.id).join(', ')})`);
+const OURS = adapters.shopperIntent;
+// Our files' names in a CPU profile: the tag and the engine.
+const OUR_FILES = ['shopper-intent.js', 'shopper_intent_bg.wasm'];
+const LIBS = [OURS, ...PEERS];
+
+const READY_TIMEOUT_MS = 20_000;
+const LOAD_SETTLE_MS = 500; // after ready: what the init scheduled still counts as load
 const SINK_QUIET_MS = 300;
-const SETTLE_MAX_MS = 6000;
-
-const MIME = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.html': 'text/html; charset=utf-8' };
-// Cross-origin isolation gives performance.now() 5 µs resolution; everything here is same-origin.
-const HEADERS = {
-  'Cache-Control': 'no-store',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
-
-// ---- the server: bench pages, pkg/, node_modules/, and the sink -----------------------------------
+const SETTLE_MAX_MS = 4000;
+// Nothing may leave the machine: every host but the bench server's fails to resolve, so a peer
+// that calls home gets an error, not a network request.
+const CHROMIUM_EXTRA = ['--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
 
 const harness = fs.readFileSync(path.join(HERE, 'harness.js'), 'utf8');
-const pages = new Map(); // id -> html
 const pageHtml = (a) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>bench: ${a.label}</title>
 <script>${harness}</script>${a.load}
 </head><body><main><h1>Linen shirt</h1><p>Washed linen, relaxed fit.</p><p>$10.00</p><button type="button">Add to cart</button></main></body></html>`;
 
-let rec = null; // what the current load fetched and sent
-const record = () => (rec = { served: [], sink: [], lastSinkAt: Date.now() });
-
-function resolveUnder(dir, rel) {
-  const file = path.resolve(dir, '.' + path.posix.sep + rel);
-  return file.startsWith(dir + path.sep) ? file : null;
-}
-
-function serveFile(res, file, urlPath) {
-  fs.readFile(file, (err, body) => {
-    if (err) return void (res.writeHead(404, HEADERS), res.end());
-    if (rec && /\.(m?js|wasm)$/.test(file)) rec.served.push({ url: urlPath, file });
-    res.writeHead(200, { ...HEADERS, 'Content-Type': MIME[path.extname(file)] || 'application/octet-stream' });
-    res.end(body);
-  });
-}
-
-function handle(req, res) {
-  let p;
-  try {
-    p = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
-  } catch {
-    return void (res.writeHead(400, HEADERS), res.end());
-  }
-  if (p.startsWith('/sink/')) {
-    // PostHog loads its lazy extensions from `${api_host}/static/` as from its CDN: serve the real
-    // files (and count their bytes) rather than pretend they are empty.
-    const ext = /^\/sink\/ph\/static\/(?:[\d.]+\/)?([\w.-]+\.js)$/.exec(p);
-    if (ext && fs.existsSync(path.join(POSTHOG_DIST, ext[1]))) return serveFile(res, path.join(POSTHOG_DIST, ext[1]), p);
-    let bytes = 0;
-    req.on('data', (c) => (bytes += c.length));
-    req.on('end', () => {
-      if (rec) {
-        rec.sink.push({ method: req.method, path: p, bytes });
-        rec.lastSinkAt = Date.now();
-      }
-      const js = p.endsWith('.js');
-      res.writeHead(200, { ...HEADERS, 'Content-Type': js ? 'text/javascript' : 'application/json' });
-      res.end(js ? '' : '{}');
-    });
-    return;
-  }
-  if (p === '/favicon.ico') return void (res.writeHead(204, HEADERS), res.end());
-  const page = /^\/bench\/([\w-]+)\.html$/.exec(p);
-  if (page && pages.has(page[1])) {
-    res.writeHead(200, { ...HEADERS, 'Content-Type': MIME['.html'] });
-    return void res.end(pages.get(page[1]));
-  }
-  for (const [prefix, dir] of MOUNTS) {
-    if (!p.startsWith(prefix)) continue;
-    const file = resolveUnder(dir, p.slice(prefix.length));
-    if (file && !p.split('/').includes('..')) return serveFile(res, file, p);
-  }
-  res.writeHead(404, HEADERS);
-  res.end();
-}
-
-// ---- measuring ------------------------------------------------------------------------------------
-
-const gzCache = new Map();
-/** gzip -9 size of a file, as scripts/sizes.sh counts it. */
-function gzipSize(file) {
-  if (!gzCache.has(file)) {
-    let n;
-    try {
-      n = execFileSync('gzip', ['-9c', file], { maxBuffer: 64 << 20 }).length;
-    } catch {
-      n = zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
-    }
-    gzCache.set(file, n);
-  }
-  return gzCache.get(file);
-}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function taskMs(cdp) {
   const { metrics } = await cdp.send('Performance.getMetrics');
   return metrics.find((m) => m.name === 'TaskDuration').value * 1000;
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits at least `minMs`, then until the sink has been quiet for a moment (at most SETTLE_MAX_MS). */
-async function settle(r, minMs) {
+/** Waits `minMs`, then until the sink has been quiet for SINK_QUIET_MS; false if it was still
+ * busy after SETTLE_MAX_MS. */
+async function settle(sink, minMs) {
   const start = Date.now();
   await sleep(minMs);
-  while (Date.now() - r.lastSinkAt < SINK_QUIET_MS && Date.now() - start < SETTLE_MAX_MS) await sleep(50);
+  while (Date.now() - sink.lastAt < SINK_QUIET_MS) {
+    if (Date.now() - start > SETTLE_MAX_MS) return false;
+    await sleep(50);
+  }
+  return true;
 }
 
-/** A fresh context and page with `adapter` loaded and ready; throws with the page's errors if not. */
-async function open(browser, base, adapter, timeoutMs = READY_TIMEOUT_MS) {
+// The event loops, each run in the page (harness.js) with its arguments.
+const LOOPS = {
+  lone: [([n, idle]) => __bench.lone(n, idle), () => [LONE, IDLE_MS]],
+  batches: [([n, k, max]) => __bench.batches(n, k, max), () => [EVENTS, BATCH, LOOP_MAX_MS]],
+  sync: [([n, max]) => __bench.sync(n, max), (a) => [Math.min(EVENTS, a.syncEvents || Infinity), LOOP_MAX_MS]],
+};
+
+/**
+ * Loop `k` on a ready page: the call's own time, and the main-thread task time from just before it
+ * until the library's sends settle (at most SETTLE_MAX_MS: `settled` false when work was still
+ * going on, so `totalUs` is then a lower bound).
+ */
+async function timeLoop(page, cdp, sink, a, k) {
+  const [fn, args] = LOOPS[k];
+  const sentBefore = sink.count;
+  const before = await taskMs(cdp);
+  const r = await page.evaluate(fn, args(a));
+  const settled = await settle(sink, a.settleMs);
+  const totalMs = (await taskMs(cdp)) - before;
+  const out = { events: r.events, callUs: (r.ms * 1000) / r.events, totalUs: (totalMs * 1000) / r.events, sends: sink.count - sentBefore, settled };
+  if (k === 'lone') out.medianCallUs = stats(r.times).median * 1000;
+  return out;
+}
+
+/** A fresh context and page, `a`'s bench page navigated to (load `id`) and ready. */
+async function open(browser, srv, a, id, onCdp, query = '') {
   const context = await browser.newContext();
   const page = await context.newPage();
   const messages = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') messages.push(`${m.type()}: ${m.text()}`);
-  });
+  page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && messages.push(`${m.type()}: ${m.text()}`));
   page.on('pageerror', (e) => messages.push(`pageerror: ${e.message}`));
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
-  const r = record();
+  const extra = onCdp ? await onCdp(cdp) : null;
+  const url = `${srv.base}bench/${a.id}.html?load=${id}${query}`;
+  // The page says when it is ready (harness.js): polling it would put our own scripts on its main
+  // thread while the library loads.
+  const ready = page.waitForEvent('console', { predicate: (m) => m.text() === `bench:ready:${id}`, timeout: READY_TIMEOUT_MS });
   try {
-    await page.goto(`${base}bench/${adapter.id}.html`);
-    await page.waitForFunction(() => window.__bench.readyAt !== null, null, { timeout: timeoutMs });
+    await page.goto(url);
+    await ready;
   } catch (e) {
+    ready.catch(() => {});
     const errors = await page.evaluate(() => window.__bench && window.__bench.errors).catch(() => null);
     await context.close();
     const why = [...(errors || []), ...messages].slice(0, 5).join('\n    ') || e.message.split('\n')[0];
-    throw new Error(`${adapter.label}: not ready after ${timeoutMs / 1000} s:\n    ${why}`);
+    throw new Error(`${a.label}: not ready after ${READY_TIMEOUT_MS / 1000} s:\n    ${why}`);
   }
-  await page.evaluate(`window.__bench.trackOne = ${adapter.trackOne}`);
-  return { context, page, cdp, rec: r, messages };
+  return { context, page, cdp, url, messages, extra };
 }
 
-/** One fresh page load of `adapter`: bytes, ready time, long tasks; then, if `events`, the timed events. */
-async function loadRun(browser, base, adapter, events) {
-  const { context, page, cdp, rec: r, messages } = await open(browser, base, adapter);
+/**
+ * One traced load of `a` (the caller traces): the network log, with every body it received, and
+ * what the page saw; the trace's figures are added by `fromTrace` once the trace is read.
+ */
+async function loadRun(browser, srv, a, id) {
+  const { context, page, cdp, url, messages, extra: requests } = await open(browser, srv, a, id, async (c) => {
+    await c.send('Network.enable');
+    return recordNetwork(c);
+  });
   try {
     await page.waitForTimeout(LOAD_SETTLE_MS);
-    const loadMs = await taskMs(cdp);
-    let perEvent = {};
-    if (events) {
-      const batches = await page.evaluate(([n, b]) => window.__bench.events(n, b), [EVENTS, BATCH]);
-      await settle(r, adapter.settleMs);
-      const after = await taskMs(cdp);
-      perEvent = {
-        usPerEventSync: (batches.reduce((x, y) => x + y, 0) * 1000) / EVENTS,
-        usPerEventTotal: ((after - loadMs) * 1000) / EVENTS,
-        batchesMs: batches,
-      };
+    const b = await page.evaluate(() => ({ t0: __bench.t0, readyAt: __bench.readyAt, longtasks: __bench.longtasks, errors: __bench.errors, isolated: crossOriginIsolated }));
+    // Every request but the page itself and the browser's favicon; those sent before ready are
+    // picked once the trace tells when ready was.
+    const sent = [];
+    for (const r of requests.values()) {
+      if (r.url === url || r.url.endsWith('/favicon.ico')) continue;
+      const body = r.done !== null && !r.failed ? await responseBody(cdp, r.id) : null;
+      sent.push({ ...r, url: r.url.replace(srv.base, '/'), raw: body ? body.length : 0, gzip: body && body.length ? gzipSize(body) : 0 });
     }
-    const b = await page.evaluate(() => {
-      const b = window.__bench;
-      return { t0: b.t0, readyAt: b.readyAt, eventsStart: b.eventsStart ?? Infinity, longtasks: b.longtasks, errors: b.errors, isolated: crossOriginIsolated };
-    });
-    const files = [...new Map(r.served.map((s) => [s.file, s])).values()].map((s) => ({ url: s.url, gzip: gzipSize(s.file), raw: fs.statSync(s.file).size }));
-    const loadLong = b.longtasks.filter((t) => t.start < b.eventsStart);
+    const longLoad = b.longtasks.filter((t) => t.start < b.readyAt + LOAD_SETTLE_MS);
     return {
-      bytesGzip: files.reduce((x, f) => x + f.gzip, 0),
-      files,
-      readyMs: b.readyAt - b.t0,
-      loadMainThreadMs: loadMs,
-      longTasksLoad: loadLong.length,
-      longTasksLoadMs: loadLong.reduce((x, t) => x + t.duration, 0),
-      longTasksEvents: b.longtasks.length - loadLong.length,
-      ...perEvent,
-      sinkRequests: r.sink.length,
-      sinkBytes: r.sink.reduce((x, s) => x + s.bytes, 0),
-      sinkPaths: [...new Set(r.sink.map((s) => s.path.replace(/\d+/g, 'N')))].slice(0, 20),
+      id,
+      sent,
+      readyWallMs: b.readyAt - b.t0,
+      longTasksLoad: longLoad.length,
+      longTasksLoadMs: longLoad.reduce((x, t) => x + t.duration, 0),
       crossOriginIsolated: b.isolated,
       pageErrors: [...b.errors, ...messages].slice(0, 10),
     };
@@ -239,179 +211,283 @@ async function loadRun(browser, base, adapter, events) {
   }
 }
 
-/** One visitor growing to 1,000,000 events: µs per event and state size at each point. */
-async function growthRun(browser, base, adapter) {
-  const { context, page } = await open(browser, base, adapter);
+/** Adds to load run `run` what its trace and its network log say, now that ready is known. */
+function fromTrace(run, events, label) {
+  const thread = mainThread(events, run.id);
+  if (!thread || thread.ready === null) throw new Error(`${label}: the trace has no bench:t0/bench:ready marks for load ${run.id}`);
+  const early = run.sent.filter((r) => r.sent < thread.ready);
+  run.files = early.map((r) => ({ url: r.url, status: r.status, failed: r.failed, raw: r.raw, gzip: r.gzip, ms: r.done === null ? null : (r.done - r.sent) / 1000 }));
+  run.bytesGzip = early.reduce((x, r) => x + r.gzip, 0);
+  run.requests = early.length;
+  run.roundTrips = roundTrips(early, thread.ready);
+  run.readyMainMs = busyUs(thread, thread.t0, thread.ready) / 1000;
+  run.loadMainMs = busyUs(thread, thread.t0, thread.ready + LOAD_SETTLE_MS * 1000) / 1000;
+  run.startSelfUs = selfTimes(thread, thread.t0, thread.ready);
+  run.readyScriptMs = run.readyMainMs - renderingUs(run.startSelfUs) / 1000;
+  delete run.sent;
+}
+
+/** A fresh load of `a` (untraced), settled, then event loop `k`; `{ failed }` when the tab
+ * crashed or the loop threw. */
+async function eventRun(browser, srv, a, k, id) {
+  const { context, page, cdp, messages } = await open(browser, srv, a, id);
   try {
-    return await page.evaluate(([pts, b, f, w]) => window.__bench.growth(pts, b, f, w), [GROWTH_POINTS, GROWTH_BATCH, GROWTH_FILL, GROWTH_WARM]);
+    await settle(srv.sink, LOAD_SETTLE_MS);
+    await page.evaluate(`window.__bench.trackOne = ${a.trackOne}`);
+    const longBefore = await page.evaluate(() => __bench.longtasks.length);
+    const run = await timeLoop(page, cdp, srv.sink, a, k);
+    run.longTasks = (await page.evaluate(() => __bench.longtasks.length)) - longBefore;
+    run.pageErrors = [...(await page.evaluate(() => __bench.errors)), ...messages].slice(0, 10);
+    return run;
+  } catch (e) {
+    return { failed: e.message.split('\n')[0], pageErrors: messages.slice(0, 10) };
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+/** One visitor of ours growing to 1,000,000 events: µs per event and the stored profile's size. */
+async function growthRun(browser, srv, id) {
+  const { context, page } = await open(browser, srv, OURS, id);
+  try {
+    await page.evaluate(`window.__bench.trackOne = ${OURS.trackOne}`);
+    return await page.evaluate(([pts, b, f]) => __bench.growth(pts, b, f), [GROWTH_POINTS, GROWTH_BATCH, GROWTH_FILL]);
   } finally {
     await context.close();
   }
 }
 
-/** The one-tag install when pkg/ has it and it comes up; else the Scorer glue (said so in the output). */
-async function chooseOurs(browser, base) {
-  const loader = path.join(PKG, 'shopper-intent.js');
-  if (OURS === 'scorer') return { adapter: adapters.shopperIntentScorer, note: 'BENCH_OURS=scorer' };
-  if (!fs.existsSync(loader)) {
-    if (OURS === 'tag') throw new Error('BENCH_OURS=tag but pkg/shopper-intent.js is missing: run make wasm-pkg');
-    return { adapter: adapters.shopperIntentScorer, note: 'pkg/shopper-intent.js is not built yet: measured the Scorer glue (same core and wasm)' };
-  }
-  pages.set('shopper-intent', pageHtml(adapters.shopperIntentTag));
+/** Our script start → ready as a CPU profile (sampled every 50 µs): self time per function. */
+async function profileRun(browser, srv, id) {
+  let done;
+  const finished = new Promise((r) => (done = r));
+  const { context } = await open(browser, srv, OURS, id, async (c) => {
+    await c.send('Profiler.enable');
+    await c.send('Profiler.setSamplingInterval', { interval: 50 });
+    c.on('Profiler.consoleProfileFinished', (e) => done(e.profile));
+  }, '&profile');
   try {
-    const { context, page } = await open(browser, base, adapters.shopperIntentTag, 10_000);
-    const ok = await page.evaluate(() => typeof (window.shopperIntent && window.shopperIntent.track) === 'function');
+    const profile = await Promise.race([finished, sleep(5000).then(() => null)]);
+    if (!profile) throw new Error('no CPU profile of the start came back');
+    return { ...profileTimes(profile, OUR_FILES), totalUs: profile.endTime - profile.startTime };
+  } finally {
     await context.close();
-    if (!ok) throw new Error('window.shopperIntent.track is not a function');
-    return { adapter: adapters.shopperIntentTag, note: 'the one-tag install' };
-  } catch (e) {
-    if (OURS === 'tag') throw e;
-    return { adapter: adapters.shopperIntentScorer, note: `the one-tag install did not come up (${e.message.split('\n')[0]}): measured the Scorer glue` };
   }
 }
 
-// ---- reporting ------------------------------------------------------------------------------------
+// ---- the report ------------------------------------------------------------------------------------
 
-function stats(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return { median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, min: s[0], max: s[s.length - 1], n: s.length };
-}
-
-const num = (v, digits) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-function cell(st, digits) {
-  const m = num(st.median, digits);
-  return num(st.min, digits) === num(st.max, digits) ? m : `${m} (${num(st.min, digits)}–${num(st.max, digits)})`;
-}
-function ratio(ours, theirs) {
-  if (theirs === 0) return ours === 0 ? '–' : 'n/a';
-  const r = ours / theirs;
-  if (r === 0) return '0×';
-  return `${r < 0.1 ? r.toFixed(3) : r.toFixed(2)}×`;
-}
-
-function table(rows) {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const line = (r) => `| ${r.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join(' | ')} |`;
-  return [line(rows[0]), `|${widths.map((w, c) => (c === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
-}
-
-const METRICS = [
-  ['bytes loaded: all JS + wasm, gzip -9', 'bytesGzip', 0],
-  ['script start → ready, ms', 'readyMs', 1],
-  ['main thread per event, µs (the call itself)', 'usPerEventSync', 2],
-  ['main thread per event, µs (incl. deferred work)', 'usPerEventDeferred', 2],
-  ['long tasks > 50 ms during load, count', 'longTasksLoad', 0],
-  ['long tasks > 50 ms during load, total ms', 'longTasksLoadMs', 0],
-  ['main thread busy during load, ms', 'loadMainThreadMs', 1],
+// The table's rows: `load` reads a figure of one load run; `loop` + `key` one of an event loop's
+// runs, `less` taking the harness's own cost (the blank page's) off. A loop figure whose work had
+// not settled in some run is a lower bound (≥).
+const ROWS = [
+  { id: 'bytes', label: 'bytes loaded at start (gzip -9, from the network)', digits: 0, load: (r) => r.bytesGzip },
+  { id: 'requests', label: 'requests before ready', digits: 0, load: (r) => r.requests },
+  { id: 'roundTrips', label: 'round trips before ready', digits: 0, load: (r) => r.roundTrips },
+  { id: 'snippet', label: 'inline snippet in the page (gzip -9)', digits: 0, load: (r) => r.snippetGzip },
+  { id: 'readyMain', label: 'script start → ready, main-thread ms', digits: 1, load: (r) => r.readyMainMs },
+  { id: 'readyScript', label: "  the same, less the page's own parse, style, layout, paint", digits: 1, load: (r) => r.readyScriptMs },
+  { id: 'readyWall', label: 'script start → ready, wall ms', digits: 1, load: (r) => r.readyWallMs },
+  { id: 'syncCall', label: `per event, ${num(EVENTS, 0)} in one task: the call, µs`, digits: 2, loop: 'sync', key: 'callUs' },
+  { id: 'syncTotal', label: `per event, ${num(EVENTS, 0)} in one task: incl. deferred work, µs`, digits: 2, loop: 'sync', key: 'totalUs', less: true },
+  { id: 'batchCall', label: `per event, ${BATCH} per task: the call, µs`, digits: 2, loop: 'batches', key: 'callUs' },
+  { id: 'batchTotal', label: `per event, ${BATCH} per task: incl. deferred work, µs`, digits: 2, loop: 'batches', key: 'totalUs', less: true },
+  { id: 'loneCall', label: `lone event after ${IDLE_MS} ms idle: the call (median), µs`, digits: 1, loop: 'lone', key: 'medianCallUs' },
+  { id: 'loneTotal', label: `lone event after ${IDLE_MS} ms idle: incl. deferred work, µs`, digits: 1, loop: 'lone', key: 'totalUs', less: true },
+  { id: 'longTasks', label: 'long tasks > 50 ms during load', digits: 0, load: (r) => r.longTasksLoad },
+  { id: 'loadMain', label: `main thread, script start → ready + ${LOAD_SETTLE_MS} ms, ms`, digits: 1, load: (r) => r.loadMainMs },
 ];
 
-// ---- main -----------------------------------------------------------------------------------------
+/** Each row's stats for one library: its load runs `runs`, its loop runs `loops`, `base` the
+ * harness's own cost per loop. */
+function summarize(runs, loops, base) {
+  return Object.fromEntries(ROWS.map((row) => {
+    const done = row.loop ? loops[row.loop].filter((r) => !r.failed) : [];
+    const xs = row.load ? runs.map(row.load) : done.map((r) => r[row.key] - (row.less ? base[row.loop] : 0));
+    const st = stats(xs);
+    const nominal = row.loop === 'lone' ? LONE : EVENTS;
+    return [row.id, st && { ...st, bound: done.some((r) => !r.settled), fewer: done.some((r) => r.events < nominal) }];
+  }));
+}
+
+const gz = (s) => gzipSize(Buffer.from(s));
+
+function loadAverage() {
+  try {
+    return fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  }
+}
 
 async function main() {
-  for (const f of ['shopper_intent.js', 'shopper_intent_bg.wasm']) {
-    if (!fs.existsSync(path.join(PKG, f))) throw new Error(`${path.join(PKG, f)} is missing: run make wasm-pkg first`);
+  for (const f of ['shopper-intent.js', 'shopper_intent_bg.wasm', 'shopper-intent.model.json']) {
+    if (!fs.existsSync(path.join(PKG, f))) throw new Error(`${path.join(PKG, f)} is missing: run 'make build' first`);
   }
-  for (const a of [...PEERS, adapters.blank]) pages.set(a.id, pageHtml(a));
-
-  const server = http.createServer(handle);
-  await new Promise((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', ok));
-  const base = `http://127.0.0.1:${server.address().port}/`;
-  const browser = await launchChromium();
+  const pages = new Map([...LIBS, adapters.blank].map((a) => [a.id, pageHtml(a)]));
+  const srv = await startServer({
+    mounts: [['/pkg/', PKG], ['/nm/', NM]],
+    pages,
+    segmentDist: path.join(NM, '@segment', 'analytics-next', 'dist', 'umd'),
+    posthogDist: path.join(NM, 'posthog-js', 'dist'),
+  });
+  const browser = await launchChromium(CHROMIUM_EXTRA);
   const started = Date.now();
+  const loadBefore = loadAverage();
   try {
-    const ours = await chooseOurs(browser, base);
-    pages.set('shopper-intent', pageHtml(ours.adapter));
-    const libs = [ours.adapter, ...PEERS];
-    console.error(`bench: ${libs.length} libraries × ${RUNS} loads (${EVENT_RUNS} of them with ${EVENTS.toLocaleString('en-US')} events), in Chromium ${browser.version()}; shopper-intent: ${ours.note}`);
-
-    // Round-robin, so drift on a shared machine spreads evenly over the libraries.
-    const runs = Object.fromEntries(libs.map((a) => [a.id, []]));
-    const blankRuns = [];
+    console.error(`bench: ${LIBS.length} libraries × ${RUNS} loads (${EVENT_RUNS} with events), Chromium ${browser.version()}, load average ${loadBefore}`);
+    // Loads, round-robin so that drift on a shared machine spreads evenly; one trace per round
+    // (stopping a trace costs seconds: once per round, not per load).
+    const runs = Object.fromEntries(LIBS.map((a) => [a.id, []]));
     for (let i = 0; i < RUNS; i++) {
-      for (const a of libs) {
-        runs[a.id].push(await loadRun(browser, base, a, i < EVENT_RUNS));
-        process.stderr.write('.');
+      await browser.startTracing(undefined, { categories: TRACE_CATEGORIES });
+      const round = [];
+      try {
+        for (const a of LIBS) {
+          round.push([a, await loadRun(browser, srv, a, `${i}-${a.id}`)]);
+          process.stderr.write('.');
+        }
+      } finally {
+        const events = JSON.parse((await browser.stopTracing()).toString('utf8')).traceEvents;
+        for (const [a, run] of round) fromTrace(run, events, a.label);
       }
-      if (i < EVENT_RUNS) blankRuns.push(await loadRun(browser, base, adapters.blank, true));
+      for (const [a, run] of round) runs[a.id].push(run);
     }
-    // The harness's own main-thread time per event (loops, pacing tasks), taken off "incl. deferred".
-    const harnessUs = stats(blankRuns.map((r) => r.usPerEventTotal));
-    for (const a of libs) for (const r of runs[a.id]) if (r.usPerEventTotal !== undefined) r.usPerEventDeferred = r.usPerEventTotal - harnessUs.median;
-    process.stderr.write(` ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
-    const growthStarted = Date.now();
-    if (GROWTH_RUNS) console.error(`bench: growth, ${GROWTH_RUNS} visitors × ${GROWTH_POINTS.at(-1).toLocaleString('en-US')} events`);
+    process.stderr.write(` loads: ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    // Event loops: each on a fresh page of its own, so nothing one loop queued weighs on another.
+    const loops = Object.fromEntries([...LIBS, adapters.blank].map((a) => [a.id, Object.fromEntries(Object.keys(LOOPS).map((k) => [k, []]))]));
+    for (let i = 0; i < EVENT_RUNS; i++) {
+      for (const k of Object.keys(LOOPS)) {
+        for (const a of [...LIBS, adapters.blank]) {
+          loops[a.id][k].push(await eventRun(browser, srv, a, k, `e${i}-${k}-${a.id}`));
+          process.stderr.write(k[0]);
+        }
+      }
+    }
+    process.stderr.write(` events: ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    const profiles = [];
+    for (let i = 0; i < PROFILE_RUNS; i++) {
+      profiles.push(await profileRun(browser, srv, `p${i}`));
+      process.stderr.write('p');
+    }
     const growth = [];
     for (let i = 0; i < GROWTH_RUNS; i++) {
-      growth.push(await growthRun(browser, base, ours.adapter));
-      process.stderr.write('.');
+      growth.push(await growthRun(browser, srv, `g${i}`));
+      process.stderr.write('g');
     }
-    if (GROWTH_RUNS) process.stderr.write(` ${((Date.now() - growthStarted) / 1000).toFixed(0)} s\n`);
+    if (GROWTH_RUNS) process.stderr.write(` ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    const loadAfter = loadAverage();
 
-    const summary = Object.fromEntries(libs.map((a) => [a.id, Object.fromEntries(METRICS.map(([, key]) => [key, stats(runs[a.id].map((r) => r[key]).filter((v) => v !== undefined))]))]));
-    const head = ['', ours.adapter.label];
+    // The harness's own cost per event in each loop (median of the blank page's runs).
+    const base = Object.fromEntries(Object.keys(LOOPS).map((k) => [k, stats(loops.blank[k].filter((r) => !r.failed).map((r) => r.totalUs)).median]));
+    for (const a of LIBS) for (const r of runs[a.id]) r.snippetGzip = gz(a.load);
+    const summary = Object.fromEntries(LIBS.map((a) => [a.id, summarize(runs[a.id], loops[a.id], base)]));
+
+    const head = ['', OURS.label];
     for (const a of PEERS) head.push(a.label, 'ours/theirs');
     const rows = [head];
-    for (const [label, key, digits] of METRICS) {
-      const o = summary[ours.adapter.id][key];
-      const row = [label, cell(o, digits)];
-      for (const a of PEERS) row.push(cell(summary[a.id][key], digits), ratio(o.median, summary[a.id][key].median));
-      rows.push(row);
+    for (const row of ROWS) {
+      const at = (a) => {
+        const st = summary[a.id][row.id];
+        return (st && st.bound ? '≥ ' : '') + cell(st, row.digits) + (st && st.fewer ? ' *' : '');
+      };
+      rows.push([row.label, at(OURS), ...PEERS.flatMap((a) => [at(a), ratio(summary[OURS.id][row.id], summary[a.id][row.id])])]);
     }
 
     const cpu = os.cpus();
     const machine = `${cpu[0] ? cpu[0].model.trim() : 'unknown CPU'}, ${cpu.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.type()} ${os.release()}`;
-    const isolated = libs.every((a) => runs[a.id].every((r) => r.crossOriginIsolated));
-    console.log(`\n## Side by side: median (min–max) of ${RUNS} fresh page loads per library; per-event rows: ${EVENT_RUNS} of those loads × ${EVENTS.toLocaleString('en-US')} events, ${BATCH} per task\n`);
+    const isolated = LIBS.every((a) => runs[a.id].every((r) => r.crossOriginIsolated));
+    console.log(`\n## Side by side: median (min–max) of ${RUNS} fresh loads per library; per-event rows: ${EVENT_RUNS} fresh loads per loop\n`);
     console.log(table(rows));
-    console.log(`\nChromium ${browser.version()} headless; ${machine}; node ${process.version}.${isolated ? '' : ' WARNING: pages were not cross-origin isolated, the clock resolves only 100 µs.'}`);
-    console.log(`shopper-intent: ${ours.note}.`);
-    for (const a of libs) {
+    console.log(`\nChromium ${browser.version()} headless; ${machine}; node ${process.version}; load average (1, 5, 15 min) ${loadBefore} at the start, ${loadAfter} at the end.${isolated ? '' : ' WARNING: pages were not cross-origin isolated: the page clock resolves only 100 µs.'}`);
+
+    // Goals (issue 10).
+    const o = summary[OURS.id];
+    const goal = (ok, text) => console.log(`- ${ok ? 'met' : 'MISSED'}: ${text}`);
+    console.log('\nGoals:');
+    goal(o.readyMain.median <= 5, `ready ≤ 5 ms of main-thread time: ${num(o.readyMain.median, 1)} ms (${num(o.readyScript.median, 1)} ms less the page's own rendering)`);
+    goal(o.syncTotal.median <= 2, `track() ≤ 2 µs, ${num(EVENTS, 0)} in one task: ${num(o.syncTotal.median, 2)} µs incl. deferred work (the call: ${num(o.syncCall.median, 2)} µs)`);
+    goal(o.batchTotal.median <= 2, `track() ≤ 2 µs, ${BATCH} per task: ${num(o.batchTotal.median, 2)} µs incl. deferred work (the call: ${num(o.batchCall.median, 2)} µs)`);
+    const lone = (a) => `${a.label} ${num(summary[a.id].loneTotal.median, 1)} (the call ${num(summary[a.id].loneCall.median, 1)})`;
+    if (PEERS.includes(adapters.growthbook)) goal(o.loneTotal.median < summary.growthbook.loneTotal.median, `the lone event below GrowthBook's, incl. deferred work: ${lone(OURS)} µs against ${lone(adapters.growthbook)} µs`);
+    goal(PEERS.every((a) => o.loneTotal.median < summary[a.id].loneTotal.median), `the lone event below every peer's: ${PEERS.map(lone).join(', ')} µs`);
+
+    console.log('\nWhat each library loaded before ready (gzip -9 bytes, first load):');
+    for (const a of LIBS) {
       const r = runs[a.id][0];
-      const sink = stats(runs[a.id].map((x) => x.sinkRequests));
-      console.log(`- ${a.label}: ${a.api}. Loaded: ${r.files.map((f) => `${f.url} ${f.gzip.toLocaleString('en-US')} B`).join(', ')}. Sends to the sink per load: ${cell(sink, 0)}.`);
+      console.log(`- ${a.label} (${a.api}): ${r.files.map((f) => `${f.url} ${num(f.gzip, 0)}${f.failed ? ` (${f.failed})` : ''}`).join(', ') || 'nothing'}.`);
     }
-    console.log(`"The call itself": performance.now() around each loop of ${BATCH} calls, in the page, summed. "Incl. deferred work": Chromium's own main-thread task time (CDP Performance.getMetrics TaskDuration) from the first event until the library's sends have settled, per event, less the harness's own ${num(harnessUs.median, 2)} µs (a blank page, same loop). Ready: from the inline script just before the tag to the library's ready signal. Long tasks: PerformanceObserver('longtask') from navigation to the first event. Busy during load: TaskDuration from navigation to ${LOAD_SETTLE_MS} ms after ready.`);
+    const perLoop = (a, f) => Object.keys(LOOPS).map((k) => f(loops[a.id][k])).join(' / ');
+    const sendsOf = (rs) => {
+      const st = stats(rs.filter((r) => !r.failed).map((r) => r.sends));
+      return st ? num(st.median, 0) : '–';
+    };
+    console.log(`Requests to the sink per loop (lone / ${BATCH} per task / one task, median): ${LIBS.map((a) => `${a.label} ${perLoop(a, sendsOf)}`).join('; ')}.`);
+    if (LIBS.some((a) => ROWS.some((row) => summary[a.id][row.id] && summary[a.id][row.id].bound))) console.log(`≥: that library's sends were still going on ${num(SETTLE_MAX_MS, 0)} ms after the loop in some loads: its deferred work is counted until then only.`);
+    const failed = LIBS.flatMap((a) => Object.entries(loops[a.id]).flatMap(([k, rs]) => rs.filter((r) => r.failed).map((r) => `${a.label} ${k}: ${r.failed}`)));
+    if (failed.length) console.log(`Loops that failed (left out of the figures): ${failed.join('; ')}.`);
+    const cut = LIBS.flatMap((a) => ['batches', 'sync'].flatMap((k) => {
+      const sent = stats(loops[a.id][k].filter((r) => !r.failed && r.events < EVENTS).map((r) => r.events));
+      return sent ? [`${a.label} ${k === 'sync' ? 'in one task' : `${BATCH} per task`} ${num(sent.min, 0)}–${num(sent.max, 0)}`] : [];
+    }));
+    if (cut.length) console.log(`*: fewer than ${num(EVENTS, 0)} events, the per-event figure is over those sent (a loop stops after BENCH_LOOP_MAX_MS, ${num(LOOP_MAX_MS, 0)} ms, of calls): ${cut.join(', ')}.`);
+    for (const a of LIBS) if (a.syncEvents && a.syncEvents < EVENTS) console.log(`${a.label}: at most ${num(a.syncEvents, 0)} events in one task: ${a.syncWhy}.`);
+    console.log(`The harness's own cost per event, taken off "incl. deferred work" (blank page): lone ${num(base.lone, 1)} µs, ${BATCH} per task ${num(base.batches, 2)} µs, one task ${num(base.sync, 2)} µs.`);
+    const errors = LIBS.flatMap((a) => [...runs[a.id], ...Object.values(loops[a.id]).flat()].flatMap((r) => r.pageErrors.map((e) => `${a.label}: ${e}`)));
+    if (errors.length) console.log(`Page errors and warnings (${errors.length}; first ones): ${[...new Set(errors)].slice(0, 6).join(' | ')}`);
+
+    // Where our start → ready main-thread time goes: self time per kind of trace slice.
+    const kinds = {};
+    for (const r of runs[OURS.id]) for (const [k, us] of Object.entries(r.startSelfUs)) kinds[k] = (kinds[k] || 0) + us / runs[OURS.id].length;
+    const top = Object.entries(kinds).sort((x, y) => y[1] - x[1]).slice(0, 10);
+    console.log(`\nOur script start → ready on the main thread, by trace slice (self time, mean of ${RUNS} loads): ${top.map(([k, us]) => `${k} ${num(us / 1000, 2)} ms`).join(', ')}.`);
+
+    if (profiles.length) {
+      const mean = (key) => {
+        const m = {};
+        for (const p of profiles) for (const [k, us] of Object.entries(p[key])) m[k] = (m[k] || 0) + us / profiles.length;
+        return Object.entries(m).sort((x, y) => y[1] - x[1]);
+      };
+      const ms = ([k, us]) => `${k} ${num(us / 1000, 2)} ms`;
+      const total = stats(profiles.map((p) => p.totalUs)).median;
+      console.log(`\nOur start as a CPU profile (CDP Profiler, 50 µs sampling, script start → ready, mean of ${profiles.length} loads, ${num(total / 1000, 1)} ms median wall): by script file, callees included: ${mean('inclusive').slice(0, 6).map(ms).join(', ')}; under our files, by function, self time: ${mean('self').slice(0, 12).map(ms).join(', ')}.`);
+    }
 
     let growthSummary = null;
     if (growth.length) {
-      const growthRows = [['events already tracked', 'events timed', `µs per event, median (min–max) of ${growth.length} visitors`, 'encoded state after the batch, bytes', 'wasm memory, bytes']];
-      growthSummary = GROWTH_POINTS.map((at, p) => {
-        const pts = growth.map((g) => g.points[p]);
+      const growthRows = [['events already tracked', 'events timed', `µs per event, median (min–max) of ${growth.length} visitor(s)`, 'stored profile, bytes']];
+      growthSummary = GROWTH_POINTS.map((p, k) => {
+        const pts = growth.map((g) => g[k]);
         const us = stats(pts.map((x) => x.usPerEvent));
-        const enc = pts.map((x) => x.state && x.state.encodedBytes).filter((v) => typeof v === 'number');
-        const mem = pts.map((x) => x.state && x.state.wasmMemoryBytes).filter((v) => typeof v === 'number');
-        const row = { at, events: pts[0].events, usPerEvent: us, encodedBytes: enc.length ? stats(enc) : null, wasmMemoryBytes: mem.length ? stats(mem) : null };
-        growthRows.push([num(at, 0), num(row.events, 0), cell(us, 3), row.encodedBytes ? cell(row.encodedBytes, 0) : 'not exposed', row.wasmMemoryBytes ? cell(row.wasmMemoryBytes, 0) : 'not exposed']);
-        return row;
+        const stored = stats(pts.map((x) => x.state && x.state.storedBytes));
+        growthRows.push([num(p, 0), num(pts[0].events, 0), cell(us, 3), cell(stored, 0)]);
+        return { at: p, events: pts[0].events, usPerEvent: us, storedBytes: stored };
       });
-      const warmed = growth.every((g) => g.warmed) ? `code warmed first on a throwaway visitor (${GROWTH_WARM.toLocaleString('en-US')} events)` : 'cold code: the first point includes JIT and wasm tier-up';
-      console.log(`\n## Growth: one visitor, shopper-intent track() from 10 to ${GROWTH_POINTS.at(-1).toLocaleString('en-US')} events (a new item id every event; ${warmed})\n`);
+      console.log(`\n## Growth: one visitor, shopper-intent track() from 10 to ${num(GROWTH_POINTS.at(-1), 0)} events (a new item id every event; ${num(GROWTH_FILL, 0)} untimed events per task between points)\n`);
       console.log(table(growthRows));
-      const flat = growthSummary.at(-1).usPerEvent.median / growthSummary[0].usPerEvent.median;
-      console.log(`\nCost at ${GROWTH_POINTS.at(-1).toLocaleString('en-US')} events vs at 10: ${flat.toFixed(2)}×.`);
     }
 
+    const seconds = (Date.now() - started) / 1000;
     const results = {
       date: new Date().toISOString(),
       command: 'node tests/bench/run.mjs',
       machine,
+      loadAverage: { start: loadBefore, end: loadAfter },
       chromium: browser.version(),
       node: process.version,
-      settings: { runs: RUNS, eventRuns: EVENT_RUNS, events: EVENTS, batch: BATCH, growthBatch: GROWTH_BATCH, growthRuns: GROWTH_RUNS, growthPoints: GROWTH_POINTS, chromiumArgs: CHROMIUM_ARGS },
-      ours: { mode: ours.adapter === adapters.shopperIntentTag ? 'tag' : 'scorer', note: ours.note },
-      libraries: Object.fromEntries(libs.map((a) => [a.id, { label: a.label, api: a.api, trackOne: a.trackOne, summary: summary[a.id], runs: runs[a.id] }])),
-      ratios: Object.fromEntries(PEERS.map((a) => [a.id, Object.fromEntries(METRICS.map(([, k]) => [k, summary[a.id][k].median ? summary[ours.adapter.id][k].median / summary[a.id][k].median : null]))])),
-      harness: { usPerEventTotal: harnessUs, runs: blankRuns },
+      settings: { runs: RUNS, eventRuns: EVENT_RUNS, events: EVENTS, batch: BATCH, lone: LONE, idleMs: IDLE_MS, loopMaxMs: LOOP_MAX_MS, growthRuns: GROWTH_RUNS, growthPoints: GROWTH_POINTS },
+      rows: ROWS.map((row) => ({ id: row.id, label: row.label })),
+      libraries: Object.fromEntries(LIBS.map((a) => [a.id, { label: a.label, api: a.api, trackOne: a.trackOne, summary: summary[a.id], runs: runs[a.id], loops: loops[a.id] }])),
+      harness: { perEventUs: base, loops: loops.blank },
       growth: { summary: growthSummary, runs: growth },
-      seconds: (Date.now() - started) / 1000,
+      profiles,
+      seconds,
     };
     fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
-    console.log(`\nRaw results: ${path.relative(process.cwd(), RESULTS)} (${results.seconds.toFixed(0)} s).`);
+    console.log(`\nRaw results: ${path.relative(process.cwd(), RESULTS)} (${seconds.toFixed(0)} s).`);
   } finally {
     await browser.close();
-    server.closeAllConnections();
-    server.close();
+    srv.close();
   }
 }
 

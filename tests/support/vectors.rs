@@ -112,6 +112,13 @@ pub fn run(file: &str, text: &str, decoder: &dyn Decoder) -> (Vec<String>, usize
             },
             None => Model::default(),
         };
+        // The model as the browser gets it: compiled to bytes and read back.
+        let Some(model) = Model::from_bytes(&model.to_bytes()).filter(|m| *m == model) else {
+            failures.push(format!(
+                "{name}: the compiled model does not read back the same"
+            ));
+            continue;
+        };
         let mut profile = Profile::new("vector");
         for (i, ev) in case["events"].as_array().into_iter().flatten().enumerate() {
             let t = time_of(
@@ -123,7 +130,7 @@ pub fn run(file: &str, text: &str, decoder: &dyn Decoder) -> (Vec<String>, usize
                 .as_str()
                 .unwrap_or_else(|| panic!("{name}: event {i} has no event"));
             let at = format!("{name} #{i} ({} {kind})", ev["t"].as_str().unwrap_or(""));
-            let before = profile.clone();
+            let before = profile;
             let fired = match decoder.event(&ev.to_string(), kind, t) {
                 Ok(Some(event)) => match profile.track(&model, &event) {
                     Ok(n) => Ok(n as usize),
@@ -158,7 +165,7 @@ pub fn run(file: &str, text: &str, decoder: &dyn Decoder) -> (Vec<String>, usize
                 (Ok(n), None) => {
                     if let Some(want) = expect.get("fired") {
                         checks += 1;
-                        let signals = profile.signals();
+                        let signals: Vec<_> = profile.signals().collect();
                         let got: Vec<&str> = signals[signals.len() - n..]
                             .iter()
                             .map(|s| s.rule.name())
@@ -242,20 +249,20 @@ fn compare(
             "recent_purchases" => {
                 let got: Vec<&str> = profile
                     .recent_purchases(model, t)
-                    .map(|p| p.item.as_str())
+                    .map(|p| p.item())
                     .collect();
                 let want: Vec<&str> = strings(want);
                 check(field, got == want, format!("{got:?}"));
             }
             "channel" => check(
                 field,
-                want == profile.visit.channel.name(),
-                profile.visit.channel.name().into(),
+                want == profile.visit.channel().name(),
+                profile.visit.channel().name().into(),
             ),
             "landing" => check(
                 field,
-                want.as_str() == profile.visit.landing.as_deref(),
-                format!("{:?}", profile.visit.landing),
+                want.as_str() == profile.visit.landing(),
+                format!("{:?}", profile.visit.landing()),
             ),
             "unknown_events" => check(
                 field,

@@ -264,8 +264,8 @@
   /* ----------------------------------------------------------- intent panel */
 
   function initIntentPanel() {
-    function open() { import('/assets/intent-panel.js').then(function (m) { m.toggle(); }); }
-    if (/[?&]intent-debug(=|&|$)/.test(location.search)) open();
+    // The tag opens the panel itself on ?intent-debug; Alt+Shift+I is this demo's own shortcut.
+    function open() { import('/pkg/intent-panel.js').then(function (m) { m.toggle(); }); }
     document.addEventListener('keydown', function (e) {
       if (e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyI') { e.preventDefault(); open(); }
     });

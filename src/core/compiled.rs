@@ -1,0 +1,534 @@
+//! The compiled model: a [`Model`] as bytes, so the browser loads a store's model without running
+//! the config reader and validator (which stay in the CLI and in a compiler loaded only for plain
+//! JSON configs). `shopper-intent compile` writes it.
+//!
+//! Layout: a format byte ([`FORMAT`]), then every field in declaration order: integers as LEB128
+//! varints, floats as 8 little-endian bytes, strings and lists length-prefixed, options as a flag
+//! byte. A model that does not read back whole is refused; the browser then logs why.
+
+use super::experiment::Experiment;
+use super::model::{Actions, Conditions, Kind, Model, Nudge, On, PageRole, PageType, Per, Rule};
+use super::scorecard::{Binned, Crossed, Odds, Scorecard};
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// Version of the byte layout. Bump it when the layout changes.
+pub const FORMAT: u8 = 2;
+
+const ROLES: [PageRole; 9] = [
+    PageRole::Plain,
+    PageRole::Collection,
+    PageRole::Shipping,
+    PageRole::Returns,
+    PageRole::Faq,
+    PageRole::SizeGuide,
+    PageRole::Pricing,
+    PageRole::CheckoutShipping,
+    PageRole::CheckoutPayment,
+];
+
+/// Writes a model.
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn int(&mut self, mut v: u64) {
+        while v >= 0x80 {
+            self.0.push(v as u8 | 0x80);
+            v >>= 7;
+        }
+        self.0.push(v as u8);
+    }
+    fn num(&mut self, v: f64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn flag(&mut self, v: bool) {
+        self.0.push(u8::from(v));
+    }
+    fn text(&mut self, s: &str) {
+        self.int(s.len() as u64);
+        self.0.extend_from_slice(s.as_bytes());
+    }
+    fn texts(&mut self, list: &[String]) {
+        self.int(list.len() as u64);
+        list.iter().for_each(|s| self.text(s));
+    }
+    fn bytes(&mut self, list: &[u8]) {
+        self.int(list.len() as u64);
+        self.0.extend_from_slice(list);
+    }
+    /// `None` as 0, `Some(false)` as 1, `Some(true)` as 2.
+    fn yes_no(&mut self, v: Option<bool>) {
+        self.0.push(v.map_or(0, |b| 1 + u8::from(b)));
+    }
+    fn opt_num(&mut self, v: Option<f64>) {
+        self.flag(v.is_some());
+        if let Some(v) = v {
+            self.num(v);
+        }
+    }
+    fn nums(&mut self, list: &[f64]) {
+        self.int(list.len() as u64);
+        list.iter().for_each(|&x| self.num(x));
+    }
+}
+
+/// Reads a model; a short or malformed input sets `bad` and yields zeros from then on.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    bad: bool,
+}
+
+impl Reader<'_> {
+    fn byte(&mut self) -> u8 {
+        match self.bytes.get(self.at) {
+            Some(&b) => {
+                self.at += 1;
+                b
+            }
+            None => {
+                self.bad = true;
+                0
+            }
+        }
+    }
+    fn int(&mut self) -> u64 {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte();
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return v;
+            }
+        }
+        self.bad = true;
+        0
+    }
+    fn small(&mut self) -> u32 {
+        u32::try_from(self.int()).unwrap_or_else(|_| {
+            self.bad = true;
+            0
+        })
+    }
+    fn num(&mut self) -> f64 {
+        let mut b = [0u8; 8];
+        for x in b.iter_mut() {
+            *x = self.byte();
+        }
+        f64::from_le_bytes(b)
+    }
+    fn flag(&mut self) -> bool {
+        self.byte() != 0
+    }
+    fn len(&mut self) -> usize {
+        let n = self.int() as usize;
+        // No list or string is longer than what is left to read.
+        if n > self.bytes.len() - self.at.min(self.bytes.len()) {
+            self.bad = true;
+            return 0;
+        }
+        n
+    }
+    fn raw(&mut self) -> &[u8] {
+        let n = self.len();
+        let out = &self.bytes[self.at..self.at + n];
+        self.at += n;
+        out
+    }
+    fn text(&mut self) -> String {
+        match core::str::from_utf8(self.raw()) {
+            Ok(s) => String::from(s),
+            Err(_) => {
+                self.bad = true;
+                String::new()
+            }
+        }
+    }
+    fn texts(&mut self) -> Vec<String> {
+        (0..self.len()).map(|_| self.text()).collect()
+    }
+    fn yes_no(&mut self) -> Option<bool> {
+        match self.byte() {
+            0 => None,
+            b => Some(b == 2),
+        }
+    }
+    fn opt_num(&mut self) -> Option<f64> {
+        self.flag().then(|| self.num())
+    }
+    fn nums(&mut self) -> Vec<f64> {
+        // Each number is 8 bytes: a count beyond what is left is refused before allocating.
+        let n = self.len();
+        (0..n.min(self.bytes.len() / 8))
+            .map(|_| self.num())
+            .collect()
+    }
+}
+
+impl Model {
+    /// The model as bytes (see the module docs).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer(Vec::with_capacity(2048));
+        w.0.push(FORMAT);
+        for r in &self.rules {
+            w.num(r.points);
+            w.0.push(Per::ALL.iter().position(|&p| p == r.per).unwrap_or(0) as u8);
+            w.int(r.max.into());
+            w.int(r.window_ms);
+        }
+        for v in [
+            self.session_timeout_ms,
+            self.intent_window_ms,
+            self.rapid_views_ms,
+        ] {
+            w.int(v);
+        }
+        for v in [
+            self.rapid_views,
+            self.repeat_item_visits,
+            self.repeat_views,
+            self.bounces_to_suppress,
+        ] {
+            w.int(v.into());
+        }
+        for v in [
+            self.return_within_ms,
+            self.bounce_window_ms,
+            self.recent_purchase_ms,
+            self.value_window_ms,
+        ] {
+            w.int(v);
+        }
+        for v in [
+            self.half_life_ms,
+            self.high_value_threshold,
+            self.stages[0],
+            self.stages[1],
+            self.stages[2],
+        ] {
+            w.num(v);
+        }
+        w.int(self.page_types.len() as u64);
+        for t in &self.page_types {
+            w.text(&t.name);
+            w.0.push(ROLES.iter().position(|&r| r == t.role).unwrap_or(0) as u8);
+            w.texts(&t.patterns);
+        }
+        w.texts(&self.email_mediums);
+        w.texts(&self.email_click_ids);
+        let a = &self.actions;
+        w.flag(a.enabled);
+        w.int(a.max_per_visit.into());
+        w.int(a.attribution_ms);
+        w.int(a.rules.len() as u64);
+        for n in &a.rules {
+            w.text(&n.name);
+            w.flag(n.enabled);
+            w.text(&n.action);
+            w.flag(n.kind == Kind::Chat);
+            w.text(&n.message);
+            w.flag(n.promotional);
+            w.int(n.priority.into());
+            w.int(n.experiment.map_or(0, |e| e as u64 + 1));
+            let (on, ms) = match n.on {
+                On::Page => (0, 0),
+                On::Idle(ms) => (1, ms),
+                On::ExitIntent => (2, 0),
+            };
+            w.0.push(on);
+            w.int(ms);
+            for v in [n.max_per_visit, n.max_per_day, n.max_per_visitor] {
+                w.int(v.into());
+            }
+            w.int(n.cooldown_ms);
+            w.int(n.when.len() as u64);
+            for c in &n.when {
+                w.0.extend_from_slice(&[c.stages, c.intents, c.abandoned]);
+                w.yes_no(c.suppressed);
+                w.bytes(&c.pages);
+                w.bytes(&c.not_pages);
+                w.int(c.viewed.into());
+                w.int(c.variant_switches.into());
+                w.yes_no(c.cart);
+                w.yes_no(c.high_value);
+                w.opt_num(c.min_value);
+                w.yes_no(c.return_visit);
+                w.int(c.dwell_ms);
+            }
+        }
+        w.int(self.experiments.len() as u64);
+        for e in &self.experiments {
+            w.text(&e.key);
+            w.texts(&e.variations);
+            match &e.weights {
+                Some(weights) => {
+                    w.int(weights.len() as u64 + 1);
+                    weights.iter().for_each(|&x| w.num(x));
+                }
+                None => w.int(0),
+            }
+            w.num(e.coverage);
+            w.0.push(e.hash_version);
+            w.flag(e.seed.is_some());
+            w.text(e.seed.as_deref().unwrap_or(""));
+            w.flag(e.namespace.is_some());
+            if let Some((id, start, end)) = &e.namespace {
+                w.text(id);
+                w.num(*start);
+                w.num(*end);
+            }
+            w.int(e.force.map_or(0, |f| f as u64 + 1));
+        }
+        let sc = &self.scorecard;
+        w.int(sc.bins.len() as u64);
+        for b in &sc.bins {
+            w.0.push(b.characteristic);
+            w.nums(&b.edges);
+            w.nums(&b.points);
+        }
+        w.int(sc.crossed.len() as u64);
+        for c in &sc.crossed {
+            w.0.push(c.rows);
+            w.nums(&c.row_edges);
+            w.0.push(c.columns);
+            w.nums(&c.column_edges);
+            w.nums(&c.points);
+        }
+        w.flag(sc.odds.is_some());
+        if let Some(o) = sc.odds {
+            w.num(o.pdo);
+            w.num(o.zero_points);
+        }
+        w.0
+    }
+
+    /// Reads [`Model::to_bytes`]; `None` for anything else (another format, cut short, trailing
+    /// bytes), so a damaged model is never half-used.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Model> {
+        let mut r = Reader {
+            bytes,
+            at: 0,
+            bad: false,
+        };
+        if r.byte() != FORMAT {
+            return None;
+        }
+        let rules = [(); 17].map(|_| Rule {
+            points: r.num(),
+            per: Per::ALL
+                .get(r.byte() as usize)
+                .copied()
+                .unwrap_or(Per::None),
+            max: r.small(),
+            window_ms: r.int(),
+        });
+        let (session_timeout_ms, intent_window_ms, rapid_views_ms) = (r.int(), r.int(), r.int());
+        let (rapid_views, repeat_item_visits, repeat_views, bounces_to_suppress) =
+            (r.small(), r.small(), r.small(), r.small());
+        let (return_within_ms, bounce_window_ms, recent_purchase_ms, value_window_ms) =
+            (r.int(), r.int(), r.int(), r.int());
+        let (half_life_ms, high_value_threshold) = (r.num(), r.num());
+        let stages = [r.num(), r.num(), r.num()];
+        let page_types = (0..r.len())
+            .map(|_| PageType {
+                name: r.text(),
+                role: ROLES
+                    .get(r.byte() as usize)
+                    .copied()
+                    .unwrap_or(PageRole::Plain),
+                patterns: r.texts(),
+            })
+            .collect();
+        let email_mediums = r.texts();
+        let email_click_ids = r.texts();
+        let (enabled, max_per_visit, attribution_ms) = (r.flag(), r.small(), r.int());
+        let nudges = (0..r.len())
+            .map(|_| {
+                let name = r.text();
+                Nudge {
+                    key: super::experiment::fnv32a(&name),
+                    name,
+                    enabled: r.flag(),
+                    action: r.text(),
+                    kind: if r.flag() { Kind::Chat } else { Kind::Banner },
+                    message: r.text(),
+                    promotional: r.flag(),
+                    priority: r.small(),
+                    experiment: (r.int() as usize).checked_sub(1),
+                    on: match (r.byte(), r.int()) {
+                        (1, ms) => On::Idle(ms),
+                        (2, _) => On::ExitIntent,
+                        _ => On::Page,
+                    },
+                    max_per_visit: r.small(),
+                    max_per_day: r.small(),
+                    max_per_visitor: r.small(),
+                    cooldown_ms: r.int(),
+                    when: (0..r.len())
+                        .map(|_| Conditions {
+                            stages: r.byte(),
+                            intents: r.byte(),
+                            abandoned: r.byte(),
+                            suppressed: r.yes_no(),
+                            pages: r.raw().into(),
+                            not_pages: r.raw().into(),
+                            viewed: r.small() as u16,
+                            variant_switches: r.small() as u16,
+                            cart: r.yes_no(),
+                            high_value: r.yes_no(),
+                            min_value: r.opt_num(),
+                            return_visit: r.yes_no(),
+                            dwell_ms: r.int(),
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let experiments: Vec<Experiment> = (0..r.len())
+            .map(|_| Experiment {
+                key: r.text(),
+                variations: r.texts(),
+                weights: (r.int() as usize)
+                    .checked_sub(1)
+                    .map(|n| (0..n.min(r.bytes.len())).map(|_| r.num()).collect()),
+                coverage: r.num(),
+                hash_version: r.byte(),
+                seed: {
+                    let some = r.flag();
+                    let seed = r.text();
+                    some.then_some(seed)
+                },
+                namespace: r.flag().then(|| (r.text(), r.num(), r.num())),
+                force: (r.int() as usize).checked_sub(1),
+            })
+            .collect();
+        let bins = (0..r.len())
+            .map(|_| Binned {
+                characteristic: r.byte(),
+                edges: r.nums(),
+                points: r.nums(),
+            })
+            .collect();
+        let crossed = (0..r.len())
+            .map(|_| Crossed {
+                rows: r.byte(),
+                row_edges: r.nums(),
+                columns: r.byte(),
+                column_edges: r.nums(),
+                points: r.nums(),
+            })
+            .collect();
+        let odds = r.flag().then(|| Odds {
+            pdo: r.num(),
+            zero_points: r.num(),
+        });
+        let scorecard = Scorecard {
+            bins,
+            crossed,
+            odds,
+        };
+        let model = Model {
+            rules,
+            session_timeout_ms,
+            half_life_ms,
+            intent_window_ms,
+            rapid_views,
+            rapid_views_ms,
+            repeat_item_visits,
+            repeat_views,
+            return_within_ms,
+            bounces_to_suppress,
+            bounce_window_ms,
+            recent_purchase_ms,
+            value_window_ms,
+            high_value_threshold,
+            stages,
+            page_types,
+            email_mediums,
+            email_click_ids,
+            actions: Actions {
+                enabled,
+                max_per_visit,
+                attribution_ms,
+                rules: nudges,
+            },
+            experiments,
+            scorecard,
+        };
+        let whole = !r.bad && r.at == bytes.len();
+        let references_hold = model.page_types.len() <= super::model::MAX_PAGE_TYPES
+            && model.actions.rules.iter().all(|n| {
+                n.experiment.is_none_or(|e| e < model.experiments.len())
+                    && n.when.iter().all(|c| {
+                        c.pages
+                            .iter()
+                            .chain(&c.not_pages)
+                            .all(|&p| (p as usize) < model.page_types.len())
+                    })
+            });
+        // Every bin and cell a characteristic can fall in has its points.
+        let count = super::characteristics::COUNT as u8;
+        let bins_hold = model
+            .scorecard
+            .bins
+            .iter()
+            .all(|b| b.characteristic < count && b.points.len() == b.edges.len() + 1)
+            && model.scorecard.crossed.iter().all(|c| {
+                c.rows < count
+                    && c.columns < count
+                    && c.points.len() == (c.row_edges.len() + 1) * (c.column_edges.len() + 1)
+            });
+        (whole && references_hold && bins_hold).then_some(model)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scorecard_round_trips() {
+        let mut model = Model {
+            scorecard: Scorecard {
+                bins: alloc::vec![Binned {
+                    characteristic: 0,
+                    edges: alloc::vec![1.0],
+                    points: alloc::vec![0.0, 43.0],
+                }],
+                crossed: alloc::vec![Crossed {
+                    rows: 2,
+                    row_edges: alloc::vec![2.0],
+                    columns: 5,
+                    column_edges: alloc::vec![2.0, 3.0],
+                    points: alloc::vec![44.0, 14.0, 0.0, 0.0, 17.0, 20.0],
+                }],
+                odds: Some(Odds {
+                    pdo: 10.0,
+                    zero_points: 0.0014,
+                }),
+            },
+            ..Model::default()
+        };
+        let bytes = model.to_bytes();
+        assert_eq!(Model::from_bytes(&bytes), Some(model.clone()));
+        // A table whose points do not fill its cells is refused.
+        model.scorecard.crossed[0].points.pop();
+        assert_eq!(Model::from_bytes(&model.to_bytes()), None);
+    }
+
+    #[test]
+    fn the_default_model_round_trips_and_damage_is_refused() {
+        let model = Model::default();
+        let bytes = model.to_bytes();
+        assert_eq!(Model::from_bytes(&bytes), Some(model.clone()));
+        for cut in [0, 1, bytes.len() / 2, bytes.len() - 1] {
+            assert_eq!(Model::from_bytes(&bytes[..cut]), None, "cut at {cut}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(Model::from_bytes(&longer), None);
+        let mut other = bytes;
+        other[0] = FORMAT + 1;
+        assert_eq!(Model::from_bytes(&other), None);
+    }
+}

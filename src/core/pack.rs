@@ -1,0 +1,210 @@
+//! The stored form of a fixed-size profile: a version byte, then the profile's 64-bit words
+//! packed, then base64 for `localStorage`.
+//!
+//! Packing: each word is predicted by the word `STRIDE` places back (the same field of the
+//! previous list element, for most lists: times, prices and counts change little) or by the
+//! previous word; the smaller difference is written as a zigzag LEB128 varint with the choice
+//! in its low bit, and runs of words equal to their prediction are one token. An empty profile
+//! packs to a few bytes and a busy one to a few kilobytes. Hand-written because it is a
+//! screenful: a general compressor would cost the wasm more than the profile it saves.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// Words between a word and its second predictor.
+const STRIDE: usize = 3;
+
+fn zigzag(d: u64) -> u64 {
+    (d << 1) ^ ((d as i64 >> 63) as u64)
+}
+
+fn unzigzag(z: u64) -> u64 {
+    (z >> 1) ^ (z & 1).wrapping_neg()
+}
+
+// Tokens carry a 64-bit difference and two flag bits: 66 bits, hence u128.
+fn put_varint(mut v: u128, out: &mut Vec<u8>) {
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn take_varint(bytes: &[u8], at: &mut usize) -> Option<u128> {
+    let mut v = 0u128;
+    for shift in (0..70).step_by(7) {
+        let b = *bytes.get(*at)?;
+        *at += 1;
+        v |= u128::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+fn word(bytes: &[u8], i: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&bytes[i * 8..i * 8 + 8]);
+    u64::from_le_bytes(w)
+}
+
+fn predictions(words: &[u64], i: usize) -> (u64, u64) {
+    let prev = if i > 0 { words[i - 1] } else { 0 };
+    let far = if i >= STRIDE { words[i - STRIDE] } else { 0 };
+    (prev, far)
+}
+
+/// Packs `bytes` (a multiple of 8 long). Tokens: `2n+1` = n+1 words equal to the previous word;
+/// `4z+0` / `4z+2` = difference `z` (zigzag) from the previous / the `STRIDE`-back word.
+pub fn pack(bytes: &[u8]) -> Vec<u8> {
+    let words: Vec<u64> = (0..bytes.len() / 8).map(|i| word(bytes, i)).collect();
+    let mut out = Vec::with_capacity(256);
+    let mut run = 0u64;
+    for i in 0..words.len() {
+        let (prev, far) = predictions(&words, i);
+        if words[i] == prev {
+            run += 1;
+            continue;
+        }
+        if run > 0 {
+            put_varint(2 * (u128::from(run) - 1) + 1, &mut out);
+            run = 0;
+        }
+        let near = u128::from(zigzag(words[i].wrapping_sub(prev)));
+        let stride = u128::from(zigzag(words[i].wrapping_sub(far)));
+        if stride < near {
+            put_varint(stride << 2 | 2, &mut out);
+        } else {
+            put_varint(near << 2, &mut out);
+        }
+    }
+    if run > 0 {
+        put_varint(2 * (u128::from(run) - 1) + 1, &mut out);
+    }
+    out
+}
+
+/// Unpacks what [`pack`] wrote into exactly `len` bytes; `None` when it does not fit.
+pub fn unpack(packed: &[u8], len: usize) -> Option<Vec<u8>> {
+    let n = len / 8;
+    let mut words: Vec<u64> = Vec::with_capacity(n);
+    let mut at = 0;
+    while at < packed.len() {
+        let token = take_varint(packed, &mut at)?;
+        if token & 1 == 1 {
+            let count = (token >> 1) + 1;
+            if count > (n - words.len()) as u128 {
+                return None;
+            }
+            for _ in 0..count {
+                let prev = words.last().copied().unwrap_or(0);
+                words.push(prev);
+            }
+        } else {
+            if words.len() >= n {
+                return None;
+            }
+            let (prev, far) = predictions(&words, words.len());
+            let base = if token & 2 == 0 { prev } else { far };
+            words.push(base.wrapping_add(unzigzag(u64::try_from(token >> 2).ok()?)));
+        }
+    }
+    if words.len() != n {
+        return None;
+    }
+    Some(words.iter().flat_map(|w| w.to_le_bytes()).collect())
+}
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 without padding.
+pub fn to_base64(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// Reads [`to_base64`] (padding allowed); `None` for any other character.
+pub fn from_base64(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim_end_matches('=');
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0);
+    for c in text.bytes() {
+        let v = ALPHABET.iter().position(|&a| a == c)? as u32;
+        acc = acc << 6 | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
+/// The stored text of a versioned body.
+pub fn encode(version: u8, bytes: &[u8]) -> String {
+    let mut out = Vec::with_capacity(512);
+    out.push(version);
+    out.extend(pack(bytes));
+    to_base64(&out)
+}
+
+/// The version and body of stored text, the body unpacked to `len` bytes (`None` when it does
+/// not unpack); `None` when the text is not base64, and no version when it is empty.
+#[allow(clippy::type_complexity)]
+pub fn decode(text: &str, len: usize) -> Option<(Option<u8>, Option<Vec<u8>>)> {
+    let bytes = from_base64(text)?;
+    Some(match bytes.split_first() {
+        None => (None, None),
+        Some((&v, body)) => (Some(v), unpack(body, len)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packs_and_unpacks_any_words() {
+        // Zeros, a run, random keys, then records of (time, price, count) as lists hold them.
+        let mut words: Vec<u64> = alloc::vec![0, 0, 0, 7, 7, 7, 7];
+        words.extend((0..10u64).map(|i| i.wrapping_mul(0x9e37_79b9_7f4a_7c15)));
+        for i in 0..20u64 {
+            words.extend([1_767_571_200_000 + i * 7_000, 49.5f64.to_bits(), i]);
+        }
+        words.push(u64::MAX);
+        let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+        let packed = pack(&bytes);
+        assert!(
+            packed.len() < bytes.len() / 2,
+            "{} of {} bytes",
+            packed.len(),
+            bytes.len()
+        );
+        assert_eq!(unpack(&packed, bytes.len()).as_deref(), Some(&bytes[..]));
+        assert_eq!(unpack(&packed, bytes.len() - 8), None);
+        let zeros = pack(&[0u8; 800]);
+        assert_eq!(zeros.len(), 2, "100 zero words are one run");
+        assert_eq!(unpack(&zeros, 800), Some(alloc::vec![0u8; 800]));
+    }
+
+    #[test]
+    fn base64_round_trips() {
+        for n in 0..10 {
+            let bytes: Vec<u8> = (0..n).map(|i| (i * 91) as u8).collect();
+            assert_eq!(from_base64(&to_base64(&bytes)).unwrap(), bytes);
+        }
+        assert_eq!(to_base64(b"Man"), "TWFu");
+        assert!(from_base64("%%").is_none());
+    }
+}

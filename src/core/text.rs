@@ -1,0 +1,90 @@
+//! Small string operations, byte by byte. The engine's strings are short (paths, parameters,
+//! message templates), and `core`'s general versions (two-way substring search, `memchr`,
+//! char-boundary panics with formatted messages) cost several KB of the wasm for no gain here.
+
+use alloc::string::String;
+
+/// The first index of any of the ASCII bytes `set` in `s`.
+pub fn find_any(s: &str, set: &[u8]) -> Option<usize> {
+    s.bytes().position(|b| set.contains(&b))
+}
+
+/// `s[start..end]`, or "" when the range is not on character boundaries.
+pub fn slice(s: &str, start: usize, end: usize) -> &str {
+    s.get(start..end).unwrap_or_default()
+}
+
+/// `s[start..]`, or "" when `start` is not a character boundary.
+pub fn from(s: &str, start: usize) -> &str {
+    s.get(start..).unwrap_or_default()
+}
+
+/// Where `needle` first occurs in `haystack`.
+pub fn find(haystack: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    if n.is_empty() {
+        return Some(0);
+    }
+    (0..(h.len() + 1).saturating_sub(n.len())).find(|&i| h.get(i..i + n.len()) == Some(n))
+}
+
+/// Whether `needle` occurs in `haystack`.
+pub fn contains(haystack: &str, needle: &str) -> bool {
+    find(haystack, needle).is_some()
+}
+
+/// `text` with every `from` replaced by `to`.
+pub fn replace(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(text.len() + to.len());
+    let mut rest = text;
+    while let Some(at) = find(rest, from).filter(|_| !from.is_empty()) {
+        out.push_str(slice(rest, 0, at));
+        out.push_str(to);
+        rest = self::from(rest, at + from.len());
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Characters in `s` (UTF-8 lead bytes).
+pub fn chars(s: &str) -> usize {
+    s.bytes().filter(|b| b & 0xc0 != 0x80).count()
+}
+
+/// `parts` joined by `sep`.
+pub fn join(parts: &[&str], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(p);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn behave_like_std() {
+        for (h, n) in [
+            ("/products/a", "/products/"),
+            ("abc", ""),
+            ("", "a"),
+            ("aaab", "ab"),
+            ("ab", "abc"),
+        ] {
+            assert_eq!(find(h, n), h.find(n), "{h:?} {n:?}");
+        }
+        assert_eq!(
+            replace("I saw {product}, {product}!", "{product}", "Ré"),
+            "I saw Ré, Ré!"
+        );
+        assert_eq!(chars("héllo €"), "héllo €".chars().count());
+        assert_eq!(join(&["a", "b", "c"], ", "), "a, b, c");
+        assert_eq!(slice("héllo", 1, 2), "");
+        assert_eq!(find_any("/p?x#y", b"?#"), Some(2));
+    }
+}

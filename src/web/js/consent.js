@@ -1,0 +1,87 @@
+// Consent: Google Consent Mode's analytics_storage, Shopify's customer privacy API,
+// navigator.globalPrivacyControl and shopperIntent.consent(). The most restrictive signal wins.
+// Without consent (when the config requires it) nothing is read from or written to storage.
+
+/** The consent signals seen on this page. Each say is {granted, chosen}. */
+export class Consent {
+  constructor(require) {
+    this.require = require;
+    this.gpc = false;
+    this.google = null;
+    this.shopify = null;
+    this.api = null;
+  }
+
+  says() {
+    return [this.google && this.google.granted, this.shopify && this.shopify.granted, this.api];
+  }
+
+  /** Storing is allowed: nothing refuses it, and something grants it when required. */
+  allowed() {
+    const says = this.says();
+    return !this.gpc && says.indexOf(false) < 0 && (!this.require || says.indexOf(true) >= 0);
+  }
+
+  /** The visitor refused storage (not merely a default): what was stored must go. */
+  refused() {
+    const no = (s) => !!s && s.chosen && !s.granted;
+    return this.gpc || no(this.google) || no(this.shopify) || this.api === false;
+  }
+}
+
+/** analytics_storage of gtag('consent', 'default' | 'update', params). */
+export function googleSay(command, params) {
+  const chosen = command === 'update';
+  if (!chosen && command !== 'default') return null;
+  const v = params && typeof params === 'object' ? params.analytics_storage : undefined;
+  return v === 'granted' || v === 'denied' ? { granted: v === 'granted', chosen } : null;
+}
+
+/** Shopify.customerPrivacy.analyticsProcessingAllowed(), when the API is loaded. It mixes region
+ * defaults with the visitor's choice, so it never counts as a refusal by itself. */
+export function shopifyNow() {
+  try {
+    const p = window.Shopify && window.Shopify.customerPrivacy;
+    const f = p && p.analyticsProcessingAllowed;
+    if (typeof f !== 'function') return null;
+    const granted = f.call(p);
+    return typeof granted === 'boolean' ? { granted, chosen: false } : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+/** navigator.globalPrivacyControl === true. */
+export function globalPrivacyControl() {
+  try {
+    return navigator.globalPrivacyControl === true;
+  } catch (e) {
+    return false;
+  }
+}
+
+/** consent({analytics}): the store's own banner. Returns the choice, or the error message. */
+export function readChoice(choice) {
+  const field = (name, why) => 'consent: field `' + name + '`: ' + why;
+  if (!choice || typeof choice !== 'object' || Array.isArray(choice)) {
+    return { error: 'consent: the argument must be an object, not ' + kind(choice) };
+  }
+  const bad = Object.keys(choice).find((k) => k !== 'analytics');
+  if (bad !== undefined) return { error: field(bad, 'unknown field; expected one of analytics') };
+  const v = choice.analytics;
+  if (v === undefined || v === null) {
+    return { error: field('analytics', 'is missing; pass {analytics: true} or {analytics: false}') };
+  }
+  if (typeof v !== 'boolean') return { error: field('analytics', 'must be true or false, not ' + kind(v)) };
+  return { granted: v };
+}
+
+/** How the core names a JS value's type in messages. */
+export function kind(v) {
+  if (v === undefined) return 'missing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  const t = typeof v;
+  return t === 'boolean' ? 'a boolean' : t === 'number' ? 'a number' : t === 'string' ? 'a string'
+    : t === 'object' ? 'an object' : 'an unsupported value';
+}

@@ -1,0 +1,214 @@
+// The engine behind its narrow boundary (src/web/mod.rs): bytes in, numbers and one record out.
+
+import { Buf, writeEvent } from './wire.js';
+
+const decoder = new TextDecoder();
+
+/** A reader of the record a call left (src/web/out.rs). */
+class Out {
+  constructor(w) {
+    const p = w.si_out_ptr() >>> 0;
+    this.n = w.si_out_len() >>> 0;
+    this.dv = new DataView(w.memory.buffer, p, this.n);
+    this.u8 = new Uint8Array(w.memory.buffer, p, this.n);
+    this.at = 0;
+  }
+  u8b() {
+    return this.dv.getUint8(this.at++);
+  }
+  u32() {
+    const v = this.dv.getUint32(this.at, true);
+    this.at += 4;
+    return v;
+  }
+  f64() {
+    const v = this.dv.getFloat64(this.at, true);
+    this.at += 8;
+    return v;
+  }
+  str() {
+    const n = this.u32();
+    const s = decoder.decode(this.u8.subarray(this.at, this.at + n));
+    this.at += n;
+    return s;
+  }
+  opt() {
+    return this.u8b() ? this.str() : null;
+  }
+  /** The whole record as text (an error message, a stored profile). */
+  text() {
+    return decoder.decode(this.u8);
+  }
+}
+
+const STAGES = ['cold', 'warm', 'mql', 'sql'];
+const INTENTS = ['none', 'low', 'mid', 'high'];
+
+/** One wasm instance: the model and the visitor's profile. */
+export class Engine {
+  constructor(w) {
+    this.w = w;
+    this.buf = new Buf();
+  }
+
+  /** Copies `bytes` into the engine's input buffer (a new call starts). */
+  input(bytes, n) {
+    const p = this.w.si_input(n) >>> 0;
+    // One view of the memory, made again only when the memory grew (its buffer changes).
+    let mem = this.mem;
+    if (!mem || mem.buffer !== this.w.memory.buffer) mem = this.mem = new Uint8Array(this.w.memory.buffer);
+    mem.set(n === bytes.length ? bytes : bytes.subarray(0, n), p);
+  }
+
+  out() {
+    return new Out(this.w);
+  }
+
+  /** Loads compiled model bytes; a new visitor with `id`. False when the model does not read. */
+  init(model, id) {
+    const b = this.buf;
+    b.n = 0;
+    b.room(model.length);
+    b.u8.set(model, 0);
+    b.n = model.length;
+    b.text(id);
+    this.input(b.u8, b.n);
+    return this.w.si_init(model.length) === 1;
+  }
+
+  fresh(id) {
+    const b = this.buf;
+    b.n = 0;
+    b.text(id);
+    this.input(b.u8, b.n);
+    this.w.si_fresh();
+  }
+
+  /** Loads a stored profile; `null` when it read, else why not. */
+  load(text, now) {
+    const b = this.buf;
+    b.n = 0;
+    b.text(text);
+    this.input(b.u8, b.n);
+    return this.w.si_load(now) === 1 ? null : this.out().str();
+  }
+
+  save() {
+    this.w.si_save();
+    return this.out().text();
+  }
+
+  /**
+   * Writes event `name` with `params` into the scratch buffer: the bytes `track` sends. Throws
+   * when reading `params` throws (a hostile getter): the caller refuses the event.
+   */
+  encode(name, params) {
+    const b = this.buf;
+    b.n = 0;
+    b.u16(0);
+    b.dv.setUint16(0, b.text(name), true);
+    writeEvent(b, params);
+    return b.u8.slice(0, b.n);
+  }
+
+  /** Tracks encoded event `bytes` at `time`: the signals fired, -1 refused, -2 not an event the model knows. */
+  track(bytes, time) {
+    this.input(bytes, bytes.length);
+    return this.w.si_track(time);
+  }
+
+  /** The conversions a tracked purchase made. */
+  conversions() {
+    const r = this.out();
+    if (r.n === 0) return [];
+    const list = [];
+    for (let n = r.u8b(); n > 0; n--) list.push({ experiment_id: r.str(), variation_id: r.str(), value: r.f64() });
+    return list;
+  }
+
+  /** The last call's refusal reason. */
+  why() {
+    return this.out().str();
+  }
+
+  /** Applies a validated identify() report; see src/web/mod.rs `si_identify`. */
+  identify(f, now) {
+    const bytes = f.purchase || new Uint8Array(0);
+    this.input(bytes, bytes.length);
+    const fired = this.w.si_identify(now, f.opens, f.lastOpen, f.yesNo, f.bounced, f.purchaseTime);
+    const changed = fired >= 0 && this.out().u8b() === 1;
+    return [fired, changed];
+  }
+
+  /** Score, stage and intent at `now`. */
+  verdict(now) {
+    const score = this.w.si_score(now);
+    const r = this.out();
+    return [score, STAGES[r.u8b()], INTENTS[r.u8b()]];
+  }
+
+  /** The visitor's state at `now` (without the fields the runtime adds). */
+  state(now) {
+    this.w.si_state(now);
+    const r = this.out();
+    const s = { score: r.f64(), stage: r.str(), intent: r.str() };
+    const suppression = [];
+    for (let n = r.u8b(); n > 0; n--) suppression.push(r.str());
+    s.suppressed = suppression.length > 0;
+    s.suppression = suppression;
+    s.value = r.f64();
+    s.highValue = r.u8b() === 1;
+    s.visitorId = r.str();
+    const index = r.u32();
+    s.visit = { id: s.visitorId + '-' + index, index, startedAt: r.f64(), pageViews: r.u32(), landing: r.opt(), channel: r.str() };
+    const signals = [];
+    for (let n = r.u8b(); n > 0; n--) signals.push({ rule: r.str(), points: r.f64(), time: r.f64() });
+    s.signals = signals;
+    s.experiments = {};
+    for (let n = r.u8b(); n > 0; n--) {
+      const key = r.str();
+      s.experiments[key] = { variant: r.str(), variation: r.u32() };
+    }
+    return s;
+  }
+
+  /** Decides on a nudge and records it: [decision or null, next deadline or -1]. */
+  nudge(now, trigger, idleMs, remembered) {
+    this.w.si_nudge(now, trigger, idleMs, remembered ? 1 : 0);
+    const r = this.out();
+    if (r.n === 0) return [null, -1];
+    let d = null;
+    if (r.u8b() === 1) {
+      d = {
+        index: r.u32(),
+        action: r.str(),
+        kind: r.str(),
+        rule: r.str(),
+        experiment: r.opt(),
+        variant: r.opt(),
+        variation: r.u32(),
+        message: r.str(),
+        product: r.opt(),
+        reason: r.str(),
+        show: r.u8b() === 1,
+        exposure: null,
+      };
+      if (d.variation === 0xffffffff) d.variation = -1;
+      if (r.u8b() === 1) d.exposure = { experiment_id: r.str(), variation_id: r.str() };
+    }
+    return [d, r.f64()];
+  }
+
+  record(rule, variation, at) {
+    this.w.si_record(rule, variation, at);
+  }
+
+  dismiss() {
+    this.w.si_dismiss();
+  }
+
+  /** [idle ms or -1, exit intent wanted]. */
+  triggers() {
+    return [this.w.si_idle_ms(), this.w.si_wants_exit() === 1];
+  }
+}

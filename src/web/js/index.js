@@ -1,0 +1,162 @@
+// shopper-intent, the one tag:
+//   <script type="module" src="/pkg/shopper-intent.js" data-config="/intent-model.json"></script>
+// Config: data-config (a URL), else <script type="application/json" id="shopper-intent-config">,
+// else the default model. A compiled model (`shopper-intent compile`) starts at once; a plain JSON
+// config is compiled first by a module loaded only then. A config that cannot be read or is
+// invalid is logged (console.error) and the scorer is not started: the page works as without it.
+//
+// Start-up fetches the engine and the config in parallel, as soon as this module runs; calls made
+// before the scorer is ready are queued and replayed (window.shopperIntent is there at once).
+
+import { initSync } from 'shopper-intent-engine';
+import { Engine } from './engine.js';
+import { Scorer, PREFIX } from './runtime.js';
+import { randomHex } from './storage.js';
+
+const T0 = performance.now();
+const STARTED = '__shopperIntentStarted';
+const TYPES = ['stage', 'intent', 'score', 'action'];
+const MODEL_FORMAT = 'shopper-intent/model';
+const here = (file) => new URL(file, import.meta.url);
+
+function fetchJson(url, what) {
+  return fetch(url, { credentials: 'same-origin' }).then((r) => {
+    if (!r.ok) throw new Error(what + ': HTTP ' + r.status);
+    return r.text();
+  }).then((text) => parse(text, what));
+}
+
+function parse(text, what) {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(what + ' is not JSON: ' + e.message);
+  }
+}
+
+/** The compiled model the page asks for (see the header). */
+function readModel(tag) {
+  const url = tag.getAttribute('data-config');
+  const inline = document.getElementById('shopper-intent-config');
+  let config;
+  if (url) config = fetchJson(url, 'config ' + url);
+  else if (inline) config = Promise.resolve().then(() => parse(inline.textContent, 'inline config'));
+  else return fetchJson(here('shopper-intent.model.json'), 'the default model');
+  return config.then((c) => {
+    if (c && c.format === MODEL_FORMAT) return c;
+    if (c && typeof c === 'object' && !Array.isArray(c) && Object.keys(c).length === 0) {
+      return fetchJson(here('shopper-intent.model.json'), 'the default model');
+    }
+    // A plain config: validated and compiled by the compiler, loaded for it only.
+    return import('./compiler.js').then((m) => m.compile(c, here('shopper_intent_compiler_bg.wasm')));
+  });
+}
+
+function engineModule() {
+  const url = here('shopper_intent_bg.wasm');
+  const bytes = () => fetch(url).then((r) => {
+    if (!r.ok) throw new Error('the engine ' + url + ': HTTP ' + r.status);
+    return r.arrayBuffer();
+  }).then((b) => WebAssembly.compile(b));
+  // Streaming compiles while the bytes arrive; servers that do not send application/wasm get the
+  // plain path.
+  return WebAssembly.compileStreaming ? WebAssembly.compileStreaming(fetch(url)).catch(bytes) : bytes();
+}
+
+function modelBytes(model) {
+  const bin = atob(model.model);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** window.shopperIntent: usable at once, queuing until ready; no method ever throws. */
+function api() {
+  let live = null;
+  let resolve;
+  const queue = [];
+  const ready = new Promise((r) => (resolve = r));
+  const warned = {};
+  const call = (name, fallback) => function () {
+    const args = arguments;
+    if (!live) {
+      // Before ready: queued and replayed in order (what they return is not known yet).
+      if (name !== 'state' && queue.length < 1000) queue.push([name, args]);
+      return fallback;
+    }
+    try {
+      return live[name].apply(live, args);
+    } catch (e) {
+      if (!warned[name]) {
+        warned[name] = 1;
+        console.warn('shopper-intent: ' + name + '() failed: ' + e);
+      }
+      return fallback;
+    }
+  };
+  const si = {
+    track: call('track', -1),
+    identify: call('identify', -1),
+    consent: call('consent'),
+    reset: call('reset'),
+    state: call('state', null),
+    on(type, callback) {
+      if (TYPES.indexOf(type) < 0 || typeof callback !== 'function') {
+        console.warn('shopper-intent: on(type, callback): type is one of ' + TYPES.join(', ') + ', callback a function');
+        return () => {};
+      }
+      const listener = (e) => callback(e.detail);
+      addEventListener(PREFIX + type, listener);
+      return () => removeEventListener(PREFIX + type, listener);
+    },
+    ready,
+  };
+  const start = (impl) => {
+    live = impl;
+    queue.splice(0).forEach(([name, args]) => call(name)(...args));
+    resolve(Object.freeze(si));
+  };
+  const fail = () => resolve(null);
+  return [si, start, fail];
+}
+
+function boot(tag) {
+  window[STARTED] = true;
+  const [si, start, fail] = api();
+  // Calls a page made before the tag ran: `(window.shopperIntentQ = window.shopperIntentQ || []).push(['identify', {...}])`.
+  const early = Array.isArray(window.shopperIntentQ) ? window.shopperIntentQ : [];
+  window.shopperIntent = si;
+  Promise.all([engineModule(), readModel(tag)])
+    .then(([module, model]) => {
+      const t = performance.now();
+      const w = initSync({ module });
+      const engine = new Engine(w);
+      if (!engine.init(modelBytes(model), randomHex(16))) throw new Error('the model does not read (compiled by another version?)');
+      const debug = !!model.runtime.debug || /[?&#]intent-debug\b/.test(location.href);
+      const render = () => import('./render.js');
+      const scorer = new Scorer(engine, model.runtime, { render, debug });
+      scorer.start();
+      si.model = model.summary;
+      start({
+        track: (name, params) => scorer.track(name, params, 'api'),
+        identify: (p) => scorer.identify(p),
+        consent: (c) => scorer.consentApi(c),
+        reset: () => scorer.reset(),
+        state: () => scorer.state(),
+      });
+      early.forEach((entry) => Array.isArray(entry) && typeof si[entry[0]] === 'function' && si[entry[0]](...entry.slice(1)));
+      // The panel is a file of its own, not a chunk: a page may also import it (pkg/intent-panel.js).
+      if (debug) import(here('intent-panel.js').href).then((m) => m.open(si, model.summary)).catch(() => {});
+      const end = performance.now();
+      dispatchEvent(new CustomEvent(PREFIX + 'ready', { detail: { loadMs: end - T0, startMs: end - t } }));
+    })
+    .catch((e) => {
+      fail();
+      console.error('shopper-intent: ' + ((e && e.message) || e) + ' (not started)');
+    });
+}
+
+// Only the tag starts the scorer (importing this module does not), once per page.
+const scripts = Array.prototype.slice.call(document.querySelectorAll('script[src]'));
+const tag = scripts.find((s) => s.src === import.meta.url) || scripts.find((s) => /\/shopper-intent\.js([?#]|$)/.test(s.src));
+if (tag && !window[STARTED]) boot(tag);

@@ -1,0 +1,579 @@
+// The page's one scorer: the engine, the visitor's profile kept in step with storage and with
+// other tabs, consent, the page's sources, and nudges. Every entry point catches what it meets:
+// nothing here throws into the store's page.
+//
+// Multi-tab: every operation of this tab gets a sequence number and stays in `pending` until a
+// stored profile is known to include it. When another tab's profile turns up (the `storage`
+// event, or a read before writing), this tab adopts it and re-applies the operations the other
+// tab's clock says it lacks. The engine is deterministic and on-site times never run backwards,
+// so nothing is lost or counted twice. The same re-application keeps every event of the page when
+// consent arrives late.
+
+import { Consent, googleSay, shopifyNow, globalPrivacyControl, readChoice } from './consent.js';
+import { DataLayer } from './datalayer.js';
+import { listenShopify } from './shopify.js';
+import { href, pathOf, listenNavigation, listenClicks } from './page.js';
+import { Store, parseEntry, joinEntry, setClock, randomHex } from './storage.js';
+import { Triggers } from './triggers.js';
+import { readFacts } from './facts.js';
+
+export const PREFIX = 'shopper-intent:';
+/** Operations of this page kept for re-applying (far beyond what a page sends: at most about 4 MB). */
+const MAX_PENDING = 20000;
+/** A Shopify event this close (ms) to a data-layer event of the same kind is one action seen twice. */
+const SAME_ACTION_MS = 2000;
+const TRIGGER = { event: 0, dwell: 1, idle: 2, exit: 3 };
+
+export class Scorer {
+  /**
+   * `engine`: an initialized Engine; `rt`: the model's runtime section; `opts.render`: loads the
+   * built-in renderer on the first nudge the page does not render itself.
+   */
+  constructor(engine, rt, opts) {
+    this.engine = engine;
+    this.rt = rt;
+    this.opts = opts;
+    this.debug = !!opts.debug;
+    this.live = true;
+    this.warned = {};
+    this.consent = new Consent(rt.require_consent);
+    this.store = new Store(rt.storage_key, (k, m) => this.warn(k, m));
+    this.layer = new DataLayer(this, rt.data_layer);
+    this.triggers = new Triggers();
+    this.tab = randomHex(4);
+    this.seq = 0;
+    this.pending = [];
+    this.clock = new Map();
+    this.synced = null;
+    this.syncedOurs = false;
+    this.writtenSeq = 0;
+    this.dirty = false;
+    this.saveTimer = 0;
+    this.referrer = document.referrer || null;
+    this.lastPath = null;
+    this.recent = [];
+    this.starting = true;
+    this.queued = false;
+    this.pageChanged = false;
+    this.last = engine.verdict(0);
+    this.shown = null;
+  }
+
+  now() {
+    return Date.now();
+  }
+
+  /** Logs a problem once per kind (every one with the debug switch), to the console only. */
+  warn(kind, message) {
+    if (this.warned[kind] && !this.debug) return;
+    this.warned[kind] = 1;
+    try {
+      console.warn('shopper-intent: ' + message);
+    } catch (e) {
+      /* a page that broke console.warn cannot make us throw */
+    }
+  }
+
+  /** The debug switch's log of decisions and refusals. */
+  log(message, detail) {
+    if (!this.debug) return;
+    try {
+      console.info('shopper-intent: ' + message, detail === undefined ? '' : detail);
+    } catch (e) {
+      /* as in warn */
+    }
+  }
+
+  /** Runs `fn`, catching and logging anything it throws. */
+  guard(what, fn) {
+    try {
+      return fn();
+    } catch (e) {
+      this.warn('failed:' + what, what + ' failed: ' + e);
+      return undefined;
+    }
+  }
+
+  /** Adds a listener for the life of the page, inert once the scorer is replaced. */
+  listen(target, name, fn, capture) {
+    target.addEventListener(name, (e) => {
+      if (this.live) this.guard(name, () => fn(e));
+    }, !!capture);
+  }
+
+  /** The profile is kept on the device (consent, storage available). */
+  persists() {
+    return this.consent.allowed() && this.store.writable();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Start.
+
+  start() {
+    const rt = this.rt;
+    this.consent.gpc = rt.global_privacy_control && globalPrivacyControl();
+    const shopifySays = rt.shopify ? shopifyNow() : null;
+    if (shopifySays) this.consent.shopify = shopifySays;
+    this.consentChanged(() => {});
+    // Consent first (what the data layer already says), then the stored profile and the pixel's
+    // checkout events, then this page's view, then the data layer's events.
+    this.layer.peekConsent();
+    const known = this.consent.allowed();
+    if (known) this.loadWithInbox();
+    this.pageView('page');
+    this.layer.watch();
+    // Granted only now (a consent update among the replayed entries): the page's events so far
+    // are re-applied on the stored profile.
+    if (!known) this.loadWithInbox();
+    if (rt.spa) listenNavigation(this);
+    if (rt.clicks) listenClicks(this);
+    if (rt.shopify) {
+      listenShopify(this);
+      if (!shopifySays && window.Shopify) {
+        [500, 2000, 6000].forEach((ms) => setTimeout(() => this.live && this.guard('consent', () => this.recheckShopify()), ms));
+      }
+    }
+    this.listen(window, 'pagehide', () => this.saveNow());
+    this.listen(document, 'visibilitychange', () => document.hidden && this.saveNow());
+    this.listen(window, 'storage', (e) => {
+      // `key` is null when another tab cleared the whole storage.
+      if (e.storageArea === this.store.area && (e.key === null || e.key === this.store.key)) {
+        this.otherTabWrote(e.newValue);
+      }
+    });
+    this.starting = false;
+    this.announce();
+    this.watchTriggers();
+    this.run('event');
+  }
+
+  /** The stored profile, then the checkout events a Shopify pixel saw since the last storefront
+   * page (they came before this page). Both only with consent. */
+  loadWithInbox() {
+    if (!this.consent.allowed()) return;
+    this.load();
+    this.applyInbox();
+  }
+
+  applyInbox() {
+    // Only a Shopify pixel writes it, and only on a Shopify store: elsewhere, no read at all.
+    if (!this.rt.shopify || !window.Shopify) return;
+    const now = this.now();
+    this.store.takeInbox().forEach((entry) => {
+      if (entry && typeof entry.name === 'string' && typeof entry.time === 'number') {
+        this.track(entry.name, entry.params, 'pixel', Math.min(Math.max(entry.time, 0), now));
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Events.
+
+  /** A page view of the current location. */
+  pageView(source) {
+    return this.track('page_view', { page_location: href() }, source);
+  }
+
+  /**
+   * Tracks event `name` from `source` (api, layer, shopify, page, restore, click, pixel). Returns
+   * the signals fired, 0 when ignored, -1 when refused.
+   */
+  track(name, params, source, time) {
+    if (typeof name !== 'string' || name.length === 0 || name.length > 100) {
+      this.warn('name', 'track(name, params): the name must be a short string');
+      return -1;
+    }
+    const t = time === undefined ? this.now() : time;
+    if (name === 'page_view') {
+      let location;
+      try {
+        location = params && params.page_location;
+      } catch (e) {
+        location = undefined;
+      }
+      if (location === undefined || location === null) location = href();
+      // One page view per path per navigation, whoever reports it (us, GA4, Shopify).
+      const path = typeof location === 'string' ? pathOf(location) : null;
+      if (source !== 'restore' && path !== null && path === this.lastPath) return 0;
+      if (path !== null) this.lastPath = path;
+      const extra = { page_location: location };
+      if (this.referrer) {
+        extra.page_referrer = this.referrer;
+        this.referrer = null;
+      }
+      // Our additions over the store's own parameters (read through the prototype, not copied).
+      params = Object.assign(Object.create(params && typeof params === 'object' ? params : null), extra);
+      this.pageChanged = !this.starting;
+    } else if (this.sameAction(name, source, t)) {
+      return 0;
+    }
+    let bytes;
+    try {
+      bytes = this.engine.encode(name, params === undefined ? {} : params);
+    } catch (e) {
+      this.warn('read', name + ': its parameters could not be read (' + e + '); refused');
+      return -1;
+    }
+    return this.apply(bytes, t, name);
+  }
+
+  /** Applies an encoded event; logs it for re-application. */
+  apply(bytes, t, name) {
+    const fired = this.engine.track(bytes, t);
+    if (fired === -2) {
+      this.log('ignored (not an event the model knows)', name);
+      this.op({ t: 'e', bytes, time: t });
+      this.dirty = true;
+      return 0;
+    }
+    if (fired < 0) {
+      const why = this.engine.why();
+      this.warn('event', why);
+      this.log('refused', why);
+      return -1;
+    }
+    if (name === 'purchase') {
+      this.engine.conversions().forEach((c) => this.send(Object.assign({ event: 'experiment_conversion' }, c), t));
+    }
+    this.op({ t: 'e', bytes, time: t });
+    this.changed();
+    return fired;
+  }
+
+  /** True when the other adapter (data layer or Shopify) reported this kind just before. */
+  sameAction(name, source, t) {
+    const other = source === 'layer' ? 'shopify' : source === 'shopify' ? 'layer' : null;
+    if (!other) return false;
+    if (this.recent.some((r) => r[0] === name && r[1] === other && t - r[2] <= SAME_ACTION_MS)) return true;
+    this.recent.push([name, source, t]);
+    if (this.recent.length > 4) this.recent.shift();
+    return false;
+  }
+
+  /** identify(profile): returns the signals fired, -1 when refused. */
+  identify(profile) {
+    const f = readFacts(profile);
+    if (f.error) {
+      this.warn('identify', f.error);
+      return -1;
+    }
+    const t = this.now();
+    const [fired, changed] = this.engine.identify(f, t);
+    if (fired < 0) {
+      this.warn('identify', this.engine.why());
+      return -1;
+    }
+    if (changed) {
+      this.op({ t: 'i', facts: f, time: t });
+      this.changed();
+    }
+    return fired;
+  }
+
+  op(o) {
+    this.seq++;
+    o.seq = this.seq;
+    // Trimmed in batches: one shift per event would copy the whole log each time.
+    if (this.pending.length >= MAX_PENDING + 1000) {
+      this.pending.splice(0, 1000);
+      this.warn('pending', 'more than ' + MAX_PENDING + ' events on one page: the oldest are no longer re-applied when consent arrives or another tab writes');
+    }
+    this.pending.push(o);
+  }
+
+  /** After a change: a save is due, and after the burst, listeners hear of it and nudges decide. */
+  changed() {
+    this.dirty = true;
+    this.scheduleSave();
+    if (this.starting || this.queued) return;
+    this.queued = true;
+    queueMicrotask(() => {
+      this.queued = false;
+      if (!this.live) return;
+      this.guard('announce', () => this.announce());
+      if (this.pageChanged) {
+        this.pageChanged = false;
+        this.hide();
+        this.triggers.cancelDwell();
+        this.watchTriggers();
+      }
+      this.run('event');
+    });
+  }
+
+  /** Dispatches shopper-intent:<kind>; false when a listener called preventDefault(). */
+  emit(kind, detail, cancelable) {
+    try {
+      return dispatchEvent(new CustomEvent(PREFIX + kind, { detail, cancelable: !!cancelable }));
+    } catch (e) {
+      return true;
+    }
+  }
+
+  /** score, stage and intent events for what changed since they were last announced. */
+  announce() {
+    const now = this.engine.verdict(this.now());
+    const was = this.last;
+    this.last = now;
+    const [score, stage, intent] = now;
+    const tell = (kind, previous) => this.emit(kind, { score, stage, intent, previous });
+    if (score !== was[0]) tell('score', was[0]);
+    if (stage !== was[1]) {
+      tell('stage', was[1]);
+      if (this.rt.stage_to_data_layer) {
+        this.layer.push({ event: 'intent_stage', intent_stage: stage, intent_score: score, intent_tier: intent });
+      }
+    }
+    if (intent !== was[2]) tell('intent', was[2]);
+  }
+
+  /** Our own entry (exposure, conversion) to the data layer, and to the beacon when configured. */
+  send(entry, t) {
+    this.layer.push(entry);
+    const url = this.rt.beacon_url;
+    if (!url) return;
+    // What ab-report needs beside the data layer's convention: who, and when.
+    const body = Object.assign({}, entry, { visitor: this.visitorId(), time: t });
+    try {
+      navigator.sendBeacon(url, JSON.stringify(body));
+    } catch (e) {
+      /* fire and forget */
+    }
+  }
+
+  visitorId() {
+    return this.engine.state(this.now()).visitorId;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Nudges.
+
+  watchTriggers() {
+    const [idle, exit] = this.engine.triggers();
+    if (idle >= 0 && !this.triggers.idle) {
+      this.triggers.watchIdle(idle, (ms) => this.live && this.guard('idle', () => this.run('idle', ms)));
+    }
+    if (exit && !this.triggers.exit) this.triggers.watchExit(() => this.live && this.guard('exit', () => this.run('exit')));
+  }
+
+  /** Decides (and records, in both arms), delivers, and arms the next dwell deadline. */
+  run(trigger, idleMs) {
+    const t = this.now();
+    const [d, deadline] = this.engine.nudge(t, TRIGGER[trigger], idleMs || 0, this.persists());
+    if (d) {
+      this.log('decision', d);
+      if (d.exposure) this.send(Object.assign({ event: 'experiment_viewed' }, d.exposure), t);
+      this.op({ t: 'n', rule: d.index, variation: d.variation, time: t });
+      this.dirty = true;
+      this.scheduleSave();
+      if (d.show) this.deliver(d);
+    }
+    if (deadline >= 0) this.triggers.armAt(deadline, t, () => this.live && this.guard('dwell', () => this.run('dwell')));
+    else this.triggers.cancelDwell();
+  }
+
+  deliver(d) {
+    const detail = {
+      action: d.action, kind: d.kind, rule: d.rule, experiment: d.experiment, variant: d.variant,
+      message: d.message, product: d.product, reason: d.reason,
+    };
+    if (!this.emit('action', detail, true) || !this.live) return;
+    const shown = (this.shown = {});
+    this.opts.render().then((render) => {
+      if (this.shown !== shown || !this.live) return;
+      shown.hide = render.show(d.kind, d.message, () => this.guard('dismiss', () => this.dismissed()), this.rt);
+    }).catch((e) => this.warn('render', 'the built-in nudge could not be shown: ' + e));
+  }
+
+  hide() {
+    const shown = this.shown;
+    this.shown = null;
+    if (shown && shown.hide) shown.hide();
+  }
+
+  /** The visitor closed the built-in nudge: another may follow. */
+  dismissed() {
+    this.shown = null;
+    this.engine.dismiss();
+    this.op({ t: 'd' });
+    this.dirty = true;
+    this.scheduleSave();
+    this.run('event');
+  }
+
+  /** reset() or consent withdrawn: the nudge goes, and every timer and watcher. */
+  stop() {
+    this.hide();
+    this.triggers.cancelAll();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Storage and tabs.
+
+  scheduleSave() {
+    if (!this.dirty || this.saveTimer || !this.persists()) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = 0;
+      if (this.live) this.guard('save', () => this.save());
+    }, this.rt.save_delay_ms);
+  }
+
+  saveNow() {
+    this.recheck();
+    this.save();
+  }
+
+  /** On page activity: a replaced data layer array, a late Shopify consent API. */
+  recheck() {
+    this.layer.recheck();
+    this.recheckShopify();
+  }
+
+  /**
+   * Builds on the profile in `entry` (another tab's, or this visitor's from an earlier page):
+   * re-applies this tab's operations it lacks. False when the entry is unreadable.
+   */
+  adopt(entry) {
+    const now = this.now();
+    const [clock, body] = parseEntry(entry);
+    const why = this.engine.load(body, now);
+    if (why !== null) {
+      this.warn('state', 'the stored profile was replaced: ' + why);
+      this.dirty = true;
+      return false;
+    }
+    const included = clock.get(this.tab) || 0;
+    this.pending = this.pending.filter((o) => o.seq > included);
+    if (this.starting) this.last = this.engine.verdict(now);
+    this.pending.forEach((o) => this.reapply(o));
+    this.dirty = this.pending.length > 0;
+    this.clock = clock;
+    this.synced = entry;
+    this.syncedOurs = false;
+    if (!this.starting) this.announce();
+    return true;
+  }
+
+  reapply(o) {
+    const e = this.engine;
+    if (o.t === 'e') e.track(o.bytes, o.time);
+    else if (o.t === 'i') e.identify(o.facts, o.time);
+    else if (o.t === 'n') e.record(o.rule, o.variation, o.time);
+    else if (o.t === 'd') e.dismiss();
+  }
+
+  /** Reads the stored profile (consent just given, or a back-forward restore). */
+  load() {
+    if (!this.consent.allowed()) return;
+    const entry = this.store.read();
+    if (entry !== null && entry !== this.synced) this.adopt(entry);
+    else if (entry === null) this.dirty = true;
+    this.scheduleSave();
+  }
+
+  /** Writes the profile when it changed, on top of whatever another tab stored meanwhile. */
+  save() {
+    if (!this.persists()) return;
+    const current = this.store.read();
+    if (current !== null && current !== this.synced) this.adopt(current);
+    else if (current !== null && this.syncedOurs) {
+      // Our last write is still there after a save delay: it included these.
+      const written = this.writtenSeq;
+      this.pending = this.pending.filter((o) => o.seq > written);
+    }
+    if (!this.dirty) return;
+    setClock(this.clock, this.tab, this.seq);
+    const entry = joinEntry(this.clock, this.engine.save());
+    if (this.store.write(entry)) {
+      this.synced = entry;
+      this.syncedOurs = true;
+      this.writtenSeq = this.seq;
+      this.dirty = false;
+    }
+  }
+
+  /** The storage event: another tab wrote `value`, or deleted the entry (null). */
+  otherTabWrote(value) {
+    if (!this.consent.allowed()) return;
+    if (value !== null) {
+      if (value !== this.synced) {
+        this.adopt(value);
+        this.scheduleSave();
+      }
+      return;
+    }
+    // A reset, a consent withdrawal or a store's logout in another tab: forget the visitor here
+    // too. A new visitor starts; it is stored on its next change, as any visitor is.
+    this.forgetVisitor();
+    this.warn('cleared', 'another tab deleted the stored profile; this tab goes on as a new visitor');
+    this.stop();
+    this.announce();
+  }
+
+  forgetVisitor() {
+    this.engine.fresh(randomHex(16));
+    this.pending = [];
+    this.clock = new Map();
+    this.synced = null;
+    this.syncedOurs = false;
+    this.dirty = false;
+  }
+
+  /** Deletes the stored entry (and the pixel's inbox); the profile stays in memory for the page. */
+  deleteStored() {
+    this.store.remove();
+    this.synced = null;
+    this.syncedOurs = false;
+    this.dirty = true;
+  }
+
+  /** Applies a consent signal: reads storage when storing becomes allowed, and deletes the entry at
+   * once on a refusal. */
+  consentChanged(update) {
+    const was = this.consent.allowed();
+    const wasRefused = this.consent.refused();
+    update(this.consent);
+    if (this.consent.refused()) {
+      this.deleteStored();
+      if (!wasRefused) this.stop();
+    }
+    if (this.consent.allowed() && !was && !this.starting) this.loadWithInbox();
+  }
+
+  googleConsent(command, params) {
+    const say = googleSay(command, params);
+    if (say) this.consentChanged((c) => (c.google = say));
+  }
+
+  shopifyConsent(say) {
+    this.consentChanged((c) => (c.shopify = say));
+  }
+
+  /** Shopify loads its customer privacy API late: until it has answered, ask again now and then. */
+  recheckShopify() {
+    if (!this.rt.shopify || this.consent.shopify) return;
+    const say = shopifyNow();
+    if (say) this.consentChanged((c) => (c.shopify = c.shopify || say));
+  }
+
+  consentApi(choice) {
+    const c = readChoice(choice);
+    if (c.error) return this.warn('consent', c.error);
+    this.consentChanged((k) => (k.api = c.granted));
+  }
+
+  /** reset(): forgets this visitor here and in storage. */
+  reset() {
+    this.store.remove();
+    this.forgetVisitor();
+    this.stop();
+    this.announce();
+  }
+
+  /** state(): the engine's view, plus where the profile is kept. */
+  state() {
+    const s = this.engine.state(this.now());
+    s.storage = this.persists() ? 'local' : 'memory';
+    return s;
+  }
+}

@@ -1,0 +1,86 @@
+// Timers and triggers for nudges: a dwell (deadline) timer for the current page, an idle
+// watcher, and exit intent. The engine says when; this only waits and calls back. Everything is
+// cancellable in one call (navigation, reset(), consent withdrawn).
+
+const ACTIVITY = ['pointermove', 'pointerdown', 'keydown', 'scroll', 'wheel', 'touchstart'];
+// The longest timer browsers keep (2^31 - 1 ms); later deadlines are re-armed on the next check.
+const MAX_DELAY = 2147483647;
+
+export class Triggers {
+  constructor() {
+    this.dwell = 0;
+    this.idle = null;
+    this.exit = null;
+  }
+
+  /** Calls `fn` once at `deadline` on the page's clock (`now` is that clock now). */
+  armAt(deadline, now, fn) {
+    this.cancelDwell();
+    this.dwell = setTimeout(fn, Math.min(Math.max(deadline - now, 0), MAX_DELAY));
+  }
+
+  cancelDwell() {
+    if (this.dwell) clearTimeout(this.dwell);
+    this.dwell = 0;
+  }
+
+  /** Calls `fn(idleMs)` after `ms` without pointer, key, scroll or touch activity; then again only
+   * after new activity and another `ms` of quiet. Activity only stamps the time: one timer checks. */
+  watchIdle(ms, fn) {
+    this.stopIdle();
+    let last = Date.now();
+    let fired = false;
+    let timer = 0;
+    const check = () => {
+      const quiet = Date.now() - last;
+      if (quiet >= ms) {
+        fired = true;
+        fn(quiet);
+      } else timer = setTimeout(check, ms - quiet);
+    };
+    const onActivity = () => {
+      last = Date.now();
+      if (fired) {
+        fired = false;
+        timer = setTimeout(check, ms);
+      }
+    };
+    ACTIVITY.forEach((k) => addEventListener(k, onActivity, { passive: true }));
+    timer = setTimeout(check, Math.min(ms, MAX_DELAY));
+    this.idle = () => {
+      clearTimeout(timer);
+      ACTIVITY.forEach((k) => removeEventListener(k, onActivity));
+    };
+  }
+
+  stopIdle() {
+    if (this.idle) this.idle();
+    this.idle = null;
+  }
+
+  /** Calls `fn` when the pointer leaves through the top of the viewport (a mouse on a desktop). */
+  watchExit(fn) {
+    this.stopExit();
+    const onOut = (e) => {
+      if (!e.relatedTarget && e.clientY <= 0) fn();
+    };
+    document.addEventListener('mouseout', onOut, { passive: true });
+    this.exit = () => document.removeEventListener('mouseout', onOut);
+  }
+
+  stopExit() {
+    if (this.exit) this.exit();
+    this.exit = null;
+  }
+
+  cancelAll() {
+    this.cancelDwell();
+    this.stopIdle();
+    this.stopExit();
+  }
+
+  /** [dwell armed, idle watched, exit intent watched] (for tests). */
+  armed() {
+    return [!!this.dwell, !!this.idle, !!this.exit];
+  }
+}

@@ -1,0 +1,68 @@
+// The npm package a store installs instead of building: `npm pack` of pkg/, installed into a
+// throwaway project with no Rust, its config compiled with `npx shopper-intent-compile`, and the
+// installed files served and loaded in Chromium by the one tag.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, assertBuilt, launchChromium } from '../chromium.mjs';
+
+const MIME = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.html': 'text/html', '.css': 'text/css' };
+
+test('the packed tarball installs, compiles a config and runs in a page', async () => {
+  assertBuilt();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'si-package-'));
+  const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const tarball = npm(['pack', path.join(ROOT, 'pkg'), '--pack-destination', dir, '--silent'], dir).trim().split('\n').pop();
+  const project = path.join(dir, 'store');
+  fs.mkdirSync(project);
+  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'a-store', private: true }));
+  npm(['install', '--offline', '--no-audit', '--no-fund', path.join(dir, tarball)], project);
+  const installed = path.join(project, 'node_modules', 'shopper-intent');
+  for (const f of ['shopper-intent.js', 'shopper_intent_bg.wasm', 'shopper-intent.model.json', 'shopper-intent.d.ts', 'compile.mjs']) {
+    assert.ok(fs.existsSync(path.join(installed, f)), `${f} is in the package`);
+  }
+  // The store's config, compiled without Rust.
+  fs.writeFileSync(path.join(project, 'intent-config.json'), JSON.stringify({ stages: { sql: 70 }, rules: { add_to_cart: { points: 30 } } }));
+  const model = execFileSync('npx', ['--no-install', 'shopper-intent-compile', 'intent-config.json'], { cwd: project, encoding: 'utf8' });
+  fs.writeFileSync(path.join(project, 'intent-model.json'), model);
+  assert.equal(JSON.parse(model).summary.stages.sql, 70);
+  fs.writeFileSync(path.join(project, 'index.html'), `<!doctype html><title>store</title><link rel="icon" href="data:,">
+    <script>window.dataLayer = [{event: 'view_item', items: [{item_id: 'A', price: 10}]}];</script>
+    <script type="module" src="/node_modules/shopper-intent/shopper-intent.js" data-config="/intent-model.json"></script>`);
+  const server = http.createServer((req, res) => {
+    const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const file = path.join(project, p === '/' ? 'index.html' : p);
+    if (!file.startsWith(project) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': MIME[path.extname(file)] || 'application/octet-stream' });
+    res.end(fs.readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    const s = await page.evaluate(async () => {
+      const api = await window.shopperIntent.ready;
+      api.track('add_to_cart', { items: [{ item_id: 'A', price: 10 }] });
+      return api.state();
+    });
+    // The store's points: site_visit 2 + product_view 2 + add_to_cart 30.
+    assert.equal(s.score, 34);
+    assert.equal(s.stage, 'warm', 'its own thresholds (warm 21, sql 70)');
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+    server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
