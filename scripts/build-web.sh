@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds what a store downloads into pkg/ (see README, "Building"):
 #   shopper-intent.js              the tag: loader and runtime, with the engine's wasm-bindgen glue
-#   shopper_intent_bg.wasm         the engine (no_std: core + the boundary of src/web/mod.rs)
+#   shopper_intent_bg.wasm         the engine (no_std: core + the boundary of src/web/mod.rs), without nudges
+#   shopper_intent_nudges_bg.wasm  the engine with nudges, loaded when a nudge could first be decided
 #   shopper-intent.model.json      the default model, compiled (`shopper-intent compile`)
 #   render-*.js                    the built-in nudge renderer, loaded on the first nudge a page leaves to it
 #   compiler-*.js, shopper_intent_compiler_bg.wasm   the config compiler, loaded for a plain JSON config only
@@ -17,25 +18,23 @@ OUT=pkg
 GLUE=target/web
 mkdir -p "$OUT" "$GLUE"
 
-# Two builds of the same crate: separate target dirs, since cargo names cdylibs without a hash.
-wasm() { # $1 feature, $2 output name
-    local dir=target/wasm-$1
-    cargo build --lib --release --target wasm32-unknown-unknown --features "$1" --target-dir "$dir" --quiet
-    wasm-bindgen --target web --out-dir "$GLUE/$1" --out-name "$2" "$dir/wasm32-unknown-unknown/release/shopper_intent.wasm"
-    # -ocimfs=0: do not inline functions that have one caller (measured: smaller here).
-    "$BIN/wasm-opt" -Oz -ocimfs=0 --strip-debug --strip-producers --strip-target-features \
-        "$GLUE/$1/$2_bg.wasm" -o "$OUT/$2_bg.wasm"
+# Three builds of the same crate: separate target dirs, since cargo names cdylibs without a hash.
+source scripts/wasm.sh
+wasm() { # $1 build name, $2 features, $3 output name
+    wasm_module . "$2" "$3" "target/wasm-$1" "$GLUE/$1" "$OUT/$3_bg.wasm"
 }
-wasm bundle shopper_intent
-wasm compiler shopper_intent_compiler
+wasm bundle bundle shopper_intent
+wasm nudges bundle,nudges shopper_intent_nudges
+wasm compiler compiler shopper_intent_compiler
 
 cargo run --quiet --bin shopper-intent -- compile --out "$OUT/shopper-intent.model.json"
 
-find "$OUT" -maxdepth 1 \( -name 'render-*.js' -o -name 'compiler-*.js' -o -name 'chunk-*.js' \) -delete
+find "$OUT" -maxdepth 1 \( -name 'render-*.js' -o -name 'compiler-*.js' -o -name 'nudges-*.js' -o -name 'chunk-*.js' \) -delete
 "$BIN/esbuild" src/web/js/index.js src/web/js/intent-panel.js \
     --bundle --format=esm --splitting --minify --target=es2020 --outdir="$OUT" \
     --entry-names='[name]' --chunk-names='[name]-[hash]' --log-level=warning \
     --alias:shopper-intent-engine="./$GLUE/bundle/shopper_intent.js" \
+    --alias:shopper-intent-nudges="./$GLUE/nudges/shopper_intent_nudges.js" \
     --alias:shopper-intent-compiler="./$GLUE/compiler/shopper_intent_compiler.js"
 mv "$OUT/index.js" "$OUT/shopper-intent.js"
 # The package's config compiler for Node (npx shopper-intent-compile), beside the compiler wasm.

@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 use shopper_intent::core::actions::{
-    self, arms, conversions, decide, dismiss, idle_after_ms, next_deadline, record,
+    self, arms, conversions, decide, dismiss, idle_after_ms, may_nudge, next_deadline, record,
     wants_exit_intent, Context, Decision, Trigger,
 };
 use shopper_intent::core::config::actions::DEFAULT_EXPERIMENT;
@@ -1181,4 +1181,72 @@ fn per_item_limits_hold_for_any_number_of_items() {
         }
         assert_eq!(s.profile.signals_fired, before);
     }
+}
+
+/// The browser loads the nudge engine only once `may_nudge` says a nudge could be decided: in
+/// 40 random journeys over every default rule, whenever it says no, no trigger decides anything
+/// and there is no deadline to wait for (so the scorer alone behaves exactly as the full engine).
+/// It says yes often enough to matter, and not always.
+#[test]
+fn may_nudge_is_false_only_when_nothing_could_be_decided() {
+    let triggers = [
+        Trigger::Event,
+        Trigger::Dwell,
+        Trigger::ExitIntent,
+        Trigger::Idle { idle_ms: 120_000 },
+    ];
+    let (mut yes, mut no) = (0, 0);
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    for journey in 0..40 {
+        let mut s = Shopper::new(Model::default());
+        s.profile = Profile::new(format!("visitor-{journey}"));
+        for _ in 0..60 {
+            let id = ["A", "B", "C", "D"][next(4) as usize];
+            match next(12) {
+                0 | 1 => s.product(id),
+                2 => s.add_to_cart(id),
+                3 => s.page(["/pages/shipping", "/pages/returns", "/pages/size-guide", "/cart"][next(4) as usize]),
+                4 => {
+                    s.page("/checkout");
+                    s.event("begin_checkout", json!({"items": [item(id)]}));
+                }
+                5 => s.event("select_variant", json!({"items": [item(id)]})),
+                6 => s.page("/collections/all"),
+                7 => s.wait([5 * SEC, 40 * SEC, 20 * MIN, 2 * HOUR, 3 * DAY][next(5) as usize]),
+                8 => {
+                    if s.nudge_on(triggers[next(4) as usize]).is_some() && next(2) == 0 {
+                        dismiss(&mut s.profile);
+                    }
+                }
+                9 => s.event("purchase", json!({"transaction_id": format!("T{}", next(1000)), "value": 120, "currency": "USD", "items": [item(id)]})),
+                _ => s.page("/"),
+            }
+            if may_nudge(&s.profile, &s.model, s.now) {
+                yes += 1;
+                continue;
+            }
+            no += 1;
+            for trigger in triggers {
+                assert!(
+                    s.decide_on(trigger).is_none(),
+                    "journey {journey}: {trigger:?} decided while may_nudge was false"
+                );
+            }
+            assert_eq!(
+                s.deadline(),
+                None,
+                "journey {journey}: a deadline while may_nudge was false"
+            );
+        }
+    }
+    assert!(
+        yes > 100 && no > 100,
+        "the gate said yes {yes} and no {no} times"
+    );
 }

@@ -95,3 +95,49 @@ fn corrupt_and_foreign_state_is_refused_with_a_reason() {
         "stored state: written by a newer version of this library"
     );
 }
+
+/// A stored profile is plain bytes, so any bytes that decode are a profile: every list length
+/// may be out of range (255 for lists of 8 to 48). Such a profile is used without a panic
+/// (a panic is a trap in the wasm, which would lose the call), and reads back as it is.
+#[test]
+fn a_profile_with_out_of_range_lengths_is_used_without_a_panic() {
+    use shopper_intent::core::actions::{self, Context, Trigger};
+    let model = Model::default();
+    let size = Profile::default().as_bytes().len();
+    for fill in [0x01_u8, 0x7f, 0xff] {
+        // Every byte `fill`, but finite times and points: what a damaged or foreign entry holds.
+        let mut bytes = vec![fill; size];
+        bytes[..64].fill(0);
+        let mut p = Profile::from_bytes(&bytes).expect("any bytes of the right length");
+        let back = Profile::decode(&p.encode()).expect("reads back");
+        assert!(back.as_bytes() == p.as_bytes(), "fill {fill:#x}");
+        let mut t = 1_767_571_200_000_u64;
+        for kind in EventKind::ALL {
+            t += 60_000;
+            let mut e = Event::new(*kind, t);
+            e.items.push(item(format!("SKU-{fill}"), 250.0));
+            e.page_location = Some("https://shop.example/cart?utm_medium=cpc".into());
+            // Refusals (an event earlier than the stored last one) are fine; panics are not.
+            let _ = p.track(&model, &e);
+        }
+        let s = p.snapshot(&model, t);
+        assert!(s.visits > 0, "fill {fill:#x}: the events were applied");
+        for trigger in [Trigger::Event, Trigger::Dwell, Trigger::ExitIntent] {
+            let ctx = Context {
+                now_ms: t + 60_000,
+                trigger,
+            };
+            if let Some(d) = actions::decide(&p, &model, &ctx) {
+                actions::record(&mut p, &model, &d, ctx.now_ms);
+            }
+            let _ = actions::next_deadline(&p, &model, ctx.now_ms);
+        }
+        let _ = (
+            actions::arms(&p, &model, t),
+            p.signals().count(),
+            p.items().count(),
+        );
+        p.forget_future(t - 86_400_000);
+        assert!(Profile::decode(&p.encode()).is_ok(), "fill {fill:#x}");
+    }
+}

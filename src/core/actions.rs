@@ -29,12 +29,12 @@
 //! - a visitor outside a rule's experiment (coverage, namespace, no visitor id) gets nothing
 //!   from that rule, as GrowthBook gives excluded users the default experience.
 
-use super::decimal::push_u64;
+use super::decimal::digits;
 use super::event::{Event, EventKind};
 use super::experiment::fnv32a;
 use super::model::{Conditions, Kind, Model, Nudge, On, DAY_MS, VIEWED};
 use super::score::Snapshot;
-use super::state::{CheckoutStep, Profile};
+use super::state::{keep_last, live_mut, oldest, push, CheckoutStep, Profile, Times};
 use alloc::string::String;
 use alloc::vec::Vec;
 use bytemuck::{Pod, Zeroable};
@@ -107,7 +107,9 @@ pub struct Memory {
 }
 
 impl Memory {
-    pub(crate) fn forget_future(&mut self, clamp: &mut impl FnMut(&mut u64)) {
+    /// Its times one by one (the oracle of the `TIMES` test).
+    #[cfg(test)]
+    pub(crate) fn clamp_times_by_name(&mut self, clamp: &mut impl FnMut(&mut u64)) {
         for m in self.rules.iter_mut() {
             clamp(&mut m.last_ms);
             m.recent.iter_mut().for_each(&mut *clamp);
@@ -117,6 +119,28 @@ impl Memory {
             .for_each(|m| clamp(&mut m.last_ms));
         clamp(&mut self.active_page_ms);
     }
+
+    /// Its times, for [`super::state::TIMES`].
+    pub(crate) const TIMES: [Times; 4] = {
+        use core::mem::offset_of as at;
+        let rules = at!(Memory, rules);
+        [
+            Times::each::<RuleMemo>(rules, MAX_RULE_MEMOS, at!(RuleMemo, last_ms), 1),
+            Times::each::<RuleMemo>(
+                rules,
+                MAX_RULE_MEMOS,
+                at!(RuleMemo, recent),
+                MAX_PER_DAY as usize,
+            ),
+            Times::each::<ExposureMemo>(
+                at!(Memory, exposures),
+                MAX_EXPOSURES,
+                at!(ExposureMemo, last_ms),
+                1,
+            ),
+            Times::at(at!(Memory, active_page_ms), 1),
+        ]
+    };
 
     fn rules(&self) -> &[RuleMemo] {
         &self.rules[..(self.n_rules as usize).min(MAX_RULE_MEMOS)]
@@ -253,11 +277,11 @@ fn variation_text(variation: usize) -> String {
 }
 
 /// How a rule stands at a moment.
-enum Status {
+enum Status<'m> {
     /// It cannot fire now, nor by waiting on this page.
     Blocked,
     /// It fires now, by this alternative.
-    Ready(usize),
+    Ready(&'m Conditions),
     /// It would fire at this time; `dwell_only` when nothing but dwell time is missing.
     Pending { at_ms: u64, dwell_only: bool },
 }
@@ -280,18 +304,14 @@ impl Facts<'_> {
     fn holds(&self, c: &Conditions) -> bool {
         let v = &self.profile.visit;
         let s = &self.snap;
-        let page_in = |pages: &[u8]| v.page_type().is_some_and(|p| pages.contains(&p));
+        let page_in = |pages: &[u8]| v.page_type().is_some_and(|p| super::text::has(pages, p));
         (c.stages == 0 || c.stages & 1 << s.stage as u8 != 0)
             && (c.intents == 0 || c.intents & 1 << s.intent as u8 != 0)
             && c.suppressed.is_none_or(|want| s.suppressed() == want)
             && (c.pages.is_empty() || page_in(&c.pages))
             && !page_in(&c.not_pages)
             && (c.viewed == 0 || v.flags & c.viewed != 0)
-            && (c.abandoned == 0
-                || CheckoutStep::STEPS
-                    .iter()
-                    .position(|&st| st == self.profile.abandoned)
-                    .is_some_and(|i| c.abandoned & 1 << i != 0))
+            && (c.abandoned == 0 || abandoned_bit(self.profile.abandoned) & c.abandoned != 0)
             && v.variant_switches >= c.variant_switches
             && c.cart.is_none_or(|want| self.cart_filled() == want)
             && c.high_value.is_none_or(|want| s.high_value == want)
@@ -310,85 +330,94 @@ impl Facts<'_> {
                         || (promotional && p.category_key != 0 && p.category_key == category)
                 })
         };
-        self.profile
-            .items()
-            .filter(|(key, m)| self.profile.name_of(*key).is_some() && !excluded(*key, m.category))
-            .max_by_key(|(_, m)| (m.view_count, m.last_seen_ms))
-            .and_then(|(key, _)| self.profile.name_of(key))
+        // The most viewed, then most recently seen (the last of equals).
+        let mut best: Option<((u32, u64), &str)> = None;
+        for (key, m) in self.profile.items() {
+            let Some(name) = self.profile.name_of(key) else {
+                continue;
+            };
+            let rank = (m.view_count, m.last_seen_ms);
+            if !excluded(key, m.category) && best.is_none_or(|(b, _)| rank >= b) {
+                best = Some((rank, name));
+            }
+        }
+        best.map(|(_, name)| name)
     }
 
     /// Why alternative `c` holds, in words.
     fn reason(&self, rule: &Nudge, c: &Conditions) -> String {
         let v = &self.profile.visit;
         let s = &self.snap;
-        let mut parts: Vec<String> = Vec::new();
-        let mut part = |bits: &[&str]| parts.push(bits.concat());
-        match rule.on {
-            On::ExitIntent => part(&["exit intent"]),
-            On::Idle(ms) => {
-                let mut p = String::from("idle ");
-                push_u64(&mut p, ms / 1000);
-                p.push_str(" s");
-                part(&[&p]);
+        // The parts, joined by ", " as they come; each is `pre`, `mid`, `post` (none is empty,
+        // so an empty `out` means no part yet). Numbers print into `n`, without a `String`.
+        let mut out = String::new();
+        let mut part = |pre: &str, mid: &str, post: &str| {
+            if !out.is_empty() {
+                out.push_str(", ");
             }
+            out.push_str(pre);
+            out.push_str(mid);
+            out.push_str(post);
+        };
+        let mut n = [0u8; 20];
+        match rule.on {
+            On::ExitIntent => part("exit intent", "", ""),
+            On::Idle(ms) => part("idle ", digits(ms / 1000, &mut n), " s"),
             On::Page => {}
         }
         if c.stages != 0 {
-            part(&["stage ", s.stage.name()]);
+            part("stage ", s.stage.name(), "");
         }
         if c.intents != 0 {
-            part(&[s.intent.name(), " intent"]);
+            part(s.intent.name(), " intent", "");
         }
         if let Some(want) = c.suppressed {
-            part(&[if want { "suppressed" } else { "not suppressed" }]);
+            part(if want { "suppressed" } else { "not suppressed" }, "", "");
         }
         if !c.pages.is_empty() {
             let page = v.page_type().map_or("", |p| self.model.page_type_name(p));
-            part(&["on a ", page, " page"]);
+            part("on a ", page, " page");
         }
         if c.viewed != 0 {
             if let Some((name, _)) = VIEWED.iter().find(|(_, bit)| v.flags & c.viewed & bit != 0) {
-                part(&["viewed ", name, " this visit"]);
+                part("viewed ", name, " this visit");
             }
         }
         if c.abandoned != 0 {
-            part(&["checkout abandoned at ", self.profile.abandoned.name()]);
+            part("checkout abandoned at ", self.profile.abandoned.name(), "");
         }
         if c.variant_switches > 0 {
-            let mut p = String::new();
-            push_u64(&mut p, u64::from(v.variant_switches));
-            p.push_str(" variant switches");
-            part(&[&p]);
+            let switches = digits(v.variant_switches.into(), &mut n);
+            part(switches, " variant switches", "");
         }
         if let Some(want) = c.cart {
-            part(&[if want {
-                "items in the cart"
-            } else {
-                "empty cart"
-            }]);
+            part(
+                if want {
+                    "items in the cart"
+                } else {
+                    "empty cart"
+                },
+                "",
+                "",
+            );
         }
         if let Some(want) = c.high_value {
-            part(&[if want { "high value" } else { "not high value" }]);
+            part(if want { "high value" } else { "not high value" }, "", "");
         }
         if c.min_value.is_some() {
-            let mut p = String::from("value ");
-            push_u64(&mut p, s.value.max(0.0).min(u32::MAX as f64) as u64);
-            part(&[&p]);
+            let value = s.value.max(0.0).min(u32::MAX as f64) as u64;
+            part("value ", digits(value, &mut n), "");
         }
         if let Some(want) = c.return_visit {
-            part(&[if want { "return visit" } else { "first visit" }]);
+            part(if want { "return visit" } else { "first visit" }, "", "");
         }
         if c.dwell_ms > 0 {
-            let mut p = String::new();
-            push_u64(&mut p, c.dwell_ms / 1000);
-            p.push_str(" s on the page");
-            part(&[&p]);
+            part(digits(c.dwell_ms / 1000, &mut n), " s on the page", "");
         }
-        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-        super::text::join(&parts, ", ")
+        out
     }
 
-    fn status(&self, rule: &Nudge, trigger: Trigger) -> Status {
+    fn status<'m>(&self, rule: &'m Nudge, trigger: Trigger) -> Status<'m> {
         let mem = &self.profile.nudges;
         if !rule.enabled || (rule.promotional && self.snap.suppressed()) {
             return Status::Blocked;
@@ -416,27 +445,28 @@ impl Facts<'_> {
             if rule.cooldown_ms > 0 {
                 ready_ms = m.last_ms.saturating_add(rule.cooldown_ms);
             }
+            // Shows in the last 24 hours: how many, and the first (oldest) of them.
             let day = DAY_MS as u64;
-            let today: Vec<u64> = m
-                .recent()
-                .iter()
-                .copied()
-                .filter(|&t| within(self.now_ms, t, day - 1))
-                .collect();
-            if rule.max_per_day > 0 && today.len() as u32 >= rule.max_per_day {
-                if let Some(oldest) = today.first() {
-                    ready_ms = ready_ms.max(oldest + day);
+            let (mut today, mut first) = (0, 0);
+            for &t in m.recent() {
+                if within(self.now_ms, t, day - 1) {
+                    first = if today == 0 { t } else { first };
+                    today += 1;
                 }
+            }
+            if rule.max_per_day > 0 && today >= rule.max_per_day {
+                ready_ms = ready_ms.max(first + day);
             }
         }
         let page_ms = self.profile.visit.page_started_ms;
-        let best = rule
-            .when
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| self.holds(c))
-            .map(|(i, c)| (page_ms.saturating_add(c.dwell_ms).max(ready_ms), i))
-            .min();
+        // The alternative that holds soonest (the first of equals).
+        let mut best: Option<(u64, &Conditions)> = None;
+        for c in &rule.when {
+            let at_ms = page_ms.saturating_add(c.dwell_ms).max(ready_ms);
+            if self.holds(c) && best.is_none_or(|(b, _)| at_ms < b) {
+                best = Some((at_ms, c));
+            }
+        }
         let Some((at_ms, alternative)) = best else {
             return Status::Blocked;
         };
@@ -446,8 +476,9 @@ impl Facts<'_> {
             return Status::Blocked;
         }
         if let Some(e) = rule.experiment {
-            if self.model.experiments[e]
-                .assign(self.profile.visitor_id())
+            let exp = self.model.experiments.get(e);
+            if exp
+                .and_then(|x| x.assign(self.profile.visitor_id()))
                 .is_none()
             {
                 return Status::Blocked;
@@ -483,6 +514,14 @@ impl Facts<'_> {
     }
 }
 
+/// The bit of an abandoned checkout step in [`Conditions::abandoned`] (0 for none).
+fn abandoned_bit(step: CheckoutStep) -> u8 {
+    match step.0 {
+        1..=3 => 1 << (step.0 - 1),
+        _ => 0,
+    }
+}
+
 fn facts<'a>(profile: &'a Profile, model: &'a Model, now_ms: u64) -> Facts<'a> {
     Facts {
         profile,
@@ -515,7 +554,7 @@ pub fn decide<'m>(profile: &Profile, model: &'m Model, ctx: &Context) -> Option<
             None => rule.message.clone(),
         };
         let assignment = rule.experiment.and_then(|e| {
-            let exp = &model.experiments[e];
+            let exp = model.experiments.get(e)?;
             exp.assign(profile.visitor_id()).map(|a| (exp, a))
         });
         let exposure = assignment.and_then(|(exp, a)| {
@@ -539,7 +578,7 @@ pub fn decide<'m>(profile: &Profile, model: &'m Model, ctx: &Context) -> Option<
             variation: assignment.map(|(_, a)| a.variation),
             message,
             product: product.map(String::from),
-            reason: f.reason(rule, &rule.when[alternative]),
+            reason: f.reason(rule, alternative),
             promotional: rule.promotional,
             show: assignment.is_none_or(|(_, a)| !a.in_control),
             exposure,
@@ -551,7 +590,19 @@ pub fn decide<'m>(profile: &Profile, model: &'m Model, ctx: &Context) -> Option<
 /// Records a decision as delivered at `now_ms` (shown, or in a control arm, not shown): it
 /// counts against the caps, becomes the active nudge of this page, and logs the exposure.
 pub fn record(profile: &mut Profile, model: &Model, decision: &Decision, now_ms: u64) {
-    let Some(rule) = model.actions.rules.get(decision.rule_index) else {
+    let arm = decision.experiment.zip(decision.variation);
+    record_rule(profile, model, decision.rule_index, arm, now_ms);
+}
+
+/// [`record`] of rule `rule_index`, in `arm` (experiment key and variation) when it has one.
+pub fn record_rule(
+    profile: &mut Profile,
+    model: &Model,
+    rule_index: usize,
+    arm: Option<(&str, usize)>,
+    now_ms: u64,
+) {
+    let Some(rule) = model.actions.rules.get(rule_index) else {
         return;
     };
     let visit = profile.visit.index;
@@ -569,16 +620,13 @@ pub fn record(profile: &mut Profile, model: &Model, decision: &Decision, now_ms:
                 key: rule.key,
                 ..RuleMemo::default()
             };
-            super::state::push(&mut mem.rules, &mut mem.n_rules, fresh, |all| {
-                oldest(all, |m| m.last_ms)
-            });
-            mem.rules()
-                .iter()
-                .position(|m| m.key == rule.key)
-                .unwrap_or(0)
+            let evict = oldest(&mem.rules, |m| m.last_ms);
+            push(&mut mem.rules, &mut mem.n_rules, fresh, evict)
         }
     };
-    let m = &mut mem.rules[at];
+    let Some(m) = mem.rules.get_mut(at) else {
+        return;
+    };
     if m.visit != visit {
         m.visit = visit;
         m.in_visit = 0;
@@ -588,15 +636,14 @@ pub fn record(profile: &mut Profile, model: &Model, decision: &Decision, now_ms:
     m.last_ms = m.last_ms.max(now_ms);
     // The latest `max_per_day` show times, oldest first.
     let keep = (rule.max_per_day as usize).min(m.recent.len());
-    let n = m.n_recent as usize;
+    let n = m.recent().len();
     if keep > 0 {
         if n < keep {
             m.recent[n] = now_ms;
-            m.n_recent += 1;
+            m.n_recent = n as u8 + 1;
         } else {
-            m.recent.copy_within(n + 1 - keep..n, 0);
+            keep_last(&mut m.recent, n, keep - 1);
             m.recent[keep - 1] = now_ms;
-            m.recent[keep..].fill(0);
             m.n_recent = keep as u8;
         }
     } else {
@@ -607,7 +654,7 @@ pub fn record(profile: &mut Profile, model: &Model, decision: &Decision, now_ms:
     mem.active_rule = rule.key;
     mem.active_visit = visit;
     mem.active_page_ms = page_ms;
-    if let (Some(key), Some(variation)) = (decision.experiment, decision.variation) {
+    if let Some((key, variation)) = arm {
         let key = fnv32a(key);
         let memo = ExposureMemo {
             key,
@@ -616,19 +663,17 @@ pub fn record(profile: &mut Profile, model: &Model, decision: &Decision, now_ms:
             last_ms: now_ms,
             _pad: [0; 7],
         };
-        let n = mem.exposures().len();
-        match mem.exposures[..n].iter_mut().find(|m| m.key == key) {
+        match live_mut(&mut mem.exposures, mem.n_exposures)
+            .iter_mut()
+            .find(|m| m.key == key)
+        {
             Some(m) => *m = memo,
-            None => super::state::push(&mut mem.exposures, &mut mem.n_exposures, memo, |all| {
-                oldest(all, |m| m.last_ms)
-            }),
+            None => {
+                let evict = oldest(&mem.exposures, |m| m.last_ms);
+                push(&mut mem.exposures, &mut mem.n_exposures, memo, evict);
+            }
         }
     }
-}
-
-/// The index of the element with the smallest `time` (the first of equals).
-fn oldest<T>(all: &[T], time: impl Fn(&T) -> u64) -> usize {
-    (0..all.len()).min_by_key(|&i| time(&all[i])).unwrap_or(0)
 }
 
 /// The visitor closed the active nudge: others may follow on this page.
@@ -659,29 +704,42 @@ pub fn next_deadline(profile: &Profile, model: &Model, now_ms: u64) -> Option<u6
     if !f.open() {
         return None;
     }
-    model
-        .actions
-        .rules
-        .iter()
-        .filter_map(|rule| match f.status(rule, Trigger::Dwell) {
-            Status::Pending { at_ms, .. } if at_ms > now_ms => Some(at_ms),
-            _ => None,
+    let mut next = None;
+    for rule in &model.actions.rules {
+        if let Status::Pending { at_ms, .. } = f.status(rule, Trigger::Dwell) {
+            if at_ms > now_ms && next.is_none_or(|n| at_ms < n) {
+                next = Some(at_ms);
+            }
+        }
+    }
+    next
+}
+
+/// Whether a nudge could be decided now: the caps leave room and one alternative of an enabled
+/// rule holds (its dwell, trigger and per-rule caps aside). When it is false, [`decide`] returns
+/// `None` and [`next_deadline`] `None` for every trigger, so the browser loads the nudge engine
+/// only once it is true.
+pub fn may_nudge(profile: &Profile, model: &Model, now_ms: u64) -> bool {
+    let f = facts(profile, model, now_ms);
+    f.open()
+        && model.actions.rules.iter().any(|r| {
+            r.enabled
+                && !(r.promotional && f.snap.suppressed())
+                && r.when.iter().any(|c| f.holds(c))
         })
-        .min()
 }
 
 /// The shortest idle time, ms, that an enabled idle rule waits for: arm an idle watcher for it.
 pub fn idle_after_ms(model: &Model) -> Option<u64> {
-    model
-        .actions
-        .rules
-        .iter()
-        .filter(|r| r.enabled && model.actions.enabled)
-        .filter_map(|r| match r.on {
-            On::Idle(ms) => Some(ms),
-            _ => None,
-        })
-        .min()
+    let mut least = None;
+    for r in &model.actions.rules {
+        if let (On::Idle(ms), true) = (r.on, r.enabled && model.actions.enabled) {
+            if least.is_none_or(|l| ms < l) {
+                least = Some(ms);
+            }
+        }
+    }
+    least
 }
 
 /// Whether an enabled rule fires on exit intent: watch for it only then.
@@ -704,50 +762,46 @@ pub fn conversions<'m>(
     if purchase.kind != EventKind::Purchase {
         return Vec::new();
     }
-    let value = purchase.value.unwrap_or_else(|| {
-        purchase
-            .items
-            .iter()
-            .map(|i| i.price.unwrap_or(0.0) * i.quantity)
-            .sum()
-    });
+    let value = purchase.value_or_items();
     let t = purchase.time_ms;
-    model
-        .experiments
-        .iter()
-        .filter_map(|exp| {
-            let m = profile.nudges.exposure(fnv32a(&exp.key))?;
-            if !within(t, m.last_ms, model.actions.attribution_ms) {
-                return None;
+    let mut out = Vec::new();
+    for exp in &model.experiments {
+        let Some(m) = profile.nudges.exposure(fnv32a(&exp.key)) else {
+            continue;
+        };
+        let variation = usize::from(m.variation);
+        match exp.variations.get(variation) {
+            Some(variant) if within(t, m.last_ms, model.actions.attribution_ms) => {
+                out.push(Conversion {
+                    experiment_id: &exp.key,
+                    variation_id: variation_text(variation),
+                    variant,
+                    value,
+                })
             }
-            let variation = usize::from(m.variation);
-            Some(Conversion {
-                experiment_id: &exp.key,
-                variation_id: variation_text(variation),
-                variant: exp.variations.get(variation)?,
-                value,
-            })
-        })
-        .collect()
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The visitor's arm in every experiment they are included in (sticky: a hash of their id).
 pub fn arms<'m>(profile: &Profile, model: &'m Model, now_ms: u64) -> Vec<Arm<'m>> {
-    model
-        .experiments
-        .iter()
-        .filter_map(|exp| {
-            let a = exp.assign(profile.visitor_id())?;
-            let exposed = profile
-                .nudges
-                .exposure(fnv32a(&exp.key))
-                .is_some_and(|m| within(now_ms, m.last_ms, model.actions.attribution_ms));
-            Some(Arm {
-                experiment: &exp.key,
-                variant: a.name,
-                variation: a.variation,
-                exposed,
-            })
-        })
-        .collect()
+    let mut out = Vec::new();
+    for exp in &model.experiments {
+        let Some(a) = exp.assign(profile.visitor_id()) else {
+            continue;
+        };
+        let exposed = profile
+            .nudges
+            .exposure(fnv32a(&exp.key))
+            .is_some_and(|m| within(now_ms, m.last_ms, model.actions.attribution_ms));
+        out.push(Arm {
+            experiment: &exp.key,
+            variant: a.name,
+            variation: a.variation,
+            exposed,
+        });
+    }
+    out
 }

@@ -54,7 +54,6 @@ pub fn index_of(name: &str) -> Option<usize> {
 }
 
 /// What page the visitor is on, for the time-on-page characteristics (`page_class`).
-const NO_PAGE: u8 = 0;
 const PRODUCT: u8 = 1;
 const INFO: u8 = 2;
 const OTHER: u8 = 3;
@@ -119,9 +118,10 @@ pub struct Characteristics {
 }
 
 impl Characteristics {
-    /// Updates the state with one event; `new_visit` says the event started a visit.
+    /// Updates the state with one event; `new_visit` says the event started a visit, and `page`
+    /// is the type of the page a `page_view` shows (as the visit found it: `Visit::page_type`).
     /// Off-site events (email, SMS) are not site activity and change nothing.
-    pub fn observe(&mut self, model: &Model, event: &Event, new_visit: bool) {
+    pub fn observe(&mut self, model: &Model, event: &Event, new_visit: bool, page: Option<u8>) {
         use EventKind::*;
         if event.kind.is_off_site() {
             return;
@@ -141,8 +141,11 @@ impl Characteristics {
                 views: self.views,
                 ..Characteristics::default()
             };
-        } else if self.page_class != NO_PAGE {
-            let slot = &mut self.class_ms[self.page_class as usize - 1];
+        } else if let Some(slot) = self
+            .class_ms
+            .get_mut(usize::from(self.page_class).wrapping_sub(1))
+        {
+            // The time since the last event goes to the page it was on (none before the first).
             *slot = slot.saturating_add(gap);
         }
         self.previous_gap_ms = if self.visits > 1 || !new_visit {
@@ -153,11 +156,7 @@ impl Characteristics {
         self.last_site_ms = t;
         match event.kind {
             ViewItem => self.view_item(event),
-            PageView => match event
-                .page_location
-                .as_deref()
-                .and_then(|u| model.page_type(u))
-            {
+            PageView => match page {
                 // The product page's view_item counts the view.
                 Some(i) if model.page_type_name(i) == "product" => self.page_class = PRODUCT,
                 Some(i) => {
@@ -183,11 +182,10 @@ impl Characteristics {
                 }
             }
             RemoveFromCart => {
-                let removed: f64 = event
-                    .items
-                    .iter()
-                    .map(|i| i.price.unwrap_or(0.0) * i.quantity)
-                    .sum();
+                let mut removed = 0.0;
+                for item in &event.items {
+                    removed += item.price.unwrap_or(0.0) * item.quantity;
+                }
                 self.cart_value = (self.cart_value - removed).max(0.0);
             }
             Purchase => {
@@ -225,37 +223,44 @@ impl Characteristics {
         self.page_class = PRODUCT;
         self.views = self.views.saturating_add(1);
         self.views_visit = self.views_visit.saturating_add(1);
-        for (n, item) in event.items.iter().enumerate() {
+        let mut first = true;
+        for item in &event.items {
             // Key 0 marks an empty slot; an item hashing to 0 shares key 1.
             let key = key_of(&item.id).max(1);
-            let slot = match self.item_keys.iter().position(|&k| k == key) {
-                Some(i) => i,
-                None => {
-                    self.distinct_items_visit = self.distinct_items_visit.saturating_add(1);
-                    // An empty slot, else the item with the fewest views (the first of those).
-                    let i = (0..VISIT_ITEMS)
-                        .min_by_key(|&i| (self.item_keys[i] != 0, self.item_views[i]))
-                        .unwrap_or(0);
-                    self.item_keys[i] = key;
-                    self.item_views[i] = 0;
-                    i
+            // The item's slot; else an empty one, else the one with the fewest views (the first).
+            let (mut slot, mut fewest) = (None, (true, u32::MAX));
+            let mut free = 0;
+            for (i, (&k, &views)) in self.item_keys.iter().zip(&self.item_views).enumerate() {
+                if k == key {
+                    slot = Some(i);
+                    break;
                 }
-            };
-            self.item_views[slot] = self.item_views[slot].saturating_add(1);
-            if n == 0 {
-                self.current_item_views = self.item_views[slot];
+                if (k != 0, views) < fewest {
+                    (free, fewest) = (i, (k != 0, views));
+                }
             }
+            let slot = slot.unwrap_or_else(|| {
+                self.distinct_items_visit = self.distinct_items_visit.saturating_add(1);
+                if let Some(k) = self.item_keys.get_mut(free) {
+                    *k = key;
+                }
+                if let Some(v) = self.item_views.get_mut(free) {
+                    *v = 0;
+                }
+                free
+            });
+            if let Some(views) = self.item_views.get_mut(slot) {
+                *views = views.saturating_add(1);
+                if first {
+                    self.current_item_views = *views;
+                }
+            }
+            first = false;
             if let Some(price) = item.price {
                 self.price_sum_visit += price;
                 self.priced_views_visit = self.priced_views_visit.saturating_add(1);
             }
         }
-    }
-
-    /// Brings times after `now_ms` back to it (see `Profile::forget_future`).
-    pub fn forget_future(&mut self, clamp: &mut impl FnMut(&mut u64)) {
-        clamp(&mut self.visit_start_ms);
-        clamp(&mut self.last_site_ms);
     }
 
     /// The characteristics at `t_ms`, in the order of [`NAMES`].
@@ -330,6 +335,12 @@ mod tests {
         e
     }
 
+    /// `observe`, with the page type the visit finds for a page view.
+    fn see(c: &mut Characteristics, m: &Model, e: &Event, new_visit: bool) {
+        let page = e.page_location.as_deref().and_then(|u| m.page_type(u));
+        c.observe(m, e, new_visit, page);
+    }
+
     fn value(c: &Characteristics, name: &str, t: u64) -> f64 {
         c.values(t)[index_of(name).unwrap()]
     }
@@ -348,9 +359,9 @@ mod tests {
     fn item_views_count_back_to_an_item_and_distinct_items() {
         let m = Model::default();
         let mut c = Characteristics::default();
-        c.observe(&m, &view("A", T0, Some(10.0)), true);
-        c.observe(&m, &view("B", T0 + MIN, Some(30.0)), false);
-        c.observe(&m, &view("A", T0 + 3 * MIN, None), false);
+        see(&mut c, &m, &view("A", T0, Some(10.0)), true);
+        see(&mut c, &m, &view("B", T0 + MIN, Some(30.0)), false);
+        see(&mut c, &m, &view("A", T0 + 3 * MIN, None), false);
         let t = T0 + 3 * MIN;
         assert_eq!(value(&c, "current_item_views_visit", t), 2.0);
         assert_eq!(value(&c, "distinct_items_visit", t), 2.0);
@@ -367,13 +378,13 @@ mod tests {
     fn a_new_visit_resets_the_visit_and_keeps_the_visitor() {
         let m = Model::default();
         let mut c = Characteristics::default();
-        c.observe(&m, &view("A", T0, None), true);
+        see(&mut c, &m, &view("A", T0, None), true);
         let mut cart = view("A", T0 + MIN, Some(25.0));
         cart.kind = EventKind::AddToCart;
         cart.items[0].quantity = 2.0;
-        c.observe(&m, &cart, false);
+        see(&mut c, &m, &cart, false);
         let later = T0 + MIN + 2 * 86_400_000;
-        c.observe(&m, &view("B", later, None), true);
+        see(&mut c, &m, &view("B", later, None), true);
         assert_eq!(value(&c, "earlier_visits", later), 1.0);
         assert_eq!(value(&c, "days_since_last_visit", later), 2.0);
         assert_eq!(value(&c, "views_visit", later), 1.0);
@@ -397,14 +408,21 @@ mod tests {
             e.page_location = Some(url.into());
             e
         };
-        c.observe(&m, &page("https://s.example/", T0), true);
-        c.observe(
+        see(&mut c, &m, &page("https://s.example/", T0), true);
+        see(
+            &mut c,
             &m,
             &page("https://s.example/policies/shipping-policy", T0 + MIN),
             false,
         );
-        c.observe(&m, &Event::new(EventKind::ViewFaq, T0 + 4 * MIN), false);
-        c.observe(
+        see(
+            &mut c,
+            &m,
+            &Event::new(EventKind::ViewFaq, T0 + 4 * MIN),
+            false,
+        );
+        see(
+            &mut c,
             &m,
             &page("https://s.example/checkout/shipping", T0 + 5 * MIN),
             false,
@@ -424,10 +442,15 @@ mod tests {
     fn a_full_item_table_forgets_the_least_viewed_item() {
         let m = Model::default();
         let mut c = Characteristics::default();
-        c.observe(&m, &view("A", T0, None), true);
-        c.observe(&m, &view("A", T0 + 1, None), false);
+        see(&mut c, &m, &view("A", T0, None), true);
+        see(&mut c, &m, &view("A", T0 + 1, None), false);
         for i in 0..VISIT_ITEMS as u64 {
-            c.observe(&m, &view(&alloc::format!("x{i}"), T0 + 2 + i, None), false);
+            see(
+                &mut c,
+                &m,
+                &view(&alloc::format!("x{i}"), T0 + 2 + i, None),
+                false,
+            );
         }
         let t = T0 + 100;
         assert_eq!(
@@ -435,7 +458,7 @@ mod tests {
             1.0 + VISIT_ITEMS as f64
         );
         // A, viewed twice, is still remembered.
-        c.observe(&m, &view("A", t, None), false);
+        see(&mut c, &m, &view("A", t, None), false);
         assert_eq!(value(&c, "current_item_views_visit", t), 3.0);
         assert_eq!(
             value(&c, "distinct_items_visit", t),

@@ -131,7 +131,8 @@ impl Reader<'_> {
     }
     fn raw(&mut self) -> &[u8] {
         let n = self.len();
-        let out = &self.bytes[self.at..self.at + n];
+        // `len` keeps `n` within what is left (0 once bad).
+        let out = self.bytes.get(self.at..self.at + n).unwrap_or_default();
         self.at += n;
         out
     }
@@ -145,7 +146,11 @@ impl Reader<'_> {
         }
     }
     fn texts(&mut self) -> Vec<String> {
-        (0..self.len()).map(|_| self.text()).collect()
+        let mut out = Vec::new();
+        for _ in 0..self.len() {
+            out.push(self.text());
+        }
+        out
     }
     fn yes_no(&mut self) -> Option<bool> {
         match self.byte() {
@@ -313,15 +318,23 @@ impl Model {
         if r.byte() != FORMAT {
             return None;
         }
-        let rules = [(); 17].map(|_| Rule {
-            points: r.num(),
-            per: Per::ALL
-                .get(r.byte() as usize)
-                .copied()
-                .unwrap_or(Per::None),
-            max: r.small(),
-            window_ms: r.int(),
-        });
+        let mut rules = [Rule {
+            points: 0.0,
+            per: Per::None,
+            max: 0,
+            window_ms: 0,
+        }; 17];
+        for rule in rules.iter_mut() {
+            *rule = Rule {
+                points: r.num(),
+                per: Per::ALL
+                    .get(r.byte() as usize)
+                    .copied()
+                    .unwrap_or(Per::None),
+                max: r.small(),
+                window_ms: r.int(),
+            };
+        }
         let (session_timeout_ms, intent_window_ms, rapid_views_ms) = (r.int(), r.int(), r.int());
         let (rapid_views, repeat_item_visits, repeat_views, bounces_to_suppress) =
             (r.small(), r.small(), r.small(), r.small());
@@ -456,29 +469,28 @@ impl Model {
             scorecard,
         };
         let whole = !r.bad && r.at == bytes.len();
-        let references_hold = model.page_types.len() <= super::model::MAX_PAGE_TYPES
-            && model.actions.rules.iter().all(|n| {
-                n.experiment.is_none_or(|e| e < model.experiments.len())
-                    && n.when.iter().all(|c| {
-                        c.pages
-                            .iter()
-                            .chain(&c.not_pages)
-                            .all(|&p| (p as usize) < model.page_types.len())
-                    })
-            });
+        let types = model.page_types.len();
+        let mut references_hold = types <= super::model::MAX_PAGE_TYPES;
+        for n in &model.actions.rules {
+            references_hold &= n.experiment.is_none_or(|e| e < model.experiments.len());
+            for c in &n.when {
+                for &p in c.pages.iter().chain(&c.not_pages) {
+                    references_hold &= usize::from(p) < types;
+                }
+            }
+        }
         // Every bin and cell a characteristic can fall in has its points.
         let count = super::characteristics::COUNT as u8;
-        let bins_hold = model
-            .scorecard
-            .bins
-            .iter()
-            .all(|b| b.characteristic < count && b.points.len() == b.edges.len() + 1)
-            && model.scorecard.crossed.iter().all(|c| {
-                c.rows < count
-                    && c.columns < count
-                    && c.points.len() == (c.row_edges.len() + 1) * (c.column_edges.len() + 1)
-            });
-        (whole && references_hold && bins_hold).then_some(model)
+        let sc = &model.scorecard;
+        for b in &sc.bins {
+            references_hold &= b.characteristic < count && b.points.len() == b.edges.len() + 1;
+        }
+        for c in &sc.crossed {
+            references_hold &= c.rows < count
+                && c.columns < count
+                && c.points.len() == (c.row_edges.len() + 1) * (c.column_edges.len() + 1);
+        }
+        (whole && references_hold).then_some(model)
     }
 }
 

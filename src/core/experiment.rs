@@ -35,39 +35,42 @@ impl Fnv32a {
         self.0 = (self.0 ^ u32::from(unit)).wrapping_mul(FNV32_PRIME);
     }
 
+    /// The UTF-16 units of `s`, decoded from its UTF-8 here: `encode_utf16` brings `char`
+    /// decoding into the wasm, twice the size.
     fn str(mut self, s: &str) -> Self {
-        for unit in s.encode_utf16() {
-            self.unit(unit);
+        let b = s.as_bytes();
+        let cont = |i: usize| u32::from(b.get(i).copied().unwrap_or(0) & 0x3f);
+        let mut i = 0;
+        while let Some(&lead) = b.get(i) {
+            let lead = u32::from(lead);
+            let (point, len) = match lead {
+                0..0x80 => (lead, 1),
+                0x80..0xe0 => ((lead & 0x1f) << 6 | cont(i + 1), 2),
+                0xe0..0xf0 => ((lead & 0x0f) << 12 | cont(i + 1) << 6 | cont(i + 2), 3),
+                _ => (
+                    (lead & 0x07) << 18 | cont(i + 1) << 12 | cont(i + 2) << 6 | cont(i + 3),
+                    4,
+                ),
+            };
+            if point >= 0x1_0000 {
+                let p = point - 0x1_0000;
+                self.unit(0xd800 | (p >> 10) as u16);
+                self.unit(0xdc00 | (p & 0x3ff) as u16);
+            } else {
+                self.unit(point as u16);
+            }
+            i += len;
         }
         self
     }
 
     /// Feeds the decimal digits of `n`, as JS `n + ""` would print them (ASCII, one unit each).
     fn decimal(mut self, n: u32) -> Self {
-        let mut buf = [0u8; 10];
-        for &digit in decimal_digits(n, &mut buf) {
+        for digit in super::decimal::digits(n.into(), &mut [0; 20]).bytes() {
             self.unit(u16::from(digit));
         }
         self
     }
-}
-
-/// Writes `n` in decimal into the end of `buf` and returns the digits, without `core::fmt`.
-///
-/// Indexing is avoided (`count <= 10` always, but the optimizer cannot see it through the
-/// loop), so no bounds-check panic and its formatted message land in the wasm.
-fn decimal_digits(mut n: u32, buf: &mut [u8; 10]) -> &[u8] {
-    let mut count = 0;
-    for slot in buf.iter_mut().rev() {
-        // `n % 10` is below 10, so the narrowing is exact.
-        *slot = b'0' + (n % 10) as u8;
-        count += 1;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    buf.get(buf.len() - count..).unwrap_or_default()
 }
 
 /// FNV-1a 32-bit over the UTF-16 code units of `s` (GrowthBook's `hashFnv32a`).
@@ -291,7 +294,7 @@ impl Experiment {
         }
         if let Some(weights) = &self.weights {
             if weights.len() != count {
-                let (mut w, mut v) = ([0; 10], [0; 10]);
+                let (mut w, mut v) = ([0; 20], [0; 20]);
                 return Some((
                     "weights",
                     self.error(&[
@@ -356,11 +359,9 @@ impl Experiment {
     }
 }
 
-/// A count as decimal text; counts past `u32::MAX` (not a real config) print as that maximum.
-fn count_str(n: usize, buf: &mut [u8; 10]) -> &str {
-    let digits = decimal_digits(u32::try_from(n).unwrap_or(u32::MAX), buf);
-    // The digits are ASCII, so this never takes the fallback.
-    core::str::from_utf8(digits).unwrap_or("?")
+/// A count as decimal text.
+fn count_str(n: usize, buf: &mut [u8; 20]) -> &str {
+    super::decimal::digits(n as u64, buf)
 }
 
 #[cfg(test)]
@@ -427,6 +428,30 @@ mod tests {
     }
 
     #[test]
+    fn utf16_units_are_those_of_encode_utf16() {
+        let mut all = String::new();
+        for c in [
+            'a',
+            '\u{7f}',
+            '\u{80}',
+            'é',
+            '\u{7ff}',
+            '\u{800}',
+            '日',
+            '\u{ffff}',
+            '😀',
+            '\u{10ffff}',
+        ] {
+            all.push(c);
+        }
+        for s in ["", "abc", "héllo 日本 😀", all.as_str()] {
+            let mut want = Fnv32a::new();
+            s.encode_utf16().for_each(|u| want.unit(u));
+            assert_eq!(Fnv32a::new().str(s).0, want.0, "{s:?}");
+        }
+    }
+
+    #[test]
     fn namespace_non_ascii_matches_js() {
         // hash("__nudges", id, 1): é -> 0.286, 日本 -> 0.878, 😀 -> 0.242.
         assert!(in_namespace("é", ("nudges", 0.28, 0.29)));
@@ -434,15 +459,6 @@ mod tests {
         assert!(in_namespace("é", ("nudges", 0.286, 1.0)));
         assert!(in_namespace("日本", ("nudges", 0.8, 0.9)));
         assert!(in_namespace("😀", ("nudges", 0.2, 0.3)));
-    }
-
-    #[test]
-    fn decimal_digits_prints_like_js() {
-        let mut buf = [0; 10];
-        assert_eq!(decimal_digits(0, &mut buf), b"0");
-        assert_eq!(decimal_digits(7, &mut buf), b"7");
-        assert_eq!(decimal_digits(1_000_000, &mut buf), b"1000000");
-        assert_eq!(decimal_digits(u32::MAX, &mut buf), b"4294967295");
     }
 
     fn plain() -> Experiment {

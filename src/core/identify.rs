@@ -8,7 +8,7 @@
 
 use super::event::{Event, EventKind};
 use super::model::{Model, RuleId};
-use super::state::{remove, Profile};
+use super::state::{remove, Profile, Times};
 use bytemuck::{Pod, Zeroable};
 
 /// The span of the `…30d` counts.
@@ -66,11 +66,15 @@ pub struct Memory {
 }
 
 impl Memory {
-    pub(crate) fn forget_future(&mut self, clamp: &mut impl FnMut(&mut u64)) {
-        clamp(&mut self.opens_ms);
-        clamp(&mut self.bounces_ms);
-        clamp(&mut self.purchase_ms);
-    }
+    /// Its times, for [`super::state::TIMES`].
+    pub(crate) const TIMES: [Times; 3] = {
+        use core::mem::offset_of as at;
+        [
+            Times::at(at!(Memory, opens_ms), 1),
+            Times::at(at!(Memory, bounces_ms), 1),
+            Times::at(at!(Memory, purchase_ms), 1),
+        ]
+    };
 }
 
 mod flag {
@@ -196,11 +200,14 @@ impl Profile {
                 remove(&mut self.cart, &mut self.n_cart, at);
             }
         }
-        let checkout = self
-            .signals()
-            .filter(|s| s.rule == RuleId::BeginCheckout)
-            .last();
-        if checkout.is_some_and(|s| s.time_ms <= t) {
+        // The last `begin_checkout` kept.
+        let mut checkout = None;
+        for s in self.signals() {
+            if s.rule == RuleId::BeginCheckout {
+                checkout = Some(s.time_ms);
+            }
+        }
+        if checkout.is_some_and(|at| at <= t) {
             self.abandoned = Default::default();
         }
     }

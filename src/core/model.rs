@@ -25,7 +25,10 @@ macro_rules! rule_ids {
 
             /// The rule's name in configs and reports.
             pub fn name(self) -> &'static str {
-                match self { $(RuleId::$variant => $name),* }
+                // The names as one string (no table of pointers in the wasm): rule names are
+                // for reports and `state()`, not for every event.
+                const NAMES: &str = concat!($($name, " "),*);
+                super::text::words(NAMES).nth(self as usize).unwrap_or_default()
             }
         }
     };
@@ -344,9 +347,9 @@ impl Model {
         self.page_types
             .iter()
             .position(|t| {
-                t.patterns.iter().any(|p| match p.strip_prefix('=') {
-                    Some(exact) => path == exact,
-                    None => super::text::contains(&path, p),
+                t.patterns.iter().any(|p| match p.as_bytes().first() {
+                    Some(b'=') => path == super::text::from(p, 1),
+                    _ => super::text::contains(&path, p),
                 })
             })
             .map(|i| i as u8)

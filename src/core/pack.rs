@@ -44,27 +44,32 @@ fn take_varint(bytes: &[u8], at: &mut usize) -> Option<u128> {
     None
 }
 
-fn word(bytes: &[u8], i: usize) -> u64 {
+/// Word `i` of `bytes`; 0 for a word not there (before the start: the predictors' base).
+fn word(bytes: &[u8], i: Option<usize>) -> u64 {
     let mut w = [0u8; 8];
-    w.copy_from_slice(&bytes[i * 8..i * 8 + 8]);
+    if let Some(b) = i.and_then(|i| bytes.get(i * 8..i * 8 + 8)) {
+        super::state::put(&mut w, b);
+    }
     u64::from_le_bytes(w)
 }
 
-fn predictions(words: &[u64], i: usize) -> (u64, u64) {
-    let prev = if i > 0 { words[i - 1] } else { 0 };
-    let far = if i >= STRIDE { words[i - STRIDE] } else { 0 };
-    (prev, far)
+/// The two predictions of word `i`: the previous word and the `STRIDE`-back word.
+fn predictions(bytes: &[u8], i: usize) -> (u64, u64) {
+    (
+        word(bytes, i.checked_sub(1)),
+        word(bytes, i.checked_sub(STRIDE)),
+    )
 }
 
 /// Packs `bytes` (a multiple of 8 long). Tokens: `2n+1` = n+1 words equal to the previous word;
 /// `4z+0` / `4z+2` = difference `z` (zigzag) from the previous / the `STRIDE`-back word.
 pub fn pack(bytes: &[u8]) -> Vec<u8> {
-    let words: Vec<u64> = (0..bytes.len() / 8).map(|i| word(bytes, i)).collect();
     let mut out = Vec::with_capacity(256);
     let mut run = 0u64;
-    for i in 0..words.len() {
-        let (prev, far) = predictions(&words, i);
-        if words[i] == prev {
+    for i in 0..bytes.len() / 8 {
+        let w = word(bytes, Some(i));
+        let (prev, far) = predictions(bytes, i);
+        if w == prev {
             run += 1;
             continue;
         }
@@ -72,8 +77,8 @@ pub fn pack(bytes: &[u8]) -> Vec<u8> {
             put_varint(2 * (u128::from(run) - 1) + 1, &mut out);
             run = 0;
         }
-        let near = u128::from(zigzag(words[i].wrapping_sub(prev)));
-        let stride = u128::from(zigzag(words[i].wrapping_sub(far)));
+        let near = u128::from(zigzag(w.wrapping_sub(prev)));
+        let stride = u128::from(zigzag(w.wrapping_sub(far)));
         if stride < near {
             put_varint(stride << 2 | 2, &mut out);
         } else {
@@ -89,57 +94,55 @@ pub fn pack(bytes: &[u8]) -> Vec<u8> {
 /// Unpacks what [`pack`] wrote into exactly `len` bytes; `None` when it does not fit.
 pub fn unpack(packed: &[u8], len: usize) -> Option<Vec<u8>> {
     let n = len / 8;
-    let mut words: Vec<u64> = Vec::with_capacity(n);
+    let mut out: Vec<u8> = Vec::with_capacity(n * 8);
     let mut at = 0;
     while at < packed.len() {
         let token = take_varint(packed, &mut at)?;
-        if token & 1 == 1 {
-            let count = (token >> 1) + 1;
-            if count > (n - words.len()) as u128 {
-                return None;
-            }
-            for _ in 0..count {
-                let prev = words.last().copied().unwrap_or(0);
-                words.push(prev);
-            }
-        } else {
-            if words.len() >= n {
-                return None;
-            }
-            let (prev, far) = predictions(&words, words.len());
-            let base = if token & 2 == 0 { prev } else { far };
-            words.push(base.wrapping_add(unzigzag(u64::try_from(token >> 2).ok()?)));
+        let done = out.len() / 8;
+        let count = if token & 1 == 1 { (token >> 1) + 1 } else { 1 };
+        if count > (n - done) as u128 {
+            return None;
+        }
+        let (prev, far) = predictions(&out, done);
+        let w = match token & 3 {
+            0 => prev.wrapping_add(unzigzag(u64::try_from(token >> 2).ok()?)),
+            2 => far.wrapping_add(unzigzag(u64::try_from(token >> 2).ok()?)),
+            _ => prev,
+        };
+        for _ in 0..count {
+            out.extend_from_slice(&w.to_le_bytes());
         }
     }
-    if words.len() != n {
-        return None;
-    }
-    Some(words.iter().flat_map(|w| w.to_le_bytes()).collect())
+    (out.len() == n * 8).then_some(out)
 }
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Standard base64 without padding.
 pub fn to_base64(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    let mut out = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let n = chunk
             .iter()
             .enumerate()
             .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
         for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]);
         }
     }
-    out
+    // ASCII: never the fallback. (Bytes, not `char`s: pushing a `char` encodes UTF-8.)
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Reads [`to_base64`] (padding allowed); `None` for any other character.
 pub fn from_base64(text: &str) -> Option<Vec<u8>> {
-    let text = text.trim_end_matches('=');
+    let mut text = text.as_bytes();
+    while let [rest @ .., b'='] = text {
+        text = rest;
+    }
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let (mut acc, mut bits) = (0u32, 0);
-    for c in text.bytes() {
+    for &c in text {
         let v = ALPHABET.iter().position(|&a| a == c)? as u32;
         acc = acc << 6 | v;
         bits += 6;

@@ -86,10 +86,13 @@ pub struct Suppression {
 impl Suppression {
     /// The reasons that hold, by name.
     pub fn reasons(self) -> impl Iterator<Item = &'static str> {
-        [(self.opted_out, "opted_out"), (self.bounced, "bounced")]
-            .into_iter()
-            .filter(|r| r.0)
-            .map(|r| r.1)
+        let names: &'static [&'static str] = match (self.opted_out, self.bounced) {
+            (true, true) => &["opted_out", "bounced"],
+            (true, false) => &["opted_out"],
+            (false, true) => &["bounced"],
+            (false, false) => &[],
+        };
+        names.iter().copied()
     }
 }
 
@@ -145,21 +148,24 @@ fn keep_latest(list: &mut [u64], len: &mut u8, t: u64, n: usize) {
     let n = n.clamp(1, list.len());
     let mut count = (*len as usize).min(list.len());
     let at = list[..count].partition_point(|&x| x <= t);
+    // Elements move by passing one value along the slice: no index, no bounds check.
+    let mut carry = t;
     if count == list.len() {
         // Full: the oldest goes first.
         if at == 0 {
             return;
         }
-        list.copy_within(1..at, 0);
-        list[at - 1] = t;
+        for x in list.iter_mut().take(at).rev() {
+            core::mem::swap(x, &mut carry);
+        }
     } else {
-        list.copy_within(at..count, at + 1);
-        list[at] = t;
+        for x in list.iter_mut().take(count + 1).skip(at) {
+            core::mem::swap(x, &mut carry);
+        }
         count += 1;
     }
     if count > n {
-        list.copy_within(count - n..count, 0);
-        list[n..].fill(0);
+        keep_last(list, count, n);
         count = n;
     }
     *len = count as u8;
@@ -188,7 +194,7 @@ impl Profile {
         let off_site = event.kind.is_off_site();
         if let (false, Some(last)) = (off_site, self.last_site_ms()) {
             if t < last {
-                return Err(Error(Kind::OutOfOrder {
+                return Err(Error::of(Kind::OutOfOrder {
                     time_ms: t,
                     last_ms: last,
                 }));
@@ -199,18 +205,26 @@ impl Profile {
         if !off_site {
             self.enter(model, event);
         }
-        // Scorecard characteristics (src/core/characteristics.rs).
-        self.characteristics
-            .observe(model, event, self.visit.index != visits);
         let tier = self.apply(model, event);
-        let i = tier as usize - 1;
-        let bit = 1 << i;
-        self.intent_ms[i] = if self.intent_set & bit != 0 {
-            self.intent_ms[i].max(t)
-        } else {
-            t
-        };
-        self.intent_set |= bit;
+        // Scorecard characteristics (src/core/characteristics.rs), after `apply` has typed the
+        // page a page view shows.
+        self.characteristics.observe(
+            model,
+            event,
+            self.visit.index != visits,
+            self.visit.page_type(),
+        );
+        // `apply` never returns `Intent::None`: tiers 1 to 3 are slots 0 to 2.
+        let i = (tier as usize).wrapping_sub(1);
+        if let Some(last) = self.intent_ms.get_mut(i) {
+            let bit = 1 << i;
+            *last = if self.intent_set & bit != 0 {
+                (*last).max(t)
+            } else {
+                t
+            };
+            self.intent_set |= bit;
+        }
         self.last_ms = self.last_ms.max(t);
         Ok(self.signals_fired.wrapping_sub(before))
     }
@@ -225,37 +239,20 @@ impl Profile {
     /// clock to catch up. Returns whether anything was in the future.
     pub fn forget_future(&mut self, now_ms: u64) -> bool {
         let mut moved = false;
-        let mut clamp = |t: &mut u64| {
-            if *t > now_ms {
-                *t = now_ms;
-                moved = true;
+        // The profile as 64-bit words (it is plain data, 8-aligned: the cast never fails).
+        if let Ok(words) = bytemuck::try_cast_slice_mut::<u8, u64>(bytemuck::bytes_of_mut(self)) {
+            for span in TIMES {
+                for run in 0..span.runs {
+                    let at = usize::from(span.at + run * span.stride);
+                    for t in words.iter_mut().skip(at).take(span.len.into()) {
+                        if *t > now_ms {
+                            *t = now_ms;
+                            moved = true;
+                        }
+                    }
+                }
             }
-        };
-        clamp(&mut self.last_ms);
-        clamp(&mut self.last_site_ms);
-        clamp(&mut self.last_email_open_ms);
-        self.intent_ms.iter_mut().for_each(&mut clamp);
-        let v = &mut self.visit;
-        for t in [&mut v.started_ms, &mut v.last_ms, &mut v.page_started_ms] {
-            clamp(t);
         }
-        for m in self.items.iter_mut() {
-            clamp(&mut m.last_seen_ms);
-            m.views.iter_mut().for_each(&mut clamp);
-        }
-        self.cart.iter_mut().for_each(|l| clamp(&mut l.added_ms));
-        self.rapid.iter_mut().for_each(&mut clamp);
-        self.bounces.iter_mut().for_each(&mut clamp);
-        self.window_fires
-            .iter_mut()
-            .for_each(|f| clamp(&mut f.time_ms));
-        self.purchases
-            .iter_mut()
-            .for_each(|p| clamp(&mut p.time_ms));
-        self.signals.iter_mut().for_each(|s| clamp(&mut s.time_ms));
-        self.nudges.forget_future(&mut clamp);
-        self.identified.forget_future(&mut clamp);
-        self.characteristics.forget_future(&mut clamp);
         if self.points_at_ms > now_ms {
             // The points were decayed to a future time: as of now they are at least that much.
             self.points_at_ms = now_ms;
@@ -270,19 +267,22 @@ impl Profile {
         let new_visit = self.visit.index == 0
             || t.saturating_sub(self.visit.last_ms) > model.session_timeout_ms;
         if new_visit {
-            let previous = core::mem::take(&mut self.visit);
-            if previous.index > 0 && previous.checkout > CheckoutStep::None {
-                self.abandoned = if previous.flags & flag::PURCHASED != 0 {
+            // What the next visit needs of the previous one (read before it is reset in place).
+            let v = &self.visit;
+            let (index, checkout, last_ms) = (v.index, v.checkout, v.last_ms);
+            if index > 0 && checkout > CheckoutStep::None {
+                self.abandoned = if v.flags & flag::PURCHASED != 0 {
                     CheckoutStep::None
                 } else {
-                    previous.checkout
+                    checkout
                 };
             }
-            self.visit.index = previous.index + 1;
+            self.visit = Visit::default();
+            self.visit.index = index.wrapping_add(1);
             self.visit.started_ms = t;
             self.visit.page_started_ms = t;
             self.fire(model, RuleId::SiteVisit, 0, t);
-            if previous.index > 0 && within(t, previous.last_ms, model.return_within_ms) {
+            if index > 0 && within(t, last_ms, model.return_within_ms) {
                 self.fire(model, RuleId::ReturnVisit, 0, t);
             }
         }
@@ -295,9 +295,10 @@ impl Profile {
                 self.visit.landing = landing;
                 self.visit.landing_len = len;
                 self.visit.flags |= flag::LANDED;
-                self.visit.channel =
-                    visit::channel(model, url, event.page_referrer.as_deref()).index();
-                if visit::is_from_email(model, url) {
+                let channel = visit::channel(model, url, event.page_referrer.as_deref());
+                self.visit.channel = channel.index();
+                // (The channel is email exactly when the landing URL says so.)
+                if channel == visit::Channel::Email {
                     self.visit.flags |= flag::FROM_EMAIL;
                     if self.visit.flags & flag::VIEWED_ITEM != 0 {
                         self.fire(model, RuleId::EmailClickThrough, 0, t);
@@ -357,13 +358,13 @@ impl Profile {
             RemoveFromCart => {
                 for item in &event.items {
                     let key = key_of(&item.id);
-                    let n = self.cart().len();
-                    if let Some(line) = self.cart[..n].iter_mut().find(|l| l.key == key) {
+                    let cart = live_mut(&mut self.cart, self.n_cart);
+                    if let Some(line) = cart.iter_mut().find(|l| l.key == key) {
                         line.quantity = (line.quantity - item.quantity).max(0.0);
                     }
                     let mut at = 0;
-                    while at < self.n_cart as usize {
-                        if self.cart[at].quantity > 0.0 {
+                    while let Some(line) = self.cart().get(at) {
+                        if line.quantity > 0.0 {
                             at += 1;
                         } else {
                             remove(&mut self.cart, &mut self.n_cart, at);
@@ -452,7 +453,7 @@ impl Profile {
     }
 
     fn plain_page(&mut self, t: u64) -> Intent {
-        self.visit.page_views += 1;
+        self.visit.page_views = self.visit.page_views.wrapping_add(1);
         self.visit.page_type = NO_PAGE;
         self.visit.page_started_ms = t;
         Intent::Low
@@ -468,7 +469,7 @@ impl Profile {
 
     /// A page view of a typed page.
     fn page(&mut self, model: &Model, page_type: u8, t: u64) -> Intent {
-        self.visit.page_views += 1;
+        self.visit.page_views = self.visit.page_views.wrapping_add(1);
         self.visit.page_type = page_type;
         self.visit.page_started_ms = t;
         let role = model.page_role(page_type);
@@ -523,7 +524,8 @@ impl Profile {
             }
             seen_in_visits = seen_in_visits.max(memo.visit_count as u32);
             let views = memo.views();
-            let repeat = views.len() >= repeat_views && within(t, views[0], window);
+            let repeat =
+                views.len() >= repeat_views && views.first().is_some_and(|&v| within(t, v, window));
             if let Some(name) = &item.name {
                 self.keep_name(key, name);
             }
@@ -537,8 +539,12 @@ impl Profile {
             t,
             model.rapid_views as usize,
         );
-        let rapid = &self.rapid[..self.n_rapid as usize];
-        if rapid.len() >= model.rapid_views as usize && within(t, rapid[0], model.rapid_views_ms) {
+        let rapid = live(&self.rapid, self.n_rapid);
+        if rapid.len() >= model.rapid_views as usize
+            && rapid
+                .first()
+                .is_some_and(|&r| within(t, r, model.rapid_views_ms))
+        {
             Intent::High
         } else if self.visit.flags & flag::VIEWED_LIST != 0
             || seen_in_visits >= model.repeat_item_visits
@@ -553,16 +559,21 @@ impl Profile {
     /// forgotten when full.
     fn remember(&mut self, item: &Item, key: u64, t: u64) -> usize {
         let n = (self.n_items as usize).min(MAX_ITEMS);
+        // Indices are masked by the (power-of-two) capacity: no bounds checks.
         let at = match self.item_keys[..n].iter().position(|&k| k == key) {
-            Some(i) => i,
+            Some(i) => i % MAX_ITEMS,
             None => {
                 let at = if n < MAX_ITEMS {
                     self.n_items = n as u8 + 1;
                     n
                 } else {
-                    (0..n)
-                        .min_by_key(|&i| self.items[i].last_seen_ms)
-                        .unwrap_or(0)
+                    let mut oldest = 0;
+                    for i in 1..n {
+                        if self.items[i].last_seen_ms < self.items[oldest].last_seen_ms {
+                            oldest = i;
+                        }
+                    }
+                    oldest
                 };
                 self.item_keys[at] = key;
                 self.items[at] = ItemMemo {
@@ -587,18 +598,15 @@ impl Profile {
     fn keep_name(&mut self, key: u64, name: &str) {
         let (text, len) = fit::<NAME_BYTES>(name);
         let n = (self.n_names as usize).min(MAX_NAMES);
-        if let Some(m) = self.names[..n].iter_mut().find(|m| m.key == key) {
+        if let Some(m) = live_mut(&mut self.names, self.n_names)
+            .iter_mut()
+            .find(|m| m.key == key)
+        {
             m.text = text;
             m.len = len;
             return;
         }
-        let views = |p: &Profile, key: u64| {
-            let n = (p.n_items as usize).min(MAX_ITEMS);
-            p.item_keys[..n]
-                .iter()
-                .position(|&k| k == key)
-                .map_or(0, |i| p.items[i].view_count)
-        };
+        let views = |p: &Profile, key: u64| p.item(key).map_or(0, |m| m.view_count);
         let memo = NameMemo {
             key,
             len,
@@ -611,12 +619,17 @@ impl Profile {
             return;
         }
         // Full: replace the least viewed, if this item is viewed at least as much.
-        let (least, least_views) = (0..n)
-            .map(|i| (i, views(self, self.names[i].key)))
-            .min_by_key(|&(_, v)| v)
-            .unwrap_or((0, 0));
+        let (mut least, mut least_views) = (0, u32::MAX);
+        for (i, m) in self.names.iter().enumerate() {
+            let v = views(self, m.key);
+            if v < least_views {
+                (least, least_views) = (i, v);
+            }
+        }
         if views(self, key) >= least_views {
-            self.names[least] = memo;
+            if let Some(m) = self.names.get_mut(least) {
+                *m = memo;
+            }
         }
     }
 
@@ -626,8 +639,10 @@ impl Profile {
             self.keep_name(key, name);
         }
         let price = item.price.unwrap_or(0.0);
-        let n = self.cart().len();
-        match self.cart[..n].iter_mut().find(|l| l.key == key) {
+        match live_mut(&mut self.cart, self.n_cart)
+            .iter_mut()
+            .find(|l| l.key == key)
+        {
             Some(line) => {
                 line.quantity += item.quantity;
                 line.price = price;
@@ -640,22 +655,16 @@ impl Profile {
                     quantity: item.quantity,
                     added_ms: t,
                 };
-                push(&mut self.cart, &mut self.n_cart, line, |all| {
-                    (0..all.len()).min_by_key(|&i| all[i].added_ms).unwrap_or(0)
-                });
+                let evict = oldest(&self.cart, |l| l.added_ms);
+                push(&mut self.cart, &mut self.n_cart, line, evict);
             }
         }
     }
 
     fn purchase(&mut self, event: &Event) {
         let t = event.time_ms;
-        let items_value: f64 = event
-            .items
-            .iter()
-            .map(|i| i.price.unwrap_or(0.0) * i.quantity)
-            .sum();
         self.conversions = self.conversions.saturating_add(1);
-        self.revenue += event.value.unwrap_or(items_value);
+        self.revenue += event.value_or_items();
         self.cart = [CartLine::default(); MAX_CART];
         self.n_cart = 0;
         self.visit.flags |= flag::PURCHASED;
@@ -686,16 +695,24 @@ impl Profile {
             category,
             _pad: [0; 6],
         };
-        let n = self.purchases().len();
-        if n == MAX_PURCHASES {
+        if self.purchases().len() == MAX_PURCHASES {
             if t < self.purchases[0].time_ms {
                 return;
             }
             remove(&mut self.purchases, &mut self.n_purchases, 0);
         }
         let n = self.purchases().len();
-        let at = self.purchases[..n].partition_point(|p| p.time_ms <= t);
-        self.purchases.copy_within(at..n, at + 1);
+        if n >= MAX_PURCHASES {
+            return; // (never: one was just removed; this lets the optimizer drop bounds checks)
+        }
+        let at = self.purchases[..n]
+            .partition_point(|p| p.time_ms <= t)
+            .min(n);
+        let mut i = n;
+        while i > at {
+            self.purchases[i] = self.purchases[i - 1];
+            i -= 1;
+        }
         self.purchases[at] = memo;
         self.n_purchases = n as u8 + 1;
     }
@@ -704,25 +721,28 @@ impl Profile {
     fn fire(&mut self, model: &Model, rule: RuleId, item: u64, t: u64) {
         let spec = *model.rule(rule);
         let r = rule as usize;
+        // Whether the limit allows it, counting it when it does.
         let allowed = match spec.per {
             Per::None => true,
-            Per::Visit => (self.visit.counts[r] as u32) < spec.max,
-            Per::Ever => (self.ever[r] as u32) < spec.max,
-            Per::ItemVisit => match self.item_count(rule, item) {
-                Some(used) => (used as u32) < spec.max,
-                None => {
-                    // Not among the exact counts, which are full: fired if the filter says so.
-                    let n = self.visit.n_item_counts as usize;
-                    n < MAX_ITEM_FIRES
-                        || !filter_bits(rule, item)
-                            .iter()
-                            .all(|&b| self.visit.item_filter[b / 64] & 1 << (b % 64) != 0)
+            // (Only event rules fire: a condition rule has no count, and is never allowed.)
+            Per::Visit => match self.visit.counts.get_mut(r) {
+                Some(c) if u32::from(*c) < spec.max => {
+                    *c = c.saturating_add(1);
+                    true
                 }
+                _ => false,
             },
+            Per::Ever => match self.ever.get_mut(r) {
+                Some(c) if u32::from(*c) < spec.max => {
+                    *c = c.saturating_add(1);
+                    true
+                }
+                _ => false,
+            },
+            Per::ItemVisit => self.count_item(rule, item, spec.max),
             Per::Days | Per::ItemDays => {
                 let key = if spec.per == Per::ItemDays { item } else { 0 };
-                let fires = &self.window_fires[..self.n_window as usize];
-                let used = fires
+                let used = live(&self.window_fires, self.n_window)
                     .iter()
                     .filter(|f| {
                         f.rule == rule as u8
@@ -732,27 +752,21 @@ impl Profile {
                     })
                     .count();
                 // A firing must be remembered to be limited: with no room, it does not fire.
-                (used as u32) < spec.max && self.window_room(model, t)
+                let allowed = (used as u32) < spec.max && self.window_room(model, t);
+                if allowed {
+                    let fire = WindowFire {
+                        key,
+                        time_ms: t,
+                        rule: rule as u8,
+                        _pad: [0; 7],
+                    };
+                    push(&mut self.window_fires, &mut self.n_window, fire, 0);
+                }
+                allowed
             }
         };
         if !allowed {
             return;
-        }
-        match spec.per {
-            Per::None => {}
-            Per::Visit => self.visit.counts[r] = self.visit.counts[r].saturating_add(1),
-            Per::Ever => self.ever[r] = self.ever[r].saturating_add(1),
-            Per::ItemVisit => self.count_item(rule, item),
-            Per::Days | Per::ItemDays => {
-                let key = if spec.per == Per::ItemDays { item } else { 0 };
-                let fire = WindowFire {
-                    key,
-                    time_ms: t,
-                    rule: rule as u8,
-                    _pad: [0; 7],
-                };
-                push(&mut self.window_fires, &mut self.n_window, fire, |_| 0);
-            }
         }
         self.add_points(model, spec.points, t);
         let stored = StoredSignal {
@@ -775,8 +789,7 @@ impl Profile {
     /// Whether a window-limited firing can be remembered: expired firings are dropped first.
     fn window_room(&mut self, model: &Model, t: u64) -> bool {
         let mut at = 0;
-        while at < self.n_window as usize {
-            let f = self.window_fires[at];
+        while let Some(&f) = live(&self.window_fires, self.n_window).get(at) {
             let window = model.rule(RuleId::from_index(f.rule)).window_ms;
             if within(t, f.time_ms, window) || f.time_ms > t {
                 at += 1;
@@ -787,30 +800,36 @@ impl Profile {
         (self.n_window as usize) < MAX_WINDOW_FIRES
     }
 
-    /// The exact per-visit count of `(rule, item)`; `None` when it is not among them.
-    fn item_count(&self, rule: RuleId, item: u64) -> Option<u8> {
-        let v = &self.visit;
-        let n = (v.n_item_counts as usize).min(MAX_ITEM_FIRES);
-        (0..n)
-            .find(|&i| v.item_keys[i] == item && v.item_rules[i] == rule as u8)
-            .map(|i| v.item_counts[i])
-    }
-
-    fn count_item(&mut self, rule: RuleId, item: u64) {
+    /// Counts a firing of `(rule, item)` in this visit if that stays within `max`; whether it
+    /// did. A pair not among the exact counts, which are full, is looked up in the filter.
+    fn count_item(&mut self, rule: RuleId, item: u64, max: u32) -> bool {
         let v = &mut self.visit;
         let n = (v.n_item_counts as usize).min(MAX_ITEM_FIRES);
-        if let Some(i) = (0..n).find(|&i| v.item_keys[i] == item && v.item_rules[i] == rule as u8) {
-            v.item_counts[i] = v.item_counts[i].saturating_add(1);
-        } else if n < MAX_ITEM_FIRES {
+        for i in 0..n {
+            if v.item_keys[i] == item && v.item_rules[i] == rule as u8 {
+                let used = v.item_counts[i];
+                v.item_counts[i] = used.saturating_add(u8::from(u32::from(used) < max));
+                return u32::from(used) < max;
+            }
+        }
+        if n < MAX_ITEM_FIRES {
             v.item_keys[n] = item;
             v.item_rules[n] = rule as u8;
             v.item_counts[n] = 1;
-            v.n_item_counts += 1;
-        } else {
-            for b in filter_bits(rule, item) {
-                v.item_filter[b / 64] |= 1 << (b % 64);
-            }
+            v.n_item_counts = n as u8 + 1;
+            return true;
         }
+        let bits = filter_bits(rule, item);
+        if bits
+            .iter()
+            .all(|&b| v.item_filter[b / 64 % FILTER_WORDS] & 1 << (b % 64) != 0)
+        {
+            return false;
+        }
+        for b in bits {
+            v.item_filter[b / 64 % FILTER_WORDS] |= 1 << (b % 64);
+        }
+        true
     }
 
     fn add_points(&mut self, model: &Model, points: f64, t: u64) {
@@ -844,19 +863,21 @@ impl Profile {
         // Scorecard bins (src/core/scorecard.rs): 0 unless the store calibrated a scorecard.
         score += model.scorecard.points(&self.characteristics, t);
         let score = round(score * 100.0) / 100.0;
-        let intent = match (0..3).rev().find(|&i| {
+        // The highest tier with a signal in the window.
+        let mut intent = Intent::None;
+        for (i, tier) in [Intent::Low, Intent::Mid, Intent::High]
+            .into_iter()
+            .enumerate()
+        {
             let m = self.intent_ms[i];
-            self.intent_set & 1 << i != 0 && m <= t && within(t, m, model.intent_window_ms)
-        }) {
-            Some(2) => Intent::High,
-            Some(1) => Intent::Mid,
-            Some(_) => Intent::Low,
-            None => Intent::None,
-        };
-        let bounces = self.bounces[..self.n_bounces as usize]
-            .iter()
-            .filter(|&&b| b <= t && within(t, b, model.bounce_window_ms))
-            .count();
+            if self.intent_set & 1 << i != 0 && m <= t && within(t, m, model.intent_window_ms) {
+                intent = tier;
+            }
+        }
+        let mut bounces = 0;
+        for &b in live(&self.bounces, self.n_bounces) {
+            bounces += usize::from(b <= t && within(t, b, model.bounce_window_ms));
+        }
         let suppression = Suppression {
             opted_out: self.set & has::OPTED_OUT != 0,
             bounced: self.set & has::SPAM_COMPLAINT != 0
@@ -893,23 +914,27 @@ impl Profile {
     }
 
     fn value(&self, model: &Model, t: u64) -> f64 {
-        let cart: f64 = self
-            .cart()
-            .iter()
-            .filter(|l| within(t, l.added_ms, model.value_window_ms))
-            .map(|l| l.price * l.quantity)
-            .sum();
+        // (From -0.0, as `Iterator::sum` of floats starts.)
+        let mut cart = -0.0;
+        for l in self.cart() {
+            if within(t, l.added_ms, model.value_window_ms) {
+                cart += l.price * l.quantity;
+            }
+        }
         if cart > 0.0 {
             return cart;
         }
-        self.items()
-            .filter(|(_, m)| {
-                m.views()
-                    .last()
-                    .is_some_and(|&v| within(t, v, model.value_window_ms))
-            })
-            .filter_map(|(_, m)| m.price())
-            .fold(0.0, f64::max)
+        let mut highest = 0.0f64;
+        for (_, m) in self.items() {
+            let recent = m.views().last();
+            if let (Some(price), true) = (
+                m.price(),
+                recent.is_some_and(|&v| within(t, v, model.value_window_ms)),
+            ) {
+                highest = highest.max(price);
+            }
+        }
+        highest
     }
 
     /// Items and categories bought within the recent-purchase window: excluded from promotions.
@@ -918,5 +943,70 @@ impl Profile {
         self.purchases()
             .iter()
             .filter(move |p| p.time_ms <= t && within(t, p.time_ms, window))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every time of a profile, named one by one: the oracle for the `TIMES` table.
+    fn clamp_by_name(p: &mut Profile, now: u64) -> bool {
+        let mut moved = false;
+        let mut clamp = |t: &mut u64| {
+            if *t > now {
+                *t = now;
+                moved = true;
+            }
+        };
+        clamp(&mut p.last_ms);
+        clamp(&mut p.last_site_ms);
+        clamp(&mut p.last_email_open_ms);
+        p.intent_ms.iter_mut().for_each(&mut clamp);
+        let v = &mut p.visit;
+        for t in [&mut v.started_ms, &mut v.last_ms, &mut v.page_started_ms] {
+            clamp(t);
+        }
+        for m in p.items.iter_mut() {
+            clamp(&mut m.last_seen_ms);
+            m.views.iter_mut().for_each(&mut clamp);
+        }
+        p.cart.iter_mut().for_each(|l| clamp(&mut l.added_ms));
+        p.rapid.iter_mut().for_each(&mut clamp);
+        p.bounces.iter_mut().for_each(&mut clamp);
+        p.window_fires
+            .iter_mut()
+            .for_each(|f| clamp(&mut f.time_ms));
+        p.purchases.iter_mut().for_each(|x| clamp(&mut x.time_ms));
+        p.signals.iter_mut().for_each(|s| clamp(&mut s.time_ms));
+        p.nudges.clamp_times_by_name(&mut clamp);
+        let m = &mut p.identified;
+        for t in [&mut m.opens_ms, &mut m.bounces_ms, &mut m.purchase_ms] {
+            clamp(t);
+        }
+        let c = &mut p.characteristics;
+        clamp(&mut c.visit_start_ms);
+        clamp(&mut c.last_site_ms);
+        if p.points_at_ms > now {
+            p.points_at_ms = now;
+            moved = true;
+        }
+        moved
+    }
+
+    #[test]
+    fn forget_future_clamps_exactly_the_times() {
+        // Every word a different number, some before `now` and some after.
+        let mut p = Profile::default();
+        let words: &mut [u64] = bytemuck::cast_slice_mut(bytemuck::bytes_of_mut(&mut p));
+        for (i, w) in words.iter_mut().enumerate() {
+            *w = (i as u64 * 7_919) % 10_000;
+        }
+        for now in [0, 2_500, 5_000, 9_999, 10_000] {
+            let (mut by_table, mut by_name) = (p, p);
+            let moved = by_table.forget_future(now);
+            assert_eq!(moved, clamp_by_name(&mut by_name, now), "at {now}");
+            assert!(by_table.as_bytes() == by_name.as_bytes(), "at {now}");
+        }
     }
 }

@@ -53,9 +53,14 @@ pub struct Scorecard {
     pub odds: Option<Odds>,
 }
 
-/// The bin of `value`: the number of edges at or below it.
+/// The bin of `value`: the number of edges at or below it (the edges rise).
 pub fn bin_of(edges: &[f64], value: f64) -> usize {
-    edges.partition_point(|&e| e <= value)
+    // A count, not a binary search: at most 8 edges, and less code in the wasm.
+    let mut bin = 0;
+    for &e in edges {
+        bin += usize::from(e <= value);
+    }
+    bin
 }
 
 impl Scorecard {
@@ -64,22 +69,20 @@ impl Scorecard {
         self.bins.is_empty() && self.crossed.is_empty()
     }
 
-    /// The points of the characteristics `values`.
+    /// The points of the characteristics `values` (a bin or cell without points counts 0: the
+    /// model's reader refuses those).
     pub fn points_of(&self, values: &[f64; COUNT]) -> f64 {
-        let binned: f64 = self
-            .bins
-            .iter()
-            .map(|b| b.points[bin_of(&b.edges, values[b.characteristic as usize])])
-            .sum();
-        let crossed: f64 = self
-            .crossed
-            .iter()
-            .map(|c| {
-                let r = bin_of(&c.row_edges, values[c.rows as usize]);
-                let k = bin_of(&c.column_edges, values[c.columns as usize]);
-                c.points[r * (c.column_edges.len() + 1) + k]
-            })
-            .sum();
+        let value = |c: u8| values.get(usize::from(c)).copied().unwrap_or(0.0);
+        let (mut binned, mut crossed) = (0.0, 0.0);
+        for b in &self.bins {
+            let bin = bin_of(&b.edges, value(b.characteristic));
+            binned += b.points.get(bin).copied().unwrap_or(0.0);
+        }
+        for c in &self.crossed {
+            let row = bin_of(&c.row_edges, value(c.rows));
+            let cell = row * (c.column_edges.len() + 1) + bin_of(&c.column_edges, value(c.columns));
+            crossed += c.points.get(cell).copied().unwrap_or(0.0);
+        }
         binned + crossed
     }
 

@@ -10,6 +10,7 @@
 //! 64-bit hashes; text only where the visitor is shown it (a few item names for nudges) or where
 //! a report prints it (recent purchases, the landing path).
 
+use super::characteristics::Characteristics;
 use super::error::{Error, Kind};
 use super::model::{RuleId, EVENT_RULES};
 use super::visit::Channel;
@@ -59,42 +60,63 @@ pub fn fit<const N: usize>(text: &str) -> (Text<N>, u8) {
     let bytes = text.as_bytes();
     let mut out = [0u8; N];
     if bytes.len() <= N {
-        out[..bytes.len()].copy_from_slice(bytes);
-        return (out, bytes.len() as u8);
+        let n = put(&mut out, bytes);
+        return (out, n as u8);
     }
     let mut end = N - ELLIPSIS.len();
-    while end > 0 && bytes[end] & 0xc0 == 0x80 {
+    while end > 0 && byte(bytes, end) & 0xc0 == 0x80 {
         end -= 1;
     }
     // Back to the last space (unless the cut already falls on one, or going back loses most of
     // the text: one long word), and without the punctuation before it.
-    if bytes[end] != b' ' {
-        if let Some(space) = bytes[..end]
-            .iter()
-            .rposition(|&b| b == b' ')
-            .filter(|&s| s >= end / 2)
-        {
-            end = space;
+    if byte(bytes, end) != b' ' {
+        let mut i = end;
+        while i > end / 2 {
+            i -= 1;
+            if byte(bytes, i) == b' ' {
+                end = i;
+                break;
+            }
         }
     }
-    while end > 0 && matches!(bytes[end - 1], b' ' | b',' | b';' | b':') {
+    while end > 0 && matches!(byte(bytes, end - 1), b' ' | b',' | b';' | b':') {
         end -= 1;
     }
-    out[..end].copy_from_slice(&bytes[..end]);
-    out[end..end + ELLIPSIS.len()].copy_from_slice(ELLIPSIS);
-    (out, (end + ELLIPSIS.len()) as u8)
+    let n = put(&mut out, bytes.get(..end).unwrap_or_default());
+    let n = n + put(out.get_mut(n..).unwrap_or_default(), ELLIPSIS);
+    (out, n as u8)
 }
 
 /// `text` cut to at most `N` bytes at a character boundary (for paths: no ellipsis).
 pub fn cut<const N: usize>(text: &str) -> (Text<N>, u8) {
-    let bytes = text.as_bytes();
-    let mut end = bytes.len().min(N);
-    while end > 0 && end < bytes.len() && bytes[end] & 0xc0 == 0x80 {
+    let mut out = [0u8; N];
+    let n = put(&mut out, head(text, N).as_bytes());
+    (out, n as u8)
+}
+
+/// The longest start of `text` of at most `max` bytes that ends at a character boundary.
+pub fn head(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let mut out = [0u8; N];
-    out[..end].copy_from_slice(&bytes[..end]);
-    (out, end as u8)
+    text.get(..end).unwrap_or_default()
+}
+
+/// Byte `i` of `bytes`, 0 past the end (the callers stay in range; this keeps panics out).
+fn byte(bytes: &[u8], i: usize) -> u8 {
+    bytes.get(i).copied().unwrap_or(0)
+}
+
+/// Copies what fits of `src` to the start of `dst`; returns how many bytes.
+pub fn put(dst: &mut [u8], src: &[u8]) -> usize {
+    // A loop over both: `copy_from_slice` keeps a length check (and its panic) in the wasm.
+    let mut n = 0;
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = *s;
+        n += 1;
+    }
+    n
 }
 
 /// The first `len` bytes of `text` as a string ("" if they are not UTF-8, which `fit` never writes).
@@ -103,21 +125,54 @@ pub fn text_of(text: &[u8], len: u8) -> &str {
     core::str::from_utf8(bytes).unwrap_or_default()
 }
 
-/// Appends `value` to the list `slots[..*len]`; when full, `evict(slots)` picks the slot to reuse.
-pub(crate) fn push<T: Copy>(
-    slots: &mut [T],
-    len: &mut u8,
-    value: T,
-    evict: impl Fn(&[T]) -> usize,
-) {
+/// The live part `slots[..len]` of a fixed list (all of it when a stored length is too big).
+pub(crate) fn live<T>(slots: &[T], len: u8) -> &[T] {
+    &slots[..(len as usize).min(slots.len())]
+}
+
+/// [`live`], mutable.
+pub(crate) fn live_mut<T>(slots: &mut [T], len: u8) -> &mut [T] {
+    let n = (len as usize).min(slots.len());
+    &mut slots[..n]
+}
+
+/// Appends `value` to the list `slots[..*len]`; when full, it replaces element `evict`.
+/// Returns where it went.
+pub(crate) fn push<T: Copy>(slots: &mut [T], len: &mut u8, value: T, evict: usize) -> usize {
     let n = (*len as usize).min(slots.len());
-    if n < slots.len() {
-        slots[n] = value;
+    let at = if n < slots.len() {
         *len = n as u8 + 1;
+        n
     } else {
-        let at = evict(slots).min(n.saturating_sub(1));
-        slots[at] = value;
+        evict
+    };
+    if let Some(slot) = slots.get_mut(at) {
+        *slot = value;
     }
+    at
+}
+
+/// Moves the last `n` elements of `list[..end]` to the start of `list` and zeroes the rest.
+pub(crate) fn keep_last(list: &mut [u64], end: usize, n: usize) {
+    let from = end.saturating_sub(n);
+    for i in 0..list.len() {
+        list[i] = match i < n {
+            true => list.get(i + from).copied().unwrap_or(0),
+            false => 0,
+        };
+    }
+}
+
+/// The index of the element with the smallest `time` (the first of equals; 0 when empty).
+pub(crate) fn oldest<T>(all: &[T], time: impl Fn(&T) -> u64) -> usize {
+    let (mut at, mut min) = (0, u64::MAX);
+    for (i, x) in all.iter().enumerate() {
+        let t = time(x);
+        if t < min {
+            (at, min) = (i, t);
+        }
+    }
+    at
 }
 
 /// Removes element `at` of `slots[..*len]`, keeping order, and zeroes the freed slot.
@@ -126,7 +181,9 @@ pub(crate) fn remove<T: Copy + Zeroable>(slots: &mut [T], len: &mut u8, at: usiz
     if at >= n {
         return;
     }
-    slots.copy_within(at + 1..n, at);
+    for i in at + 1..n {
+        slots[i - 1] = slots[i];
+    }
     slots[n - 1] = T::zeroed();
     *len = n as u8 - 1;
 }
@@ -307,7 +364,7 @@ impl ItemMemo {
 
     /// The view times kept, oldest first.
     pub fn views(&self) -> &[u64] {
-        &self.views[..(self.n_views as usize).min(MAX_VIEWS)]
+        live(&self.views, self.n_views)
     }
 }
 
@@ -375,6 +432,110 @@ impl PurchaseMemo {
     }
 }
 
+/// Where a profile keeps times (ms): `runs` runs of `len` consecutive 64-bit words, `stride`
+/// words apart, from word `at` of the profile. Clamping times (`Profile::forget_future`) walks
+/// this table instead of naming every field: a few bytes of data instead of a kilobyte of code.
+/// (16-bit fields: the table is data in the wasm.)
+#[derive(Clone, Copy)]
+pub(crate) struct Times {
+    pub at: u16,
+    pub runs: u16,
+    pub stride: u16,
+    pub len: u16,
+}
+
+impl Times {
+    /// `len` words at byte offset `at`.
+    pub const fn at(at: usize, len: usize) -> Times {
+        Times {
+            at: (at / 8) as u16,
+            runs: 1,
+            stride: 0,
+            len: len as u16,
+        }
+    }
+
+    /// Field `field` (`len` words) of each of the `runs` elements of a list of `T` at `at`.
+    pub const fn each<T>(at: usize, runs: usize, field: usize, len: usize) -> Times {
+        Times {
+            at: ((at + field) / 8) as u16,
+            runs: runs as u16,
+            stride: (core::mem::size_of::<T>() / 8) as u16,
+            len: len as u16,
+        }
+    }
+
+    /// The same times, in a struct at byte offset `by`.
+    pub const fn within(self, by: usize) -> Times {
+        Times {
+            at: self.at + (by / 8) as u16,
+            ..self
+        }
+    }
+}
+
+/// Every time of the profile (the nudge and `identify` memories declare their own).
+pub(crate) const TIMES: [Times; 24] = {
+    use core::mem::offset_of as at;
+    let visit = at!(Profile, visit);
+    let nudges = at!(Profile, nudges);
+    let ids = at!(Profile, identified);
+    let ch = at!(Profile, characteristics);
+    let [rules, rule_recent, exposures, active] = super::actions::Memory::TIMES;
+    let [opens, bounces, purchase] = super::identify::Memory::TIMES;
+    [
+        Times::at(at!(Profile, last_ms), 1),
+        Times::at(at!(Profile, last_site_ms), 1),
+        Times::at(at!(Profile, last_email_open_ms), 1),
+        Times::at(at!(Profile, intent_ms), 3),
+        Times::at(visit + at!(Visit, started_ms), 1),
+        Times::at(visit + at!(Visit, last_ms), 1),
+        Times::at(visit + at!(Visit, page_started_ms), 1),
+        Times::each::<ItemMemo>(
+            at!(Profile, items),
+            MAX_ITEMS,
+            at!(ItemMemo, last_seen_ms),
+            1,
+        ),
+        Times::each::<ItemMemo>(
+            at!(Profile, items),
+            MAX_ITEMS,
+            at!(ItemMemo, views),
+            MAX_VIEWS,
+        ),
+        Times::each::<CartLine>(at!(Profile, cart), MAX_CART, at!(CartLine, added_ms), 1),
+        Times::at(at!(Profile, rapid), MAX_RAPID),
+        Times::at(at!(Profile, bounces), MAX_BOUNCES),
+        Times::each::<WindowFire>(
+            at!(Profile, window_fires),
+            MAX_WINDOW_FIRES,
+            at!(WindowFire, time_ms),
+            1,
+        ),
+        Times::each::<PurchaseMemo>(
+            at!(Profile, purchases),
+            MAX_PURCHASES,
+            at!(PurchaseMemo, time_ms),
+            1,
+        ),
+        Times::each::<StoredSignal>(
+            at!(Profile, signals),
+            MAX_SIGNALS,
+            at!(StoredSignal, time_ms),
+            1,
+        ),
+        rules.within(nudges),
+        rule_recent.within(nudges),
+        exposures.within(nudges),
+        active.within(nudges),
+        opens.within(ids),
+        bounces.within(ids),
+        purchase.within(ids),
+        Times::at(ch + at!(Characteristics, visit_start_ms), 1),
+        Times::at(ch + at!(Characteristics, last_site_ms), 1),
+    ]
+};
+
 /// Bits of [`Profile::set`].
 pub(crate) mod has {
     pub const SITE_EVENT: u8 = 1;
@@ -417,7 +578,7 @@ pub struct Profile {
     /// What `identify()` reports have been applied.
     pub identified: super::identify::Memory,
     /// What scorecards bin (added in version 6): see [`super::characteristics`].
-    pub characteristics: super::characteristics::Characteristics,
+    pub characteristics: Characteristics,
     /// Purchases ever.
     pub conversions: u32,
     /// Signals fired ever.
@@ -469,13 +630,9 @@ impl Profile {
 
     /// Replaces the visitor id (cut at a character boundary to [`ID_BYTES`] bytes).
     pub fn set_visitor_id(&mut self, id: &str) {
-        let mut end = id.len().min(ID_BYTES);
-        while !id.is_char_boundary(end) {
-            end -= 1;
-        }
-        self.visitor_id = [0; ID_BYTES];
-        self.visitor_id[..end].copy_from_slice(&id.as_bytes()[..end]);
-        self.id_len = end as u8;
+        let (text, len) = cut::<ID_BYTES>(id);
+        self.visitor_id = text;
+        self.id_len = len;
     }
 
     /// Time of the last event, ms (0 before any).
@@ -504,24 +661,28 @@ impl Profile {
 
     /// The items remembered, with their keys, most recently added last.
     pub fn items(&self) -> impl Iterator<Item = (u64, &ItemMemo)> {
-        let n = (self.n_items as usize).min(MAX_ITEMS);
-        self.item_keys[..n].iter().copied().zip(&self.items[..n])
+        let keys = live(&self.item_keys, self.n_items);
+        keys.iter().copied().zip(live(&self.items, self.n_items))
+    }
+
+    /// What is remembered of item `key`.
+    pub fn item(&self, key: u64) -> Option<&ItemMemo> {
+        self.items().find(|(k, _)| *k == key).map(|(_, m)| m)
     }
 
     /// The cart lines.
     pub fn cart(&self) -> &[CartLine] {
-        &self.cart[..(self.n_cart as usize).min(MAX_CART)]
+        live(&self.cart, self.n_cart)
     }
 
     /// The purchases remembered, oldest first.
     pub fn purchases(&self) -> &[PurchaseMemo] {
-        &self.purchases[..(self.n_purchases as usize).min(MAX_PURCHASES)]
+        live(&self.purchases, self.n_purchases)
     }
 
     /// The name kept for item `key`, if any.
     pub fn name_of(&self, key: u64) -> Option<&str> {
-        let n = (self.n_names as usize).min(MAX_NAMES);
-        self.names[..n]
+        live(&self.names, self.n_names)
             .iter()
             .find(|m| m.key == key)
             .map(|m| text_of(&m.text, m.len))
@@ -546,7 +707,7 @@ impl Profile {
     ///
     /// Versions 1 to 5 were earlier layouts; they start fresh rather than migrate.
     pub fn decode(text: &str) -> Result<Profile, Error> {
-        let state = |why| Error(Kind::State(why));
+        let state = |why| Error::of(Kind::State(why));
         let (version, body) = super::pack::decode(text, core::mem::size_of::<Profile>())
             .ok_or(state("not base64; it was not written by this library"))?;
         match version {

@@ -6,7 +6,18 @@ use alloc::string::String;
 
 /// The first index of any of the ASCII bytes `set` in `s`.
 pub fn find_any(s: &str, set: &[u8]) -> Option<usize> {
-    s.bytes().position(|b| set.contains(&b))
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if has(set, b) {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// Whether `b` is in `set` (`contains` on bytes brings in `memchr`, several hundred bytes).
+#[allow(clippy::manual_contains)]
+pub fn has(set: &[u8], b: u8) -> bool {
+    set.iter().any(|&x| x == b)
 }
 
 /// `s[start..end]`, or "" when the range is not on character boundaries.
@@ -44,6 +55,22 @@ pub fn replace(text: &str, from: &str, to: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The words of a space-separated list: lists kept as one string have no table of pointers.
+pub fn words(list: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(list);
+    core::iter::from_fn(move || {
+        let r = rest?;
+        let end = find_any(r, b" ");
+        rest = end.map(|e| from(r, e + 1));
+        Some(slice(r, 0, end.unwrap_or(r.len())))
+    })
+}
+
+/// Whether `s` is one of the words of `list`.
+pub fn one_of(s: &str, list: &str) -> bool {
+    words(list).any(|w| w == s)
 }
 
 /// Characters in `s` (UTF-8 lead bytes).
@@ -86,5 +113,10 @@ mod tests {
         assert_eq!(join(&["a", "b", "c"], ", "), "a, b, c");
         assert_eq!(slice("héllo", 1, 2), "");
         assert_eq!(find_any("/p?x#y", b"?#"), Some(2));
+        assert_eq!(
+            words("a bc d").collect::<alloc::vec::Vec<_>>(),
+            ["a", "bc", "d"]
+        );
+        assert!(one_of("bc", "a bc d") && !one_of("b", "a bc d") && !one_of("", "a b"));
     }
 }

@@ -71,54 +71,18 @@ impl Channel {
     }
 }
 
-const SEARCH_CLICK_IDS: &[&str] = &[
-    "gclid",
-    "gbraid",
-    "wbraid",
-    "dclid",
-    "msclkid",
-    "gad_source",
-];
-const SOCIAL_CLICK_IDS: &[&str] = &["fbclid", "ttclid", "twclid", "li_fat_id", "epik", "sccid"];
-const SOCIAL_SOURCES: &[&str] = &[
-    "facebook",
-    "fb",
-    "instagram",
-    "ig",
-    "meta",
-    "tiktok",
-    "pinterest",
-    "snapchat",
-    "linkedin",
-    "twitter",
-    "x",
-    "reddit",
-    "youtube",
-];
-const SEARCH_ENGINES: &[&str] = &[
-    "google.",
-    "bing.",
-    "duckduckgo.",
-    "yahoo.",
-    "baidu.",
-    "yandex.",
-    "ecosia.",
-    "startpage.",
-    "search.brave.",
-    "qwant.",
-];
-const SOCIAL_SITES: &[&str] = &[
-    "facebook.",
-    "instagram.",
-    "t.co",
-    "twitter.",
-    "x.com",
-    "tiktok.",
-    "pinterest.",
-    "linkedin.",
-    "reddit.",
-    "youtube.",
-];
+// Lists as space-separated words (see `text::words`): a `&[&str]` is a table of pointers in the
+// wasm, the words alone are just text.
+const SEARCH_CLICK_IDS: &str = "gclid gbraid wbraid dclid msclkid gad_source";
+const SOCIAL_CLICK_IDS: &str = "fbclid ttclid twclid li_fat_id epik sccid";
+const SOCIAL_SOURCES: &str =
+    "facebook fb instagram ig meta tiktok pinterest snapchat linkedin twitter x reddit youtube";
+const PAID_SOCIAL_MEDIUMS: &str = "paid_social paidsocial social_paid social-paid";
+const PAID_MEDIUMS: &str = "cpc ppc paid paidsearch paid_search paid-search cpm display";
+const SEARCH_ENGINES: &str =
+    "google. bing. duckduckgo. yahoo. baidu. yandex. ecosia. startpage. search.brave. qwant.";
+const SOCIAL_SITES: &str =
+    "facebook. instagram. t.co twitter. x.com tiktok. pinterest. linkedin. reddit. youtube.";
 
 /// The path of a URL, absolute or relative, without query or fragment; `/` when empty.
 pub fn path_of(url: &str) -> &str {
@@ -173,15 +137,15 @@ pub fn param<'a>(url: &'a str, name: &str) -> Option<&'a str> {
     }
 }
 
-fn has_param(url: &str, names: &[impl AsRef<str>]) -> bool {
-    names.iter().any(|n| param(url, n.as_ref()).is_some())
+fn has_param<'a>(url: &str, mut names: impl Iterator<Item = &'a str>) -> bool {
+    names.any(|n| param(url, n).is_some())
 }
 
 /// True when the landing URL marks a visit from email (SCORING.md, "Visits").
 pub fn is_from_email(model: &Model, landing: &str) -> bool {
     let medium = param(landing, "utm_medium").map(decode_lower);
     medium.is_some_and(|m| model.email_mediums.contains(&m))
-        || has_param(landing, &model.email_click_ids)
+        || has_param(landing, model.email_click_ids.iter().map(String::as_str))
 }
 
 /// Campaign values are compared lowercased, with `+` and `%20` as spaces and `%2D` as `-`.
@@ -201,30 +165,22 @@ pub fn channel(model: &Model, landing: &str, referrer: Option<&str>) -> Channel 
     let source = param(landing, "utm_source")
         .map(decode_lower)
         .unwrap_or_default();
-    let social_source = SOCIAL_SOURCES.contains(&source.as_str());
-    if medium == "sms" || medium == "text" {
+    if text::one_of(&medium, "sms text") {
         return Channel::Sms;
     }
-    if has_param(landing, SOCIAL_CLICK_IDS)
-        || matches!(
-            medium.as_str(),
-            "paid_social" | "paidsocial" | "social_paid" | "social-paid"
-        )
+    if has_param(landing, text::words(SOCIAL_CLICK_IDS))
+        || text::one_of(&medium, PAID_SOCIAL_MEDIUMS)
     {
         return Channel::PaidSocial;
     }
-    let paid_medium = matches!(
-        medium.as_str(),
-        "cpc" | "ppc" | "paid" | "paidsearch" | "paid_search" | "paid-search" | "cpm" | "display"
-    );
-    if paid_medium {
-        return if social_source {
+    if text::one_of(&medium, PAID_MEDIUMS) {
+        return if text::one_of(&source, SOCIAL_SOURCES) {
             Channel::PaidSocial
         } else {
             Channel::PaidSearch
         };
     }
-    if has_param(landing, SEARCH_CLICK_IDS) {
+    if has_param(landing, text::words(SEARCH_CLICK_IDS)) {
         return Channel::PaidSearch;
     }
     if medium == "organic" {
@@ -237,8 +193,8 @@ pub fn channel(model: &Model, landing: &str, referrer: Option<&str>) -> Channel 
     match referrer.and_then(host_of) {
         Some(r) if Some(&r) == own.as_ref() => Channel::Direct,
         Some(r)
-            if SEARCH_ENGINES.iter().any(|s| text::contains(&r, s))
-                && !SOCIAL_SITES.iter().any(|s| text::contains(&r, s)) =>
+            if text::words(SEARCH_ENGINES).any(|s| text::contains(&r, s))
+                && !text::words(SOCIAL_SITES).any(|s| text::contains(&r, s)) =>
         {
             Channel::Organic
         }

@@ -37,9 +37,8 @@ fn u32_at(bytes: &[u8], at: usize) -> Option<usize> {
 }
 
 fn f64_at(bytes: &[u8], at: usize) -> Option<f64> {
-    let b = bytes.get(at..at + 8)?;
     let mut w = [0u8; 8];
-    w.copy_from_slice(b);
+    super::state::put(&mut w, bytes.get(at..at + 8)?);
     Some(f64::from_le_bytes(w))
 }
 
@@ -103,10 +102,19 @@ impl<'a> Wire<'a> {
 
 impl Params for Wire<'_> {
     fn get(&self, key: &str) -> Option<Self> {
-        self.entries()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v)
-            .filter(|v| v.tag() != 0)
+        // `entries`, as a loop (this runs for every parameter the decoder reads).
+        let (count, mut at) = self.body(8)?;
+        for _ in 0..count {
+            let len = self.bytes.get(at..at + 2)?;
+            let len = u16::from_le_bytes([len[0], len[1]]) as usize;
+            let k = core::str::from_utf8(self.bytes.get(at + 2..at + 2 + len)?).ok()?;
+            let value = self.child(at + 2 + len);
+            if k == key {
+                return (value.tag() != 0).then_some(value);
+            }
+            at = value.at + value.size()?;
+        }
+        None
     }
 
     fn value(&self) -> Value {

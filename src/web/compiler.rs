@@ -3,12 +3,11 @@
 
 use super::{engine, finish, input, Out};
 use crate::core::Config;
-use wasm_bindgen::prelude::*;
 
 /// Compiles the config JSON in the input. 1: the record is the model file (see
 /// `config::model_file`); 0: the record is the error, naming the field.
-#[wasm_bindgen]
-pub fn si_compile() -> u32 {
+#[no_mangle]
+pub extern "C" fn si_compile() -> u32 {
     let e = engine();
     let mut out = Out::default();
     let result = serde_json::from_slice::<serde_json::Value>(input(e))

@@ -9,6 +9,15 @@
 //! through wasm frames.
 //!
 //! The clock is the caller's: every export that needs the time takes it.
+//!
+//! The exports are plain `extern "C"` functions of numbers: the loader calls the instance's
+//! exports directly (what wasm-bindgen's `initSync` returns), so `#[wasm_bindgen]` on them
+//! would only add its per-export argument shims (476 bytes of the gzipped wasm, measured).
+//! wasm-bindgen still builds the module's glue and its one import, `Math.pow`.
+//!
+//! Two builds: the scorer the tag loads at start (feature `bundle`), and the engine with nudges
+//! (`bundle` + `nudges`: [`si_nudge`], [`si_record`], [`si_dismiss`]), which the loader fetches
+//! the first time [`si_may_nudge`] says a nudge could be decided, and moves the profile into.
 
 #[cfg(feature = "bundle")]
 mod heap;
@@ -16,8 +25,10 @@ mod out;
 
 #[cfg(feature = "compiler")]
 mod compiler;
+#[cfg(any(feature = "nudges", not(feature = "bundle")))]
+mod nudges;
 
-use crate::core::actions::{self, Context, Decision, Trigger};
+use crate::core::actions;
 use crate::core::event::{Event, EventKind};
 use crate::core::identify::{Bounced, Facts};
 use crate::core::wire::Wire;
@@ -103,9 +114,15 @@ fn ms(t: f64) -> u64 {
     }
 }
 
+/// The caller's time `t` (ms), never before the visitor's last on-site event (two tabs, a
+/// late inbox entry: the clock never runs backwards for this visitor).
+fn clock(e: &Engine, t: f64) -> u64 {
+    ms(t).max(e.profile.last_site_ms().unwrap_or(0))
+}
+
 /// A buffer of `len` bytes for the next call's input (a new call starts here).
-#[wasm_bindgen]
-pub fn si_input(len: u32) -> *mut u8 {
+#[no_mangle]
+pub extern "C" fn si_input(len: u32) -> *mut u8 {
     begin();
     let e = engine();
     let mut buf: Vec<u8> = alloc::vec![0; len as usize];
@@ -119,25 +136,29 @@ pub fn si_input(len: u32) -> *mut u8 {
 }
 
 /// Where the last call's record starts.
-#[wasm_bindgen]
-pub fn si_out_ptr() -> *const u8 {
+#[no_mangle]
+pub extern "C" fn si_out_ptr() -> *const u8 {
     engine().out.0
 }
 
 /// How long the last call's record is.
-#[wasm_bindgen]
-pub fn si_out_len() -> u32 {
+#[no_mangle]
+pub extern "C" fn si_out_len() -> u32 {
     engine().out.1 as u32
 }
 
 /// Loads a compiled model (the input); 1 when it reads whole, 0 when it does not. The visitor
 /// becomes a new one with the id that follows the model in the input (`model_len` bytes of
 /// model, then the id).
-#[wasm_bindgen]
-pub fn si_init(model_len: u32) -> u32 {
+#[no_mangle]
+pub extern "C" fn si_init(model_len: u32) -> u32 {
     let e = engine();
     let bytes = input(e);
-    let (model, id) = bytes.split_at((model_len as usize).min(bytes.len()));
+    let split = (model_len as usize).min(bytes.len());
+    let (model, id) = (
+        bytes.get(..split).unwrap_or_default(),
+        bytes.get(split..).unwrap_or_default(),
+    );
     e.profile = Profile::new(core::str::from_utf8(id).unwrap_or_default());
     // A model loaded before stays below the mark, unused: loading another is for tests.
     if let Some(old) = e.model.take() {
@@ -151,8 +172,8 @@ pub fn si_init(model_len: u32) -> u32 {
 }
 
 /// The profile becomes a new visitor with the id in the input.
-#[wasm_bindgen]
-pub fn si_fresh() {
+#[no_mangle]
+pub extern "C" fn si_fresh() {
     let e = engine();
     let id = core::str::from_utf8(input(e)).unwrap_or_default();
     e.profile = Profile::new(id);
@@ -161,8 +182,8 @@ pub fn si_fresh() {
 /// Loads a stored profile (the input, as `Profile::encode` wrote it). 1 when it reads back;
 /// 0 when it does not (the reason is the record), and the profile is then left as it was.
 /// Times stored from the future (the device clock ran ahead) are brought back to `now`.
-#[wasm_bindgen]
-pub fn si_load(now: f64) -> i32 {
+#[no_mangle]
+pub extern "C" fn si_load(now: f64) -> i32 {
     let e = engine();
     let text = core::str::from_utf8(input(e)).unwrap_or_default();
     match Profile::decode(text) {
@@ -182,8 +203,8 @@ pub fn si_load(now: f64) -> i32 {
 }
 
 /// The profile as stored text (`Profile::encode`), in the record; returns its length.
-#[wasm_bindgen]
-pub fn si_save() -> u32 {
+#[no_mangle]
+pub extern "C" fn si_save() -> u32 {
     begin();
     let e = engine();
     let text = e.profile.encode();
@@ -198,8 +219,8 @@ pub fn si_save() -> u32 {
 /// format. Returns the signals fired, -2 for an unknown event (counted, ignored), -1 when refused
 /// (the reason is the record). A purchase's record lists the experiment conversions it makes:
 /// `u8 count`, then per conversion `experiment_id`, `variation_id`, `f64 value`.
-#[wasm_bindgen]
-pub fn si_track(time: f64) -> i32 {
+#[no_mangle]
+pub extern "C" fn si_track(time: f64) -> i32 {
     let e = engine();
     let Some(model) = e.model.as_ref() else {
         return -1;
@@ -214,8 +235,7 @@ pub fn si_track(time: f64) -> i32 {
         .and_then(|n| core::str::from_utf8(n).ok())
         .unwrap_or_default();
     let params = Wire::new(bytes.get(2 + name_len..).unwrap_or_default());
-    // The clock never runs backwards for this visitor (two tabs, a late inbox entry).
-    let t = ms(time).max(e.profile.last_site_ms().unwrap_or(0));
+    let t = clock(e, time);
     let mut out = Out::default();
     let fired = match Event::decode(name, t, &params) {
         Ok(None) => {
@@ -225,11 +245,7 @@ pub fn si_track(time: f64) -> i32 {
         Ok(Some(event)) => match e.profile.track(model, &event) {
             Ok(fired) => {
                 if event.kind == EventKind::Purchase {
-                    let conversions = actions::conversions(&e.profile, model, &event);
-                    out.u8(conversions.len() as u8);
-                    for c in &conversions {
-                        out.str(c.experiment_id).str(&c.variation_id).f64(c.value);
-                    }
+                    write_conversions(&mut out, &e.profile, model, &event);
                 }
                 fired as i32
             }
@@ -254,8 +270,8 @@ pub fn si_track(time: f64) -> i32 {
 /// whose parameters are the input, in the wire format. Returns the signals fired, or -1 when the
 /// purchase is malformed (the reason is the record); the record is otherwise one byte, 1 when the
 /// report changed anything.
-#[wasm_bindgen]
-pub fn si_identify(
+#[no_mangle]
+pub extern "C" fn si_identify(
     now: f64,
     opens: f64,
     last_open: f64,
@@ -267,7 +283,7 @@ pub fn si_identify(
     let Some(model) = e.model.as_ref() else {
         return -1;
     };
-    let t = ms(now).max(e.profile.last_site_ms().unwrap_or(0));
+    let t = clock(e, now);
     let given = |x: f64| (x >= 0.0).then(|| ms(x));
     let fact = |i: u32| match (yes_no >> (2 * i)) & 3 {
         0 => None,
@@ -307,16 +323,14 @@ pub fn si_identify(
 }
 
 /// The score at `now` (the stage and intent are then read with [`si_stage`], [`si_intent`]).
-#[wasm_bindgen]
-pub fn si_score(now: f64) -> f64 {
+#[no_mangle]
+pub extern "C" fn si_score(now: f64) -> f64 {
     begin();
     let e = engine();
     let Some(model) = e.model.as_ref() else {
         return 0.0;
     };
-    let s = e
-        .profile
-        .snapshot(model, ms(now).max(e.profile.last_site_ms().unwrap_or(0)));
+    let s = e.profile.snapshot(model, clock(e, now));
     let mut out = Out::default();
     out.u8(s.stage as u8).u8(s.intent as u8);
     finish(e, out);
@@ -325,23 +339,22 @@ pub fn si_score(now: f64) -> f64 {
 
 /// The visitor's state at `now`, for `state()`: a record of score, stage, intent, suppression,
 /// value, the visit, the recent signals and the experiment arms.
-#[wasm_bindgen]
-pub fn si_state(now: f64) {
+#[no_mangle]
+pub extern "C" fn si_state(now: f64) {
     begin();
     let e = engine();
     let Some(model) = e.model.as_ref() else {
         return;
     };
-    let t = ms(now).max(e.profile.last_site_ms().unwrap_or(0));
+    let t = clock(e, now);
     let p = &e.profile;
     let s = p.snapshot(model, t);
     let mut out = Out::default();
     out.f64(s.score).str(s.stage.name()).str(s.intent.name());
-    let reasons: Vec<&str> = s.suppression.reasons().collect();
-    out.u8(reasons.len() as u8);
-    reasons.iter().for_each(|r| {
+    out.u8(s.suppression.reasons().count() as u8);
+    for r in s.suppression.reasons() {
         out.str(r);
-    });
+    }
     out.f64(s.value)
         .u8(u8::from(s.high_value))
         .str(p.visitor_id());
@@ -351,124 +364,48 @@ pub fn si_state(now: f64) {
         .u32(v.page_views)
         .opt(v.landing());
     out.str(v.channel().name());
-    let signals: Vec<_> = p.signals().collect();
-    out.u8(signals.len() as u8);
-    for sig in &signals {
+    out.u8(p.signals().count() as u8);
+    for sig in p.signals() {
         out.str(sig.rule.name()).f64(sig.points).time(sig.time_ms);
     }
-    let arms = actions::arms(p, model, t);
+    write_arms(&mut out, p, model, t);
+    finish(e, out);
+}
+
+/// The experiment conversions a purchase makes, into its record (the nudge engine's part of
+/// `si_track`).
+fn write_conversions(out: &mut Out, profile: &Profile, model: &Model, purchase: &Event) {
+    let conversions = actions::conversions(profile, model, purchase);
+    out.u8(conversions.len() as u8);
+    for c in &conversions {
+        out.str(c.experiment_id).str(&c.variation_id).f64(c.value);
+    }
+}
+
+/// The visitor's experiment arms at `t`, into the state record (the nudge engine's part of
+/// `si_state`).
+fn write_arms(out: &mut Out, profile: &Profile, model: &Model, t: u64) {
+    let arms = actions::arms(profile, model, t);
     out.u8(arms.len() as u8);
     for a in &arms {
         out.str(a.experiment).str(a.variant).u32(a.variation as u32);
     }
-    finish(e, out);
 }
 
-/// A decision's record: its rule index and fields, the exposure to log, and the next deadline.
-fn write_decision(out: &mut Out, d: Option<&Decision>) {
-    let Some(d) = d else {
-        out.u8(0);
-        return;
-    };
-    out.u8(1)
-        .u32(d.rule_index as u32)
-        .str(d.action)
-        .str(d.kind.name())
-        .str(d.rule);
-    out.opt(d.experiment).opt(d.variant);
-    out.u32(d.variation.map_or(u32::MAX, |v| v as u32));
-    out.str(&d.message)
-        .opt(d.product.as_deref())
-        .str(&d.reason)
-        .u8(u8::from(d.show));
-    match &d.exposure {
-        Some(x) => out.u8(1).str(x.experiment_id).str(&x.variation_id),
-        None => out.u8(0),
-    };
-}
-
-/// Decides on a nudge now, woken by `trigger` (0 event, 1 dwell, 2 idle for `idle_ms`, 3 exit
-/// intent), and records the decision in both arms. The record: the decision (see
-/// `write_decision`), then the next deadline (`f64`, -1 for none).
-///
-/// A visitor who cannot be remembered (`remembered` 0: no consent, or no storage) gets no
-/// nudge: caps and arms could not hold from one page to the next.
-#[wasm_bindgen]
-pub fn si_nudge(now: f64, trigger: u32, idle_ms: f64, remembered: u32) {
-    begin();
+/// Whether a nudge could be decided at `now` (see [`actions::may_nudge`]): 1 when it could.
+#[no_mangle]
+pub extern "C" fn si_may_nudge(now: f64) -> u32 {
     let e = engine();
-    let Some(model) = e.model.as_ref() else {
-        return;
-    };
-    let t = ms(now).max(e.profile.last_site_ms().unwrap_or(0));
-    let trigger = match trigger {
-        1 => Trigger::Dwell,
-        2 => Trigger::Idle {
-            idle_ms: ms(idle_ms),
-        },
-        3 => Trigger::ExitIntent,
-        _ => Trigger::Event,
-    };
-    let mut out = Out::default();
-    if remembered == 0 {
-        write_decision(&mut out, None);
-        out.f64(-1.0);
-        finish(e, out);
-        return;
-    }
-    let decision = actions::decide(&e.profile, model, &Context { now_ms: t, trigger });
-    write_decision(&mut out, decision.as_ref());
-    if let Some(d) = &decision {
-        actions::record(&mut e.profile, model, d, t);
-    }
-    let deadline = actions::next_deadline(&e.profile, model, t);
-    out.f64(deadline.map_or(-1.0, |d| d as f64));
-    finish(e, out);
-}
-
-/// Records again a decision of this tab on another tab's profile (the tab's own operations are
-/// re-applied when it adopts a newer stored profile). `variation` is -1 outside an experiment.
-#[wasm_bindgen]
-pub fn si_record(rule: u32, variation: i32, at: f64) {
-    begin();
-    let e = engine();
-    let Some(model) = e.model.as_ref() else {
-        return;
-    };
-    let Some(r) = model.actions.rules.get(rule as usize) else {
-        return;
-    };
-    let decision = Decision {
-        action: &r.action,
-        kind: r.kind,
-        rule: &r.name,
-        rule_index: rule as usize,
-        experiment: r
-            .experiment
-            .and_then(|x| model.experiments.get(x))
-            .map(|x| x.key.as_str()),
-        variant: None,
-        variation: usize::try_from(variation).ok(),
-        message: alloc::string::String::new(),
-        product: None,
-        reason: alloc::string::String::new(),
-        promotional: r.promotional,
-        show: false,
-        exposure: None,
-    };
-    actions::record(&mut e.profile, model, &decision, ms(at));
-}
-
-/// The visitor closed the nudge.
-#[wasm_bindgen]
-pub fn si_dismiss() {
-    actions::dismiss(&mut engine().profile);
+    e.model.as_ref().is_some_and(|model| {
+        let t = clock(e, now);
+        actions::may_nudge(&e.profile, model, t)
+    }) as u32
 }
 
 /// Which triggers the model's rules need: bit 0 exit intent; the idle time (ms) is returned by
 /// [`si_idle_ms`].
-#[wasm_bindgen]
-pub fn si_wants_exit() -> u32 {
+#[no_mangle]
+pub extern "C" fn si_wants_exit() -> u32 {
     engine()
         .model
         .as_ref()
@@ -476,8 +413,8 @@ pub fn si_wants_exit() -> u32 {
 }
 
 /// The shortest idle time a rule waits for, ms; -1 for none.
-#[wasm_bindgen]
-pub fn si_idle_ms() -> f64 {
+#[no_mangle]
+pub extern "C" fn si_idle_ms() -> f64 {
     engine()
         .model
         .as_ref()

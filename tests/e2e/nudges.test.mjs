@@ -145,6 +145,7 @@ test('idle and exit intent fire their rules; reset() stops every timer and watch
   await page.evaluate(() => window.shopperIntent.ready);
   // Exit intent: the pointer leaves through the top.
   await page.evaluate(() => document.dispatchEvent(new MouseEvent('mouseout', { clientY: -3, bubbles: true })));
+  await settle(page); // the nudge engine loads on this first nudge that could be decided
   assert.deepEqual(await actions(page), ['test_exit']);
   await page.click(NUDGE + ' button');
   // Idle: ten minutes without activity.
@@ -405,4 +406,58 @@ test('the debug switch logs every decision and refusal; ?intent-debug opens the 
   assert.ok(infos.some((m) => m.startsWith('shopper-intent: decision')), JSON.stringify(infos));
   assert.equal(infos.filter((m) => m.startsWith('shopper-intent: refused')).length, 2, 'every refusal, not one per kind');
   await v.context.close();
+});
+
+// The nudge engine (pkg/shopper_intent_nudges_bg.wasm) is loaded only when a nudge could be
+// decided, once per page, and takes over the visitor's profile exactly.
+const fetched = (page, file) => page.evaluate((f) => performance.getEntriesByType('resource')
+  .filter((e) => e.name.endsWith('/' + f)).length, file);
+const NUDGE_WASM = 'shopper_intent_nudges_bg.wasm';
+
+test('the nudge engine is not loaded while no nudge could be decided, nor without consent', async () => {
+  // A rule for visitors who viewed the size guide (the defaults wait for more): a product view
+  // alone qualifies for none.
+  const sizeOnly = { test_size: { priority: 1000, message: 'Need a size?', when: [{ viewed: ['size_guide'] }] } };
+  const [v, page] = await nudgePage(config(1, sizeOnly));
+  await viewProduct(page, 'Coat');
+  await pageView(page, '/collections/all');
+  assert.equal(await fetched(page, NUDGE_WASM), 0);
+  assert.deepEqual(await actions(page), []);
+  await pageView(page, '/size-guide');
+  assert.deepEqual(await actions(page), ['test_size']);
+  await pageView(page, '/size-guide');
+  assert.equal(await fetched(page, NUDGE_WASM), 1, 'fetched once');
+  await v.context.close();
+  // A visitor who cannot be remembered gets no nudge, so the engine is not fetched for one.
+  const [w, other] = await nudgePage(config(1, RULES, { require_consent: true }));
+  await viewProduct(other, 'Coat');
+  assert.equal(await fetched(other, NUDGE_WASM), 0);
+  await other.evaluate(() => window.shopperIntent.consent({ analytics: true }));
+  await viewProduct(other, 'Coat');
+  assert.deepEqual(await actions(other), ['test_chat']);
+  await w.context.close();
+});
+
+test('the profile moves to the nudge engine unchanged', async () => {
+  // The same journey with and without nudges: the engine with nudges loads after the first
+  // product view in one, never in the other; the scores, signals and visit agree at the end.
+  const journey = async (cfg) => {
+    const [v, page] = await nudgePage(cfg);
+    await viewProduct(page, 'Coat');
+    await track(page, 'add_to_cart', { items: [{ item_id: 'P-Coat', item_name: 'Coat', price: 40 }] });
+    await pageView(page, '/cart');
+    await track(page, 'begin_checkout', { value: 40, currency: 'EUR', items: [{ item_id: 'P-Coat', price: 40 }] });
+    await settle(page);
+    const s = await state(page);
+    const loaded = await fetched(page, NUDGE_WASM);
+    await v.context.close();
+    return [loaded, { score: s.score, stage: s.stage, intent: s.intent, value: s.value, pageViews: s.visit.pageViews, signals: s.signals.map((x) => [x.rule, x.points]) }];
+  };
+  const [withNudges, a] = await journey(config(1, RULES));
+  const off = config(1, RULES);
+  off.actions.enabled = false;
+  const [without, b] = await journey(off);
+  assert.deepEqual([withNudges, without], [1, 0]);
+  assert.ok(a.signals.length >= 3, JSON.stringify(a));
+  assert.deepEqual(a, b);
 });

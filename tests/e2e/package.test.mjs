@@ -22,7 +22,7 @@ test('the packed tarball installs, compiles a config and runs in a page', async 
   fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'a-store', private: true }));
   npm(['install', '--offline', '--no-audit', '--no-fund', path.join(dir, tarball)], project);
   const installed = path.join(project, 'node_modules', 'shopper-intent');
-  for (const f of ['shopper-intent.js', 'shopper_intent_bg.wasm', 'shopper-intent.model.json', 'shopper-intent.d.ts', 'compile.mjs']) {
+  for (const f of ['shopper-intent.js', 'shopper_intent_bg.wasm', 'shopper_intent_nudges_bg.wasm', 'shopper-intent.model.json', 'shopper-intent.d.ts', 'compile.mjs']) {
     assert.ok(fs.existsSync(path.join(installed, f)), `${f} is in the package`);
   }
   // The store's config, compiled without Rust.

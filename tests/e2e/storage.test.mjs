@@ -43,9 +43,13 @@ test('saved once after the delay, for a burst', async () => {
   // The page load's own save first.
   await page.waitForTimeout(100);
   await page.evaluate(() => { window.__writes = 0; });
-  await track(page, 'view_item', item('A', 1));
-  await track(page, 'view_item', item('B', 1));
-  assert.equal(await writes(page), 0);
+  // In one task: the delay may run out between two round trips to a loaded machine.
+  const during = await page.evaluate(([a, b]) => {
+    window.shopperIntent.track('view_item', a);
+    window.shopperIntent.track('view_item', b);
+    return window.__writes;
+  }, [item('A', 1), item('B', 1)]);
+  assert.equal(during, 0, 'no write per event');
   await page.waitForTimeout(100);
   assert.equal(await writes(page), 1, 'one write for the burst');
   await track(page, 'view_item', item('C', 1));
@@ -181,8 +185,16 @@ test('a write another tab made unnoticed is merged when saving', async () => {
   const b = await v.tab('/t/p.html');
   await track(b, 'add_to_wishlist', item('Z', 100));
   await pagehide(b);
+  // Tabs in other processes see a write a moment later: A saves once B's write reached it.
+  const written = await stored(b);
+  await a.waitForFunction(([k, x]) => localStorage.getItem(k) === x, [KEY, written]);
   await pagehide(a);
   const c = await v.tab('/t/p.html');
+  const merged = await stored(a);
+  if ((await stored(c)) !== merged) {
+    await c.waitForFunction(([k, x]) => localStorage.getItem(k) === x, [KEY, merged]);
+    await c.reload();
+  }
   const kept = rules(await state(c)).filter((r) => r !== 'site_visit');
   // A's add_to_cart, which B's profile lacked, is on top of it; nothing twice.
   assert.deepEqual(kept.sort(), ['add_to_cart', 'product_view', 'wishlist_add']);

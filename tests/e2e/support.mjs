@@ -114,7 +114,9 @@ export const rules = (s) => s.signals.map((x) => x.rule);
 /** The page is being left: the scorer saves now. */
 export const pagehide = (page) => page.evaluate(() => dispatchEvent(new Event('pagehide')));
 /** A microtask later: after the burst of calls, when changes are announced and nudges decided. */
-export const settle = (page) => page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
+/** Waits for the work the page's calls started (shopperIntent.settled(), else one task). */
+export const settle = (page) => page.evaluate(() => (window.shopperIntent && window.shopperIntent.settled
+  ? window.shopperIntent.settled() : new Promise((r) => setTimeout(r, 0))));
 
 /** A GA4 `view_item` / `add_to_cart` params object for item `id` at `price`. */
 export const item = (id, price) => ({ items: [{ item_id: id, item_name: 'Item ' + id, price }] });

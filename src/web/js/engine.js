@@ -44,11 +44,37 @@ class Out {
 const STAGES = ['cold', 'warm', 'mql', 'sql'];
 const INTENTS = ['none', 'low', 'mid', 'high'];
 
+/**
+ * The compiled module at `url`. Streaming compiles while the bytes arrive; servers that do not
+ * send application/wasm get the plain path.
+ */
+export function compileWasm(url) {
+  const bytes = () => fetch(url).then((r) => {
+    if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
+    return r.arrayBuffer();
+  }).then((b) => WebAssembly.compile(b));
+  return WebAssembly.compileStreaming ? WebAssembly.compileStreaming(fetch(url)).catch(bytes) : bytes();
+}
+
 /** One wasm instance: the model and the visitor's profile. */
 export class Engine {
   constructor(w) {
     this.w = w;
     this.buf = new Buf();
+    // The scorer the tag starts with has no nudge exports (see src/web/mod.rs).
+    this.nudges = typeof w.si_nudge === 'function';
+  }
+
+  /**
+   * An engine on instance `w` (the one with nudges) holding this one's model and profile, byte
+   * for byte (a stored profile read back with no time in the future).
+   */
+  moveTo(w) {
+    const e = new Engine(w);
+    if (!e.init(this.model, '')) throw new Error('the model does not read in the nudge engine');
+    const why = e.load(this.save(), Infinity);
+    if (why !== null) throw new Error('the profile does not move to the nudge engine: ' + why);
+    return e;
   }
 
   /** Copies `bytes` into the engine's input buffer (a new call starts). */
@@ -66,6 +92,7 @@ export class Engine {
 
   /** Loads compiled model bytes; a new visitor with `id`. False when the model does not read. */
   init(model, id) {
+    this.model = model;
     const b = this.buf;
     b.n = 0;
     b.room(model.length);
@@ -170,6 +197,11 @@ export class Engine {
       s.experiments[key] = { variant: r.str(), variation: r.u32() };
     }
     return s;
+  }
+
+  /** Whether a nudge could be decided at `now`: until then, the engine with nudges is not needed. */
+  mayNudge(now) {
+    return this.w.si_may_nudge(now) === 1;
   }
 
   /** Decides on a nudge and records it: [decision or null, next deadline or -1]. */

@@ -9,7 +9,7 @@
 // before the scorer is ready are queued and replayed (window.shopperIntent is there at once).
 
 import { initSync } from 'shopper-intent-engine';
-import { Engine } from './engine.js';
+import { Engine, compileWasm } from './engine.js';
 import { Scorer, PREFIX } from './runtime.js';
 import { randomHex } from './storage.js';
 
@@ -52,15 +52,10 @@ function readModel(tag) {
   });
 }
 
-function engineModule() {
-  const url = here('shopper_intent_bg.wasm');
-  const bytes = () => fetch(url).then((r) => {
-    if (!r.ok) throw new Error('the engine ' + url + ': HTTP ' + r.status);
-    return r.arrayBuffer();
-  }).then((b) => WebAssembly.compile(b));
-  // Streaming compiles while the bytes arrive; servers that do not send application/wasm get the
-  // plain path.
-  return WebAssembly.compileStreaming ? WebAssembly.compileStreaming(fetch(url)).catch(bytes) : bytes();
+/** The engine with nudges: its glue and its wasm, fetched in parallel. */
+function nudgeEngine() {
+  return Promise.all([import('./nudges.js'), compileWasm(here('shopper_intent_nudges_bg.wasm'))])
+    .then(([glue, module]) => glue.initSync({ module }));
 }
 
 function modelBytes(model) {
@@ -110,6 +105,7 @@ function api() {
       return () => removeEventListener(PREFIX + type, listener);
     },
     ready,
+    settled: () => ready.then(() => live && live.settled()),
   };
   const start = (impl) => {
     live = impl;
@@ -126,7 +122,7 @@ function boot(tag) {
   // Calls a page made before the tag ran: `(window.shopperIntentQ = window.shopperIntentQ || []).push(['identify', {...}])`.
   const early = Array.isArray(window.shopperIntentQ) ? window.shopperIntentQ : [];
   window.shopperIntent = si;
-  Promise.all([engineModule(), readModel(tag)])
+  Promise.all([compileWasm(here('shopper_intent_bg.wasm')), readModel(tag)])
     .then(([module, model]) => {
       const t = performance.now();
       const w = initSync({ module });
@@ -134,7 +130,7 @@ function boot(tag) {
       if (!engine.init(modelBytes(model), randomHex(16))) throw new Error('the model does not read (compiled by another version?)');
       const debug = !!model.runtime.debug || /[?&#]intent-debug\b/.test(location.href);
       const render = () => import('./render.js');
-      const scorer = new Scorer(engine, model.runtime, { render, debug });
+      const scorer = new Scorer(engine, model.runtime, { render, nudges: nudgeEngine, debug });
       scorer.start();
       si.model = model.summary;
       start({
@@ -143,6 +139,7 @@ function boot(tag) {
         consent: (c) => scorer.consentApi(c),
         reset: () => scorer.reset(),
         state: () => scorer.state(),
+        settled: () => scorer.settled(),
       });
       early.forEach((entry) => Array.isArray(entry) && typeof si[entry[0]] === 'function' && si[entry[0]](...entry.slice(1)));
       // The panel is a file of its own, not a chunk: a page may also import it (pkg/intent-panel.js).

@@ -27,7 +27,8 @@ const TRIGGER = { event: 0, dwell: 1, idle: 2, exit: 3 };
 export class Scorer {
   /**
    * `engine`: an initialized Engine; `rt`: the model's runtime section; `opts.render`: loads the
-   * built-in renderer on the first nudge the page does not render itself.
+   * built-in renderer on the first nudge the page does not render itself; `opts.nudges`: loads
+   * the engine with nudges (its wasm exports) when a nudge could first be decided.
    */
   constructor(engine, rt, opts) {
     this.engine = engine;
@@ -35,6 +36,7 @@ export class Scorer {
     this.opts = opts;
     this.debug = !!opts.debug;
     this.live = true;
+    this.work = new Set();
     this.warned = {};
     this.consent = new Consent(rt.require_consent);
     this.store = new Store(rt.storage_key, (k, m) => this.warn(k, m));
@@ -356,9 +358,23 @@ export class Scorer {
     if (exit && !this.triggers.exit) this.triggers.watchExit(() => this.live && this.guard('exit', () => this.run('exit')));
   }
 
-  /** Decides (and records, in both arms), delivers, and arms the next dwell deadline. */
+  /**
+   * Decides (and records, in both arms), delivers, and arms the next dwell deadline. The engine
+   * the tag starts with has no nudges: until one could be decided (`mayNudge`), the engine with
+   * nudges would decide nothing and wait for nothing, so it is loaded only then, once per page.
+   */
   run(trigger, idleMs) {
     const t = this.now();
+    if (!this.engine.nudges) {
+      // Triggers met while it loads are run, in order, once it is there (a failed load is not
+      // tried again on this page).
+      if (this.waiting) {
+        if (this.waiting.length < 100 && !this.nudgesFailed) this.waiting.push([trigger, idleMs]);
+      } else if (this.persists() && this.engine.mayNudge(t)) {
+        this.loadNudges([[trigger, idleMs]]);
+      }
+      return;
+    }
     const [d, deadline] = this.engine.nudge(t, TRIGGER[trigger], idleMs || 0, this.persists());
     if (d) {
       this.log('decision', d);
@@ -372,6 +388,35 @@ export class Scorer {
     else this.triggers.cancelDwell();
   }
 
+  /** Counts `promise` as work in flight until it settles (see settled()). */
+  inFlight(promise) {
+    this.work.add(promise);
+    const done = () => this.work.delete(promise);
+    promise.then(done, done);
+    return promise;
+  }
+
+  /** Resolves once no burst, nudge engine load or renderer load is in flight. */
+  async settled() {
+    do {
+      await new Promise((r) => setTimeout(r, 0));
+      await Promise.allSettled(this.work);
+    } while (this.work.size > 0);
+  }
+
+  loadNudges(waiting) {
+    this.waiting = waiting;
+    this.inFlight(this.opts.nudges().then((w) => {
+      // Synchronously with the move, so no event falls between the two engines.
+      this.engine = this.engine.moveTo(w);
+      this.log('nudge engine loaded');
+      waiting.forEach(([trigger, idleMs]) => this.live && this.guard('nudge', () => this.run(trigger, idleMs)));
+    })).catch((e) => {
+      this.nudgesFailed = true;
+      this.warn('nudges', 'the nudge engine could not be loaded: ' + e);
+    });
+  }
+
   deliver(d) {
     const detail = {
       action: d.action, kind: d.kind, rule: d.rule, experiment: d.experiment, variant: d.variant,
@@ -379,7 +424,7 @@ export class Scorer {
     };
     if (!this.emit('action', detail, true) || !this.live) return;
     const shown = (this.shown = {});
-    this.opts.render().then((render) => {
+    this.inFlight(this.opts.render()).then((render) => {
       if (this.shown !== shown || !this.live) return;
       shown.hide = render.show(d.kind, d.message, () => this.guard('dismiss', () => this.dismissed()), this.rt);
     }).catch((e) => this.warn('render', 'the built-in nudge could not be shown: ' + e));

@@ -170,6 +170,10 @@ export interface ShopperIntent {
   ready: Promise<ShopperIntent | null>;
   /** The live model's thresholds and half-life, once ready. */
   model?: ModelSummary;
+  /** Resolves once the work earlier calls started is done: the nudge decision after a burst of
+   * events, and the nudge engine or the renderer when one was being loaded. For tests: track,
+   * `await settled()`, then look at the page. */
+  settled(): Promise<void>;
   /** Tracks any GA4-style event; returns the signals it fired, 0 if ignored, -1 if refused. */
   track(name: string, params?: EventParams): number;
   state(): ShopperIntentState;
