@@ -346,7 +346,7 @@ impl Player for Replay<'_> {
         l.profile.count_unknown();
     }
 
-    fn close(&mut self, _scan: &Scan, mut l: Live) -> Closed {
+    fn close(&mut self, _scan: &Scan, mut l: Live, _totals: &mut Totals) -> Closed {
         self.resolve(&mut l, u64::MAX);
         let mut own = [Sums::default(); 4];
         for m in l.moments.iter().filter(|m| m.visit_start) {

@@ -222,7 +222,7 @@ impl Player for Replay<'_> {
         l.profile.count_unknown();
     }
 
-    fn close(&mut self, _scan: &Scan, mut l: Live) -> Lead {
+    fn close(&mut self, _scan: &Scan, mut l: Live, _totals: &mut Totals) -> Lead {
         self.mark(&mut l, u64::MAX);
         Lead {
             visitor: l.visitor,

@@ -171,7 +171,7 @@ impl Player for Replay<'_> {
         l.profile.count_unknown();
     }
 
-    fn close(&mut self, _scan: &Scan, mut l: Live) -> Vec<Week> {
+    fn close(&mut self, _scan: &Scan, mut l: Live, _totals: &mut Totals) -> Vec<Week> {
         self.close_week(&mut l);
         l.weeks
     }
