@@ -52,10 +52,10 @@ function readModel(tag) {
   });
 }
 
-/** The engine with nudges: its glue and its wasm, fetched in parallel. */
+/** The nudge chunk and the engine with nudges, fetched in parallel: [chunk, the engine's exports]. */
 function nudgeEngine() {
   return Promise.all([import('./nudges.js'), compileWasm(here('shopper_intent_nudges_bg.wasm'))])
-    .then(([glue, module]) => glue.initSync({ module }));
+    .then(([chunk, module]) => [chunk, chunk.initSync({ module })]);
 }
 
 function modelBytes(model) {
