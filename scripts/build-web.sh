@@ -3,7 +3,7 @@
 #   shopper-intent.js              the tag: loader and runtime, with the engine's wasm-bindgen glue
 #   shopper_intent_bg.wasm         the engine (no_std: core + the boundary of src/web/mod.rs), without nudges
 #   shopper_intent_nudges_bg.wasm  the engine with nudges, loaded when a nudge could first be decided
-#   shopper-intent.model.json      the default model, compiled (`shopper-intent compile`)
+#   shopper-intent.model.bin       the default model, compiled (`shopper-intent compile`; bytes, see src/web/js/model-file.js)
 #   render-*.js                    the built-in nudge renderer, loaded on the first nudge a page leaves to it
 #   compiler-*.js, shopper_intent_compiler_bg.wasm   the config compiler, loaded for a plain JSON config only
 #   intent-panel.js                the debug panel (?intent-debug)
@@ -27,7 +27,8 @@ wasm bundle bundle shopper_intent
 wasm nudges bundle,nudges shopper_intent_nudges
 wasm compiler compiler shopper_intent_compiler
 
-cargo run --quiet --bin shopper-intent -- compile --out "$OUT/shopper-intent.model.json"
+rm -f "$OUT/shopper-intent.model.json" # the JSON model file of earlier versions
+cargo run --quiet --bin shopper-intent -- compile --out "$OUT/shopper-intent.model.bin"
 
 find "$OUT" -maxdepth 1 \( -name 'render-*.js' -o -name 'compiler-*.js' -o -name 'nudges-*.js' -o -name 'chunk-*.js' \) -delete
 "$BIN/esbuild" src/web/js/index.js src/web/js/intent-panel.js \
