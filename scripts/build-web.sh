@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds what a store downloads into pkg/ (see README, "Building"):
-#   shopper-intent.js              the tag: loader and runtime, with the engine's wasm-bindgen glue
+#   shopper-intent.js              the tag: loader and runtime (it instantiates the engines itself, without wasm-bindgen glue)
 #   shopper_intent_bg.wasm         the engine (no_std: core + the boundary of src/web/mod.rs), without nudges
 #   shopper_intent_nudges_bg.wasm  the engine with nudges, loaded when a nudge could first be decided
 #   shopper-intent.model.bin       the default model, compiled (`shopper-intent compile`; bytes, see src/web/js/model-file.js)
@@ -34,8 +34,6 @@ find "$OUT" -maxdepth 1 \( -name 'render-*.js' -o -name 'compiler-*.js' -o -name
 "$BIN/esbuild" src/web/js/index.js src/web/js/intent-panel.js \
     --bundle --format=esm --splitting --minify --target=es2020 --outdir="$OUT" \
     --entry-names='[name]' --chunk-names='[name]-[hash]' --log-level=warning \
-    --alias:shopper-intent-engine="./$GLUE/bundle/shopper_intent.js" \
-    --alias:shopper-intent-nudges="./$GLUE/nudges/shopper_intent_nudges.js" \
     --alias:shopper-intent-compiler="./$GLUE/compiler/shopper_intent_compiler.js"
 mv "$OUT/index.js" "$OUT/shopper-intent.js"
 # The package's config compiler for Node (npx shopper-intent-compile), beside the compiler wasm.

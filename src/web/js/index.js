@@ -9,8 +9,7 @@
 // Start-up fetches the engine and the config in parallel, as soon as this module runs; calls made
 // before the scorer is ready are queued and replayed (window.shopperIntent is there at once).
 
-import { initSync } from 'shopper-intent-engine';
-import { Engine, compileWasm } from './engine.js';
+import { Engine, compileWasm, instantiate } from './engine.js';
 import { Scorer, PREFIX } from './runtime.js';
 import { randomHex } from './storage.js';
 
@@ -83,7 +82,7 @@ function readModel(tag) {
 /** The nudge chunk and the engine with nudges, fetched in parallel: [chunk, the engine's exports]. */
 function nudgeEngine() {
   return Promise.all([import('./nudges.js'), compileWasm(here('shopper_intent_nudges_bg.wasm'))])
-    .then(([chunk, module]) => [chunk, chunk.initSync({ module })]);
+    .then(([chunk, module]) => [chunk, instantiate(module)]);
 }
 
 /** window.shopperIntent: usable at once, queuing until ready; no method ever throws. */
@@ -146,7 +145,7 @@ function boot(tag) {
   Promise.all([compileWasm(here('shopper_intent_bg.wasm')), readModel(tag)])
     .then(([module, model]) => {
       const t = performance.now();
-      const w = initSync({ module });
+      const w = instantiate(module);
       const engine = new Engine(w);
       if (!engine.init(model.bytes, randomHex(16))) throw new Error('the model does not read (compiled by another version?)');
       const debug = !!model.runtime.debug || /[?&#]intent-debug\b/.test(location.href);
