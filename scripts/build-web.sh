@@ -30,10 +30,15 @@ wasm compiler compiler shopper_intent_compiler
 rm -f "$OUT/shopper-intent.model.json" # the JSON model file of earlier versions
 cargo run --quiet --bin shopper-intent -- compile --out "$OUT/shopper-intent.model.bin"
 
+# Internal members of the tag's own classes (Scorer, Store, DataLayer, Nudger), renamed short by
+# esbuild across the tag and its chunks (one build, so consistently). Only names that are never
+# a key of the API's results, an event's detail, a data layer entry, a beacon, the model's header
+# or a stored profile (measured: 245 B gzipped off the tag).
+INTERNAL='^(pending|synced|syncedOurs|writtenSeq|saveTimer|pageChanged|lastPath|recent|starting|queued|waiting|nudgesFailed|warned|work|clock|dirty|seq|tab|consentChanged|loadWithInbox|scheduleSave|persists|announce|guard|listen|otherTabWrote|forgetVisitor|deleteStored|recheckShopify|applyInbox|sameAction|watchTriggers|loadNudges|inFlight|reapply|adopt|nudger|triggers|layer|engine|opts|store|opened|peekConsent|watched|own)$'
 find "$OUT" -maxdepth 1 \( -name 'render-*.js' -o -name 'compiler-*.js' -o -name 'nudges-*.js' -o -name 'chunk-*.js' \) -delete
 "$BIN/esbuild" src/web/js/index.js src/web/js/intent-panel.js \
     --bundle --format=esm --splitting --minify --target=es2020 --outdir="$OUT" \
-    --entry-names='[name]' --chunk-names='[name]-[hash]' --log-level=warning \
+    --entry-names='[name]' --chunk-names='[name]-[hash]' --log-level=warning --mangle-props="$INTERNAL" \
     --alias:shopper-intent-compiler="./$GLUE/compiler/shopper_intent_compiler.js"
 mv "$OUT/index.js" "$OUT/shopper-intent.js"
 # The package's config compiler for Node (npx shopper-intent-compile), beside the compiler wasm.
