@@ -10,8 +10,9 @@ use cli::{fixture, run, stderr};
 use serde_json::Value;
 use shopper_intent::cli::history::{replay, Cutoff};
 use shopper_intent::cli::read::{Detail, Format, Reader};
+use shopper_intent::core::characteristics;
 use shopper_intent::core::{Config, Model};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Output;
 
 fn json(o: &Output) -> Value {
@@ -81,10 +82,160 @@ fn the_cut_off_keeps_the_purchase_own_add_to_cart_and_nothing_after() {
         c.snapshot.score, 4.0,
         "begin_checkout after the purchase leaked"
     );
-    // Signals are per rule: a fired site_visit, product_view and add_to_cart once each.
-    assert_eq!(a.signals[0].round(), 1.0);
-    assert_eq!(a.signals[4].round(), 1.0);
-    assert_eq!(a.signals[5], 0.0);
+    // Rules fired before the cut-off: site_visit, product_view and add_to_cart, not c's checkout.
+    let fired = |o: &shopper_intent::cli::history::Outcome, rule: &str| {
+        o.fired & (1 << shopper_intent::core::RuleId::from_name(rule).unwrap() as u32) != 0
+    };
+    assert!(fired(a, "site_visit") && fired(a, "product_view") && fired(a, "add_to_cart"));
+    assert!(!fired(c, "begin_checkout"));
+    // The characteristics at the cut-off: one cart, one view, 10 s on the product page.
+    let value = |o: &shopper_intent::cli::history::Outcome, name: &str| {
+        o.values[characteristics::index_of(name).unwrap()]
+    };
+    assert_eq!(value(a, "cart_adds"), 1.0);
+    assert_eq!(value(a, "views_visit"), 1.0);
+    assert!((value(a, "product_minutes_visit") - 10.0 / 60.0).abs() < 1e-12);
+    assert_eq!(value(c, "cart_adds"), 0.0);
+}
+
+/// Writes `lines` to a file in a new temporary directory.
+fn temp_log(name: &str, lines: &[String]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    (dir, path)
+}
+
+fn jsonl(visitor: &str, time: &str, event: &str, item: &str) -> String {
+    format!(
+        r#"{{"visitor":"{visitor}","time":"{time}","event":"{event}","items":[{{"item_id":"{item}","price":10}}]}}"#
+    )
+}
+
+#[test]
+fn buyers_with_nothing_before_the_purchase_are_left_out_and_both_classes_share_one_timing() {
+    let (_dir, path) = temp_log(
+        "log.jsonl",
+        &[
+            // A buyer whose first event is the purchase: nothing to score.
+            jsonl("first", "2024-03-01T10:00:00Z", "purchase", "X"),
+            // A buyer whose purchase comes 25 minutes after their one view, and a non-buyer.
+            jsonl("late", "2024-03-01T10:00:00Z", "view_item", "Y"),
+            jsonl("late", "2024-03-01T10:25:00Z", "purchase", "Y"),
+            jsonl("other", "2024-03-01T10:00:00Z", "view_item", "Z"),
+        ],
+    );
+    // A half-life of 0.01 days (14.4 minutes) would show any decay to the purchase time.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fast.json");
+    std::fs::write(&config, r#"{"decay_half_life_days": 0.01}"#).unwrap();
+    let o = run(&[
+        "evaluate",
+        "--json",
+        "--config",
+        config.to_str().unwrap(),
+        path.to_str().unwrap(),
+    ]);
+    let r = json(&o);
+    assert_eq!(r["totals"]["left_out"].as_u64(), Some(1));
+    assert_eq!(r["totals"]["left_out_buyers"].as_u64(), Some(1));
+    assert_eq!(
+        (r["visitors"].as_u64(), r["buyers"].as_u64()),
+        (Some(2), Some(1))
+    );
+    // Both score 4 right after their view: a tie, not a buyer decayed to 1.2 at the purchase.
+    assert_eq!(r["roc_auc"].as_f64(), Some(0.5));
+    assert_eq!(r["auc"]["tied_pairs"].as_f64(), Some(1.0));
+    assert_eq!(r["auc"]["largest_tie"].as_f64(), Some(1.0));
+    let text = run(&[
+        "evaluate",
+        "--config",
+        config.to_str().unwrap(),
+        path.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    assert!(
+        text.contains("1 visitors with no event before their cut-off left out (1 of them buyers)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ties: 100.0% of buyer / non-buyer pairs score the same"),
+        "{text}"
+    );
+}
+
+#[test]
+fn auc_comes_with_a_delong_interval_and_the_prefix_protocol_weighs_each_visitor_once() {
+    let (r, _) = evaluate_json(&[], "four_visitors.jsonl");
+    let auc = &r["auc"];
+    assert_eq!(auc["auc"].as_f64(), Some(0.75));
+    // Placements 1 and ½ for the buyers, ½ and 1 for the others: se = √(1/16 + 1/16).
+    assert!((auc["se"].as_f64().unwrap() - 0.125f64.sqrt()).abs() < 1e-12);
+    assert_eq!(auc["high"].as_f64(), Some(1.0), "clipped at 1");
+    assert!(auc["low"].as_f64().unwrap() < 0.75);
+    // Prefix: a at 4 and 19 points (½ each), b at 4 and 6 (½ each), c at 4, d at 2.
+    // a outranks d and half of b's 4 (0.625), then everyone (1); c 0.625: (0.8125 + 0.625) / 2.
+    let (r, _) = evaluate_json(&["--protocol", "prefix"], "four_visitors.jsonl");
+    assert_eq!(r["prefix_auc"]["auc"].as_f64(), Some(0.71875));
+    assert_eq!(
+        r["roc_auc"].as_f64(),
+        Some(0.75),
+        "the cut-off AUC is still reported"
+    );
+    assert_eq!(r["protocol"], "prefix");
+}
+
+#[test]
+fn each_visit_can_be_the_unit_with_the_visitors_earlier_history() {
+    let (_dir, path) = temp_log(
+        "visits.jsonl",
+        &[
+            jsonl("v", "2024-03-01T10:00:00Z", "view_item", "A"),
+            jsonl("w", "2024-03-01T10:00:00Z", "view_item", "B"),
+            jsonl("v", "2024-03-01T11:00:00Z", "view_item", "A"),
+            jsonl("v", "2024-03-01T11:01:00Z", "purchase", "A"),
+            jsonl("v", "2024-03-01T11:02:00Z", "view_item", "C"),
+        ],
+    );
+    let model = Model::default();
+    let h = replay(&path, None, &model, Cutoff::EachVisit, &mut |e| {
+        panic!("{e}")
+    })
+    .unwrap();
+    let units: Vec<(&str, u32, bool)> = h
+        .outcomes
+        .iter()
+        .map(|o| (o.visitor.as_str(), o.visit, o.bought))
+        .collect();
+    assert_eq!(units, [("v", 1, false), ("v", 2, true), ("w", 1, false)]);
+    // The second visit knows the first: a return visit within 7 days, and an earlier visit.
+    let second = &h.outcomes[1];
+    assert!(
+        (second.snapshot.score - (4.0 + 9.0)).abs() < 0.01,
+        "{}",
+        second.snapshot.score
+    );
+    assert_eq!(
+        second.values[characteristics::index_of("earlier_visits").unwrap()],
+        1.0
+    );
+    // The view after the purchase is not part of the visit's verdict.
+    assert_eq!(
+        second.values[characteristics::index_of("views_visit").unwrap()],
+        1.0
+    );
+    let o = run(&[
+        "evaluate",
+        "--json",
+        "--unit",
+        "visit",
+        path.to_str().unwrap(),
+    ]);
+    let r = json(&o);
+    assert_eq!(
+        (r["visitors"].as_u64(), r["buyers"].as_u64()),
+        (Some(3), Some(1))
+    );
 }
 
 #[test]
@@ -207,7 +358,11 @@ fn taobao_events_out_of_order_within_a_user_are_sorted() {
         u1.snapshot.score
     );
     assert!(u1.bought);
-    assert_eq!(u1.signals[1].round(), 1.0, "the return visit fired");
+    let return_visit = shopper_intent::core::RuleId::ReturnVisit as u32;
+    assert!(
+        u1.fired & (1 << return_visit) != 0,
+        "the return visit fired"
+    );
     assert_eq!(h.outcomes.len(), 3);
 }
 
@@ -255,78 +410,252 @@ fn the_html_report_is_one_page_with_three_svg_charts() {
     assert!(text.contains("ROC AUC 0.750"), "{text}");
 }
 
+/// A REES46 log of 600 visitors, one visit each, of 1 to 4 views. With `signal`, half of those
+/// with one view buy and one in 11 of the others, which the default model (2 points a view)
+/// ranks backwards; without, one in 7 of everyone buys.
+fn shop_log(signal: bool) -> (tempfile::TempDir, PathBuf) {
+    let mut lines = vec![
+        "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session"
+            .to_string(),
+    ];
+    let time = |s: u64| {
+        let (m, sec) = (s / 60, s % 60);
+        format!("2019-10-01 {:02}:{:02}:{:02} UTC", m / 60, m % 60, sec)
+    };
+    for i in 0..600u64 {
+        let views = i % 4 + 1;
+        let mut t = i * 10;
+        for v in 0..views {
+            lines.push(format!(
+                "{},view,{},1,,acme,20.00,{i},s{i}",
+                time(t),
+                100 + v
+            ));
+            t += 1;
+        }
+        let bought = if signal {
+            (views == 1 && i % 8 == 0) || i % 11 == 1
+        } else {
+            i % 7 == 3
+        };
+        if bought {
+            lines.push(format!(
+                "{},purchase,100,1,,acme,20.00,{i},s{i}",
+                time(t + 5)
+            ));
+        }
+    }
+    temp_log("shop.csv", &lines)
+}
+
+fn calibrate(path: &Path, out: &Path, extra: &[&str]) -> (Output, String) {
+    let mut args = vec!["calibrate", "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    args.push(path.to_str().unwrap());
+    let o = run(&args);
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    (o, text)
+}
+
 #[test]
-fn calibrate_writes_a_config_that_loads_and_compiles() {
+fn calibrate_writes_a_scorecard_that_wins_its_folds_and_loads_in_the_core() {
+    let (_dir, path) = shop_log(true);
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("fitted.json");
-    let path = fixture("uci/online_shoppers_intention.csv.gz");
-    let o = run(&[
-        "calibrate",
-        "--format",
-        "uci",
-        "--seed",
-        "7",
-        "--out",
-        out.to_str().unwrap(),
-        path.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.path().join("card.json");
+    let (o, report) = calibrate(&path, &out, &[]);
+    assert!(o.status.success(), "{report}{}", stderr(&o));
     let text = std::fs::read_to_string(&out).unwrap();
     // As the browser reads it: Config::read over the JSON, then compile.
     let value: Value = serde_json::from_str(&text).unwrap();
     let model = Config::read(&value).unwrap().compile().unwrap();
-    let default = Model::default();
-    assert_ne!(model.rules, default.rules, "points were fitted");
-    assert!(model.stages[0] > model.stages[1] && model.stages[1] > model.stages[2]);
-    // Rules the sessions never fire keep their points.
-    let r = |m: &Model, name: &str| {
-        m.rules[shopper_intent::core::RuleId::from_name(name).unwrap() as usize].points
+    // One view carries the signal (as views_visit, or as an equivalent characteristic): in the
+    // core, a visitor who has viewed one item outscores one who has viewed three.
+    let score_after = |views: u64| {
+        let mut p = shopper_intent::core::Profile::new("probe");
+        for v in 0..views {
+            let mut e = shopper_intent::core::Event::new(
+                shopper_intent::core::EventKind::ViewItem,
+                1_569_888_000_000 + v * 1000,
+            );
+            e.items.push(shopper_intent::core::Item {
+                id: format!("{v}"),
+                name: None,
+                category: None,
+                price: Some(20.0),
+                quantity: 1.0,
+            });
+            p.track(&model, &e).unwrap();
+        }
+        p.snapshot(&model, 1_569_888_000_000 + views * 1000).score
     };
-    assert_eq!(r(&model, "begin_checkout"), r(&default, "begin_checkout"));
-    // Product views predict buying in this data; returning visitors buy less.
-    assert!(r(&model, "product_view") > 0.0);
-    assert!(r(&model, "return_visit") <= 0.0);
-    let report = String::from_utf8_lossy(&o.stdout);
-    assert!(report.contains("held out"), "{report}");
-    assert!(report.contains("old points  new points"), "{report}");
+    assert!(
+        score_after(1) >= score_after(3) + 20.0,
+        "{} vs {}",
+        score_after(1),
+        score_after(3)
+    );
+    // Every row set's lowest bin is at 0 points.
+    for (name, bins) in value["scorecard"]["bins"].as_object().unwrap() {
+        let low = bins["points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_f64)
+            .fold(f64::INFINITY, f64::min);
+        assert_eq!(low, 0.0, "{name}");
+    }
+    let odds = &value["scorecard"]["odds"];
+    assert_eq!(odds["pdo"].as_f64(), Some(10.0));
+    assert!(odds["zero_points"].as_f64().unwrap() < 0.2);
+    // Stages rise from above 0.
+    assert!(model.stages[0] > model.stages[1] && model.stages[1] > model.stages[2]);
+    assert!(model.stages[2] > 0.0);
+    // Rules the card carries are replaced; rules that never fired are rescaled or left out,
+    // never kept at their old points.
+    let r = |name: &str| {
+        model.rules[shopper_intent::core::RuleId::from_name(name).unwrap() as usize].points
+    };
+    assert_eq!((r("product_view"), r("site_visit")), (0.0, 0.0));
+    assert!(
+        report.contains("fired for 600 visitors; replaced by the card's characteristics"),
+        "{report}"
+    );
+    // The default score ranks these visitors backwards: no scale to carry other rules over.
+    assert_eq!(
+        (r("add_to_cart"), r("begin_checkout")),
+        (0.0, 0.0),
+        "{report}"
+    );
+    assert!(
+        report.contains("never fired here, and the current score does not predict buying"),
+        "{report}"
+    );
+    assert!(
+        report.contains("5-fold CV by visitor × 5 seeds"),
+        "{report}"
+    );
+    let wins: usize = report
+        .split("the card wins ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(wins >= 20, "{report}");
+    assert!(
+        report.contains("the core's scores equal the card's for 600 of 600 visitors"),
+        "{report}"
+    );
+    assert!(
+        report.contains("points → probability of buying (+10 points double the odds): 0 → "),
+        "{report}"
+    );
+    assert!(report.contains("calibration slope"), "{report}");
     // The same seed gives the same config.
     let again = dir.path().join("again.json");
-    let o = run(&[
-        "calibrate",
-        "--seed",
-        "7",
-        "--out",
-        again.to_str().unwrap(),
-        path.to_str().unwrap(),
-    ]);
+    let (o, _) = calibrate(&path, &again, &[]);
     assert!(o.status.success());
     assert_eq!(std::fs::read_to_string(&again).unwrap(), text);
+
+    // evaluate under the card: the card's probabilities are checked and charted.
+    let html = dir.path().join("report.html");
+    let o = run(&[
+        "evaluate",
+        "--json",
+        "--config",
+        out.to_str().unwrap(),
+        "--html",
+        html.to_str().unwrap(),
+        path.to_str().unwrap(),
+    ]);
+    let r = json(&o);
+    let c = &r["calibration"];
+    assert!(
+        c["brier"].as_f64().unwrap() < c["base_brier"].as_f64().unwrap(),
+        "{c}"
+    );
+    assert!(!c["deciles"].as_array().unwrap().is_empty());
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert_eq!(
+        page.matches("<svg").count(),
+        4,
+        "with the reliability chart"
+    );
+    assert!(page.contains("Reliability: predicted vs observed"));
 }
 
 #[test]
-fn calibrated_scores_equal_the_engine_scores() {
-    // Σ points × decayed signals must be the core's own score under any points table.
-    use shopper_intent::cli::calibrate::score;
-    let model = Model::default();
-    let h = replay(
-        &fixture("taobao_small.csv"),
-        None,
-        &model,
-        Cutoff::FirstPurchase { horizon_ms: 0 },
-        &mut |_| {},
-    )
-    .unwrap();
-    let mut points = [0.0; 17];
-    for (i, r) in model.rules.iter().enumerate() {
-        points[i] = r.points;
+fn calibrate_does_not_write_a_card_that_does_not_win_unless_forced() {
+    let (_dir, path) = shop_log(false);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("card.json");
+    let (o, report) = calibrate(&path, &out, &[]);
+    assert_eq!(o.status.code(), Some(1), "{report}{}", stderr(&o));
+    assert!(report.contains("not written: the card wins"), "{report}");
+    assert!(!out.exists());
+    let html = dir.path().join("calibration.html");
+    let (o, report) = calibrate(&path, &out, &["--force", "--html", html.to_str().unwrap()]);
+    assert!(o.status.success(), "{report}");
+    assert!(report.contains(", forced"), "{report}");
+    assert!(load_model(&out).stages[2] > 0.0);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!doctype html>") && page.contains("5-fold CV by visitor"));
+}
+
+fn load_model(path: &Path) -> Model {
+    let value: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    Config::read(&value).unwrap().compile().unwrap()
+}
+
+#[test]
+fn drift_flags_a_characteristic_whose_distribution_moved() {
+    let row = |t: u64, kind: &str, product: u64, user: u64| {
+        format!(
+            "2019-10-01 00:{:02}:{:02} UTC,{kind},{product},1,,acme,20.00,{user},s{user}",
+            t / 60,
+            t % 60
+        )
+    };
+    let header = "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session".to_string();
+    // OLD: 40 visitors of one view each; NEW: 40 visitors of four views each.
+    let mut old = vec![header.clone()];
+    let mut new = vec![header];
+    for u in 0..40 {
+        old.push(row(u, "view", 100, u));
+        for v in 0..4 {
+            new.push(row(u * 4 + v, "view", 100 + v, u));
+        }
     }
-    for o in &h.outcomes {
-        assert!(
-            (score(&points, o) - o.snapshot.score).abs() < 0.011,
-            "{}",
-            o.visitor
-        );
-    }
+    let (_a, old_path) = temp_log("old.csv", &old);
+    let (_b, new_path) = temp_log("new.csv", &new);
+    let o = run(&[
+        "drift",
+        "--json",
+        old_path.to_str().unwrap(),
+        new_path.to_str().unwrap(),
+    ]);
+    let rows = json(&o);
+    let row = |name: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        row("views_visit")["verdict"],
+        "shifted",
+        "{}",
+        row("views_visit")
+    );
+    assert!(row("views_visit")["psi"].as_f64().unwrap() > 0.25);
+    assert_eq!(row("cart_adds")["verdict"], "stable");
+    assert_eq!(row("cart_adds")["psi"].as_f64(), Some(0.0));
+    assert!(rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["name"] == "score"));
 }
 
 #[test]
@@ -384,7 +713,7 @@ fn channels_say_when_a_format_has_no_channel_data() {
 }
 
 #[test]
-fn uci_sessions_map_to_model_signals() {
+fn uci_sessions_map_to_characteristics_and_events_without_an_invented_visit() {
     let (r, err) = evaluate_json(&[], "uci/sessions.csv");
     assert_eq!(r["format"], "uci");
     assert!(
@@ -407,25 +736,48 @@ fn uci_sessions_map_to_model_signals() {
         &mut |_| {},
     )
     .unwrap();
-    let score = |v: &str| h.outcomes.iter().find(|o| o.visitor == v).unwrap().snapshot;
+    let get = |v: &str| h.outcomes.iter().find(|o| o.visitor == v).unwrap();
+    let value = |v: &str, name: &str| get(v).values[characteristics::index_of(name).unwrap()];
     // New visitor, 3 product pages 20 minutes apart: site_visit 2 + 3 × 2, barely decayed.
-    assert_eq!(score("uci-2").score, 7.99);
-    // Returning: the earlier visit (2, decayed 3 days) + site_visit 2 + return_visit 5 + 5 views × 2.
-    let earlier = 2.0 * 0.5f64.powf(3.0 / 14.0);
+    assert_eq!(get("uci-2").snapshot.score, 7.99);
+    assert_eq!(value("uci-2", "views_visit"), 3.0);
+    assert_eq!(value("uci-2", "product_minutes_visit"), 60.0);
+    assert_eq!(value("uci-2", "month"), 2.0);
+    assert_eq!(value("uci-2", "earlier_visits"), 0.0);
+    // Returning: no earlier visit is invented (no return_visit points), but the row says it.
     assert!(
-        (score("uci-3").score - (earlier + 17.0)).abs() < 0.01,
+        (get("uci-3").snapshot.score - 12.0).abs() < 0.01,
         "{}",
-        score("uci-3").score
+        get("uci-3").snapshot.score
     );
+    assert_eq!(value("uci-3", "earlier_visits"), 1.0);
+    assert_eq!(value("uci-3", "other_pages_visit"), 2.0);
+    assert_eq!(value("uci-3", "info_pages_visit"), 1.0);
+    assert!((value("uci-3", "info_minutes_visit") - 10.0 / 60.0).abs() < 1e-12);
+    assert!((value("uci-3", "visit_minutes") - 100.0 / 60.0).abs() < 1e-12);
+    assert_eq!(value("uci-3", "month"), 11.0);
     assert_eq!(
-        score("uci-3").intent.name(),
+        get("uci-3").snapshot.intent.name(),
         "high",
-        "5 product views in 50 s"
+        "5 product views in 40 s"
     );
     assert_eq!(
-        score("uci-4").score,
+        get("uci-4").snapshot.score,
         2.0,
         "a session with no page counted still had a hit"
+    );
+    // UCI rows have no events in between to score with the prefix protocol.
+    let o = run(&[
+        "evaluate",
+        "--protocol",
+        "prefix",
+        fixture("uci/sessions.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("UCI rows are session totals"),
+        "{}",
+        stderr(&o)
     );
 }
 

@@ -111,7 +111,7 @@ fn config_errors_name_the_field_and_why() {
         "config field `stagez`: unknown field; expected one of session_timeout_min, decay_half_life_days, \
          intent_window_days, rapid_views, rapid_views_min, repeat_item_visits, bounces_to_suppress, \
          bounce_window_days, recent_purchase_days, value_window_days, high_value_threshold, stages, rules, \
-         page_types, email_mediums, email_click_ids, actions, experiments, runtime"
+         page_types, email_mediums, email_click_ids, actions, experiments, runtime, scorecard"
     );
     assert_eq!(
         config_error(json!({"rules": {"product_view": {"points": "two"}}})),

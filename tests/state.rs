@@ -76,18 +76,20 @@ fn corrupt_and_foreign_state_is_refused_with_a_reason() {
         "stored state: not base64; it was not written by this library"
     );
     assert_eq!(msg(""), "stored state: empty");
-    // The current version byte (5) with no body, and a real profile cut short.
-    assert_eq!(msg("BQ"), "stored state: corrupt; its fields do not decode");
+    // The current version byte (6) with no body, and a real profile cut short.
+    assert_eq!(msg("Bg"), "stored state: corrupt; its fields do not decode");
     let whole = busy_visitor(100).1.encode();
     assert_eq!(
         msg(&whole[..whole.len() / 2]),
         "stored state: corrupt; its fields do not decode"
     );
-    // Version byte 1 (an older layout) and 9 (newer).
-    assert_eq!(
-        msg("AQ"),
-        "stored state: written by an older, unsupported version"
-    );
+    // Version bytes 1 and 5 (older layouts) and 9 (newer).
+    for older in ["AQ", "BQ"] {
+        assert_eq!(
+            msg(older),
+            "stored state: written by an older, unsupported version"
+        );
+    }
     assert_eq!(
         msg("CQ"),
         "stored state: written by a newer version of this library"
@@ -123,12 +125,21 @@ fn a_stored_nan_or_infinity_is_corrupt_state() {
     let bytes = p.as_bytes().to_vec();
     for bad in [f64::INFINITY, f64::NEG_INFINITY, -1.0] {
         let (hostile, found) = replace_f64(&bytes, 12_345.678, bad);
-        assert_eq!(found, 1, "the item's last price");
+        assert_eq!(
+            found, 2,
+            "the item's last price, and the visit's sum of prices"
+        );
         assert_eq!(refused(&hostile).map(|_| ()), corrupt.clone(), "{bad}");
     }
-    // A NaN price is how the profile says "no price".
-    let (unpriced, _) = replace_f64(&bytes, 12_345.678, f64::NAN);
-    let back = refused(&unpriced).expect("no price is a state");
+    // A NaN item price is how the profile says "no price": such a profile reads back.
+    let mut unpriced = Profile::new("v");
+    let mut bare = Event::new(EventKind::ViewItem, 1_767_571_200_000);
+    bare.items.push(item("A".into(), 0.0));
+    bare.items[0].price = None;
+    unpriced
+        .track(&model, &bare)
+        .expect("a view without a price");
+    let back = refused(unpriced.as_bytes()).expect("no price is a state");
     assert_eq!(back.items().next().map(|(_, m)| m.price()), Some(None));
 
     // Found next: a stored cart line of f64::MAX × 2, finite numbers whose value is infinite.

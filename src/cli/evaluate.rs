@@ -1,8 +1,8 @@
 //! `shopper-intent evaluate`: is the score worth what it predicts? Each visitor is scored at a
 //! cut-off before the outcome (see [`super::history`]) and the scores are compared with who bought.
 
-use super::history::{Cutoff, History, Outcome, Source};
-use super::metrics::{self, Cut, Group};
+use super::history::{Cutoff, History, Outcome, Protocol, Source};
+use super::metrics::{self, Auc, Calibration, Cut, Group, Sample};
 use super::read::Format;
 use super::table;
 use crate::core::{Intent, Model, Stage};
@@ -47,14 +47,26 @@ pub struct Report {
     pub format: Format,
     /// Where visitors were scored.
     pub cutoff: String,
+    /// Which moments were scored.
+    pub protocol: Protocol,
+    /// What `visitors` counts: `visitors`, or `visits` with `--unit visit`.
+    pub units: &'static str,
     /// Visitors scored.
     pub visitors: u64,
     /// Of whom bought.
     pub buyers: u64,
     /// `buyers / visitors`.
     pub base_rate: Option<f64>,
-    /// ROC AUC of the score for "bought".
+    /// ROC AUC of the score for "bought", at the cut-off.
     pub roc_auc: Option<f64>,
+    /// The same with its 95 % interval (DeLong) and its ties.
+    pub auc: Option<Auc>,
+    /// With `--protocol prefix`: the AUC over every moment scored, each visitor weighing 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix_auc: Option<Auc>,
+    /// When the config carries a scorecard's probability map: how well it is calibrated here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<Calibration>,
     /// Average precision of the score for "bought".
     pub pr_auc: Option<f64>,
     /// Conversion by stage.
@@ -79,14 +91,53 @@ pub fn report(file: &str, model: &Model, cutoff: Cutoff, history: &History) -> R
     let buyers = outcomes.iter().filter(|o| o.bought).count() as u64;
     let visitors = outcomes.len() as u64;
     let stages = [Stage::Sql, Stage::Mql, Stage::Warm];
+    let (cluster, _) = super::history::visitors(outcomes);
+    let at_cutoff: Vec<Sample> = outcomes
+        .iter()
+        .enumerate()
+        .map(|(i, o)| Sample {
+            visitor: cluster[i],
+            weight: 1.0,
+            score: o.snapshot.score,
+            bought: o.bought,
+        })
+        .collect();
+    let prefix: Vec<Sample> = outcomes
+        .iter()
+        .enumerate()
+        .flat_map(|(i, o)| {
+            let w = 1.0 / o.prefix.len().max(1) as f64;
+            let visitor = cluster[i];
+            o.prefix.iter().map(move |(score, _)| Sample {
+                visitor,
+                weight: w,
+                score: *score,
+                bought: o.bought,
+            })
+        })
+        .collect();
+    let calibration = model.scorecard.odds.and_then(|odds| {
+        let p: Vec<(f64, f64, bool)> = outcomes
+            .iter()
+            .map(|o| (metrics::probability(&odds, o.snapshot.score), 1.0, o.bought))
+            .collect();
+        metrics::calibration(&p)
+    });
     Report {
         file: file.to_string(),
         format: history.format,
         cutoff: cutoff.describe(),
+        protocol: history.protocol,
+        units: cutoff.units(),
         visitors,
         buyers,
         base_rate: (visitors > 0).then(|| buyers as f64 / visitors as f64),
         roc_auc: metrics::roc_auc(&scored),
+        auc: metrics::auc(&at_cutoff),
+        prefix_auc: (history.protocol == Protocol::Prefix)
+            .then(|| metrics::auc(&prefix))
+            .flatten(),
+        calibration,
         pr_auc: metrics::pr_auc(&scored),
         by_stage: metrics::groups(
             Stage::ALL.iter().rev().map(|s| s.name()),
@@ -146,20 +197,50 @@ pub fn group_cells(groups: &[Group]) -> Vec<Vec<String>> {
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
     out.push_str(&format!(
-        "{} ({}): {} visitors scored, {} bought ({}); cut-off: {}\n",
+        "{} ({}): {} {} scored, {} bought ({}); cut-off: {}\n",
         r.file,
         r.format.name(),
         r.visitors,
+        r.units,
         r.buyers,
         table::percent(r.base_rate),
         r.cutoff
     ));
     out.push_str(&format!(
-        "ROC AUC {}   PR AUC {} (a random score: 0.500 and {})\n",
+        "ROC AUC {}{}   PR AUC {} (a random score: 0.500 and {})\n",
         table::auc(r.roc_auc),
+        r.auc.map_or(String::new(), |a| format!(
+            " (95 % CI {:.3}–{:.3}, DeLong)",
+            a.low, a.high
+        )),
         table::auc(r.pr_auc),
         table::auc(r.base_rate)
     ));
+    if let Some(a) = r.auc {
+        out.push_str(&format!(
+            "ties: {} of buyer / non-buyer pairs score the same (each counts half); {} of the {} share the most common score\n",
+            table::percent(Some(a.tied_pairs)),
+            table::percent(Some(a.largest_tie)),
+            r.units
+        ));
+    }
+    if let Some(a) = r.prefix_auc {
+        out.push_str(&format!(
+            "prefix protocol ({}): ROC AUC {:.3} (95 % CI {:.3}–{:.3}, DeLong by visitor); ties {}\n",
+            r.protocol.describe(),
+            a.auc,
+            a.low,
+            a.high,
+            table::percent(Some(a.tied_pairs))
+        ));
+    }
+    if let Some(c) = &r.calibration {
+        out.push_str(&format!(
+            "probabilities (the config's points → probability map): Brier {:.4} against {:.4} for the base rate (skill {:.2}); calibration slope {:.2}\n",
+            c.brier, c.base_brier, c.skill, c.slope
+        ));
+        out.push_str(&render_deciles(&c.deciles));
+    }
     if let Some(pv) = r.page_values_auc {
         out.push_str(&format!(
             "(PageValues alone would score ROC AUC {pv:.3}; it is computed from the transactions, so the model does not use it)\n"
@@ -204,10 +285,25 @@ pub fn render(r: &Report) -> String {
     ));
     let t = &r.totals;
     out.push_str(&format!(
-        "\nread {} events of {} visitors ({} unknown, {} bad rows skipped); {} replayed; {} visitors not yet seen at their cut-off left out; {} visitors' events sorted (at most {} held at once); {} refused as out of order\n",
-        t.events, t.visitors, t.unknown, t.bad_rows, t.replayed, t.left_out, t.reordered_visitors, t.peak_held_events, t.out_of_order
+        "\nread {} events of {} visitors ({} unknown, {} bad rows skipped); {} replayed; {} {} with no event before their cut-off left out ({} of them buyers); {} visitors' events sorted (at most {} held at once); {} refused as out of order\n",
+        t.events, t.visitors, t.unknown, t.bad_rows, t.replayed, t.left_out, r.units, t.left_out_buyers, t.reordered_visitors, t.peak_held_events, t.out_of_order
     ));
     out
+}
+
+/// A reliability table: by tenth of predicted probability, predicted against observed.
+pub fn render_deciles(deciles: &[(f64, f64, f64)]) -> String {
+    let rows: Vec<Vec<String>> = deciles
+        .iter()
+        .map(|&(p, rate, w)| {
+            vec![
+                table::percent(Some(p)),
+                table::percent(Some(rate)),
+                format!("{w:.0}"),
+            ]
+        })
+        .collect();
+    table::render(&["predicted", "observed", "visitors"], &rows)
 }
 
 /// Runs `evaluate`.

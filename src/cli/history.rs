@@ -19,8 +19,17 @@
 //! Leakage: a buyer's cut-off is the time of their first purchase, and the replay stops AT the
 //! purchase event, so events logged before it (its own add_to_cart seconds earlier, which a live
 //! scorer would have seen) count, and the purchase and everything after it do not.
+//!
+//! Timing: both classes are scored by the same rule, right after their last event before the
+//! cut-off (buyers are not scored at the purchase's own time, which would decay their points and
+//! stretch their time on page while the others' do not). Visitors with no event before their
+//! cut-off (a buyer whose first event is the purchase) have nothing to score: they are left out
+//! and counted. With [`Protocol::Prefix`] each visitor is also scored after every event before
+//! the cut-off, as a live scorer sees them; reports weigh each visitor's scores to count once.
+//! With [`Cutoff::EachVisit`] each visit is scored on its own, with the visitor's history.
 
 use super::read::{Detail, Format, Reader, RowError};
+use crate::core::characteristics::{Characteristics, COUNT};
 use crate::core::model::DAY_MS;
 use crate::core::{Event, EventKind, Model, Profile, RuleId, Snapshot};
 use std::collections::HashMap;
@@ -55,13 +64,55 @@ pub enum Cutoff {
         /// The labelling window after it.
         label_ms: u64,
     },
+    /// Each visit (the core's 30-minute rule) on its own, before its first purchase or at its
+    /// end, with all of the visitor's earlier history; bought = the visit has a purchase.
+    EachVisit,
+}
+
+/// Which moments of each visitor are scored.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Protocol {
+    /// Once, at the cut-off.
+    #[default]
+    Cutoff,
+    /// After every event before the cut-off, each visitor's scores weighing 1 in all.
+    Prefix,
+}
+
+impl Protocol {
+    /// A sentence for reports.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Protocol::Cutoff => "each visitor scored once, right after their last event before the cut-off",
+            Protocol::Prefix => "each visitor scored after every event before the cut-off, as a live scorer sees them; a visitor's scores weigh 1 in all",
+        }
+    }
+}
+
+/// What one outcome is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Unit {
+    /// A visitor.
+    #[default]
+    Visitor,
+    /// A visit.
+    Visit,
 }
 
 impl Cutoff {
+    /// What one outcome is, in the plural, for reports.
+    pub fn units(&self) -> &'static str {
+        match self {
+            Cutoff::EachVisit => "visits",
+            _ => "visitors",
+        }
+    }
+
     /// A sentence for reports.
     pub fn describe(&self) -> String {
         match *self {
-            Cutoff::FirstPurchase { horizon_ms: 0 } => "buyers at the moment before their first purchase (its own earlier add_to_cart counts, the purchase does not); others at their last event".into(),
+            Cutoff::FirstPurchase { horizon_ms: 0 } => "buyers before their first purchase (its own earlier add_to_cart counts, the purchase does not), others at the end of their history".into(),
             Cutoff::FirstPurchase { horizon_ms } => format!(
                 "buyers {0} before their first purchase, others {0} before their last event; visitors not yet seen then are left out",
                 span(horizon_ms)
@@ -71,6 +122,7 @@ impl Cutoff {
                 super::input::format_time(at_ms),
                 span(label_ms)
             ),
+            Cutoff::EachVisit => "each visit before its first purchase, others at their end, with the visitor's earlier history; bought = the visit has a purchase".into(),
         }
     }
 }
@@ -85,18 +137,40 @@ pub fn span(ms: u64) -> String {
     }
 }
 
-/// One visitor at the cut-off.
+/// One visitor (or visit) at the cut-off.
 #[derive(Clone, Debug)]
 pub struct Outcome {
     /// The visitor id.
     pub visitor: String,
+    /// With [`Cutoff::EachVisit`], which visit (1 for the first); 0 for the whole visitor.
+    pub visit: u32,
     /// The label.
     pub bought: bool,
     /// The core's verdict at the cut-off.
     pub snapshot: Snapshot,
-    /// Per rule (index = `RuleId as usize`): signals fired before the cut-off, each decayed to it
-    /// as the score decays its points (so score = Σ points × signals); conditions: 1 when held.
-    pub signals: [f64; 17],
+    /// The characteristics at the cut-off (`core::characteristics::NAMES`).
+    pub values: [f64; COUNT],
+    /// Bit `RuleId as usize`: the rule fired before the cut-off (a condition: held at it).
+    pub fired: u32,
+    /// With [`Protocol::Prefix`]: the score and characteristics after each event replayed.
+    pub prefix: Vec<(f64, [f64; COUNT])>,
+}
+
+/// Each outcome's visitor, numbered from 0 in order of appearance (the visits of one visitor
+/// are one cluster for confidence intervals and folds), and the visitors' ids.
+pub fn visitors(outcomes: &[Outcome]) -> (Vec<u32>, Vec<&str>) {
+    let mut ids: Vec<&str> = Vec::new();
+    let index = outcomes
+        .iter()
+        .map(|o| {
+            // The outcomes of one visitor are consecutive.
+            if ids.last() != Some(&o.visitor.as_str()) {
+                ids.push(&o.visitor);
+            }
+            (ids.len() - 1) as u32
+        })
+        .collect();
+    (index, ids)
 }
 
 /// What the replay read and did.
@@ -112,8 +186,11 @@ pub struct Totals {
     pub out_of_order: u64,
     /// Visitors in the file.
     pub visitors: u64,
-    /// Visitors with no event before their cut-off (not scoreable; left out).
+    /// Visitors (visits with [`Cutoff::EachVisit`]) with no event before their cut-off (not
+    /// scoreable; left out).
     pub left_out: u64,
+    /// Of whom buyers.
+    pub left_out_buyers: u64,
     /// Visitors whose events were not in time order (held and sorted).
     pub reordered_visitors: u64,
     /// Most events held at once for sorting.
@@ -134,6 +211,8 @@ impl Totals {
 
 /// The outcome of a replay.
 pub struct History {
+    /// The moments scored.
+    pub protocol: Protocol,
     /// The format read.
     pub format: Format,
     /// Scored visitors, in order of first appearance.
@@ -175,6 +254,8 @@ pub trait Player {
     );
     /// An event the model does not know (in file order).
     fn unknown(&mut self, _visitor: &mut Self::Visitor) {}
+    /// UCI: the characteristics a session's row states (its totals), before its events.
+    fn characteristics(&mut self, _visitor: &mut Self::Visitor, _state: Box<Characteristics>) {}
     /// The visitor's last event has been played; `slot` is their index in the outline.
     fn close(&mut self, slot: usize, scan: &Scan, visitor: Self::Visitor, totals: &mut Totals);
 }
@@ -275,6 +356,9 @@ pub fn play<P: Player>(
             })
         });
         o.seen += 1;
+        if let Some(state) = r.characteristics {
+            player.characteristics(&mut o.visitor, state);
+        }
         match (r.event, scan.ordered) {
             (Some(event), true) => player.event(&mut o.visitor, scan, event, &mut totals),
             (Some(event), false) => {
@@ -330,40 +414,62 @@ struct Live {
     /// The whole id (the profile keeps at most 64 bytes of it, for experiments).
     visitor: String,
     profile: Profile,
-    /// Decayed signal counts per event rule: (value, at_ms).
-    signals: [(f64, u64); crate::core::model::EVENT_RULES],
+    /// Events replayed through the core, and the time of the latest.
+    replayed: u32,
+    last_ms: u64,
+    fired: u32,
+    prefix: Vec<(f64, [f64; COUNT])>,
+    /// UCI: the characteristics the session's row states, applied at the cut-off.
+    mapped: Option<Box<Characteristics>>,
+    /// With [`Cutoff::EachVisit`]: the visit being read, and the visits done.
+    open: Option<OpenVisit>,
+    visits: Vec<Outcome>,
     done: bool,
+}
+
+/// A visit being read with [`Cutoff::EachVisit`].
+struct OpenVisit {
+    index: u32,
+    /// A purchase happened: the visit's cut-off has passed.
+    bought: bool,
+    /// The verdict right after its latest event before the cut-off, and the rules fired by then.
+    scored: Option<(Snapshot, [f64; COUNT], u32)>,
+    prefix: Vec<(f64, [f64; COUNT])>,
 }
 
 /// The cut-off of one visitor.
 struct Plan {
+    /// Events after this time are not replayed.
     until_ms: u64,
-    at_ms: u64,
+    /// The scoring time; `None`: right after the last event replayed.
+    at_ms: Option<u64>,
     stop_at_purchase: bool,
     bought: bool,
-    scoreable: bool,
 }
 
 fn plan(cutoff: Cutoff, s: &Scan) -> Plan {
     match cutoff {
         Cutoff::FirstPurchase { horizon_ms } => {
             let end = s.first_purchase_ms.unwrap_or(s.last_ms);
-            let at = end.checked_sub(horizon_ms);
             Plan {
-                until_ms: at.unwrap_or(0),
-                at_ms: at.unwrap_or(0),
+                // A visitor younger than the horizon has no event before it: nothing replays.
+                until_ms: end.saturating_sub(horizon_ms),
+                at_ms: None,
                 stop_at_purchase: true,
                 bought: s.first_purchase_ms.is_some(),
-                // With no horizon a buyer whose first event is the purchase is scored (at 0 points).
-                scoreable: at.is_some_and(|at| s.first_ms <= at),
             }
         }
         Cutoff::Fixed { at_ms, .. } => Plan {
             until_ms: at_ms,
-            at_ms,
+            at_ms: Some(at_ms),
             stop_at_purchase: false,
             bought: s.labelled,
-            scoreable: s.first_ms <= at_ms,
+        },
+        Cutoff::EachVisit => Plan {
+            until_ms: s.last_ms,
+            at_ms: None,
+            stop_at_purchase: false,
+            bought: false,
         },
     }
 }
@@ -372,21 +478,82 @@ fn plan(cutoff: Cutoff, s: &Scan) -> Plan {
 struct Scoring<'m> {
     model: &'m Model,
     cutoff: Cutoff,
-    outcomes: Vec<Option<Outcome>>,
+    protocol: Protocol,
+    outcomes: Vec<Vec<Outcome>>,
+}
+
+impl Scoring<'_> {
+    /// With [`Cutoff::EachVisit`], after an event: a new visit closes the last one; until the
+    /// visit's first purchase, its verdict follows each event.
+    fn visit_step(&self, l: &mut Live, purchase: bool, t: u64, totals: &mut Totals) {
+        let index = l.profile.visit.index;
+        if index == 0 {
+            return;
+        }
+        if l.open.as_ref().is_none_or(|o| o.index != index) {
+            close_visit(l, totals);
+            l.open = Some(OpenVisit {
+                index,
+                bought: false,
+                scored: None,
+                prefix: Vec::new(),
+            });
+        }
+        let Some(open) = l.open.as_mut() else { return };
+        if open.bought {
+            return;
+        }
+        if purchase {
+            open.bought = true;
+            return;
+        }
+        let snapshot = l.profile.snapshot(self.model, t);
+        let values = l.profile.characteristics.values(t);
+        if self.protocol == Protocol::Prefix {
+            open.prefix.push((snapshot.score, values));
+        }
+        open.scored = Some((snapshot, values, l.fired));
+    }
+}
+
+/// Ends the open visit: scored, or left out when its first event was the purchase.
+fn close_visit(l: &mut Live, totals: &mut Totals) {
+    let Some(open) = l.open.take() else { return };
+    match open.scored {
+        Some((snapshot, values, fired)) => l.visits.push(Outcome {
+            visitor: l.visitor.clone(),
+            visit: open.index,
+            bought: open.bought,
+            snapshot,
+            values,
+            fired,
+            prefix: open.prefix,
+        }),
+        None => {
+            totals.left_out += 1;
+            totals.left_out_buyers += u64::from(open.bought);
+        }
+    }
 }
 
 impl Player for Scoring<'_> {
     type Visitor = Live;
 
     fn begin(&mut self, scans: &[Scan]) {
-        self.outcomes = (0..scans.len()).map(|_| None).collect();
+        self.outcomes = (0..scans.len()).map(|_| Vec::new()).collect();
     }
 
     fn open(&mut self, id: String, _scan: &Scan) -> Live {
         Live {
             profile: Profile::new(&id),
             visitor: id,
-            signals: [(0.0, 0); crate::core::model::EVENT_RULES],
+            replayed: 0,
+            last_ms: 0,
+            fired: 0,
+            prefix: Vec::new(),
+            mapped: None,
+            open: None,
+            visits: Vec::new(),
             done: false,
         }
     }
@@ -397,7 +564,8 @@ impl Player for Scoring<'_> {
         if l.done {
             return;
         }
-        if event.time_ms > p.until_ms || (event.kind == EventKind::Purchase && p.stop_at_purchase) {
+        let purchase = event.kind == EventKind::Purchase;
+        if event.time_ms > p.until_ms || (purchase && p.stop_at_purchase) {
             l.done = true;
             return;
         }
@@ -405,12 +573,17 @@ impl Player for Scoring<'_> {
         match l.profile.track(self.model, &event) {
             Ok(fired) => {
                 totals.replayed += 1;
+                l.replayed += 1;
+                l.last_ms = l.last_ms.max(t);
                 let signals: Vec<_> = l.profile.signals().collect();
-                let new = &signals[signals.len().saturating_sub(fired as usize)..];
-                for s in new {
-                    let (value, at) = &mut l.signals[s.rule as usize];
-                    *value = decay(self.model, *value, t.saturating_sub(*at)) + 1.0;
-                    *at = t;
+                for s in &signals[signals.len().saturating_sub(fired as usize)..] {
+                    l.fired |= 1 << s.rule as u32;
+                }
+                if self.cutoff == Cutoff::EachVisit {
+                    self.visit_step(l, purchase, t, totals);
+                } else if self.protocol == Protocol::Prefix {
+                    let score = l.profile.snapshot(self.model, t).score;
+                    l.prefix.push((score, l.profile.characteristics.values(t)));
                 }
             }
             Err(_) => totals.out_of_order += 1,
@@ -423,32 +596,47 @@ impl Player for Scoring<'_> {
         }
     }
 
+    fn characteristics(&mut self, l: &mut Live, state: Box<Characteristics>) {
+        l.mapped = Some(state);
+    }
+
     /// Takes the snapshot at the cut-off.
-    fn close(&mut self, slot: usize, scan: &Scan, mut l: Live, _totals: &mut Totals) {
+    fn close(&mut self, slot: usize, scan: &Scan, mut l: Live, totals: &mut Totals) {
+        if self.cutoff == Cutoff::EachVisit {
+            close_visit(&mut l, totals);
+            self.outcomes[slot] = l.visits;
+            return;
+        }
         let p = plan(self.cutoff, scan);
-        if !p.scoreable {
+        if l.replayed == 0 {
+            totals.left_out += 1;
+            totals.left_out_buyers += u64::from(p.bought);
             return;
         }
         let model = self.model;
-        let at = p.at_ms;
-        let mut signals = [0.0; 17];
-        for (i, &(value, t)) in l.signals.iter().enumerate() {
-            signals[i] = decay(model, value, at.saturating_sub(t));
-        }
+        let at = p.at_ms.unwrap_or(l.last_ms);
         for rule in [RuleId::NoSiteVisit30d, RuleId::NoEmailOpens30d] {
-            signals[rule as usize] =
-                f64::from(u8::from(l.profile.condition(model, rule, at).is_some()));
+            if l.profile.condition(model, rule, at).is_some() {
+                l.fired |= 1 << rule as u32;
+            }
         }
-        self.outcomes[slot] = Some(Outcome {
+        if let Some(mapped) = l.mapped.take() {
+            l.profile.characteristics = *mapped;
+        }
+        self.outcomes[slot] = vec![Outcome {
             snapshot: l.profile.snapshot(model, at),
+            values: l.profile.characteristics.values(at),
             visitor: std::mem::take(&mut l.visitor),
+            visit: 0,
             bought: p.bought,
-            signals,
-        });
+            fired: l.fired,
+            prefix: l.prefix,
+        }];
     }
 }
 
-/// Replays `path` through `model` up to each visitor's cut-off. `warn` hears each bad row once.
+/// Replays `path` through `model` up to each visitor's cut-off, scoring each once there.
+/// `warn` hears each bad row once.
 pub fn replay(
     path: &Path,
     format: Option<Format>,
@@ -456,31 +644,42 @@ pub fn replay(
     cutoff: Cutoff,
     warn: &mut dyn FnMut(&RowError),
 ) -> Result<History, String> {
+    replay_as(path, format, model, cutoff, Protocol::Cutoff, warn)
+}
+
+/// [`replay`] with the moments `protocol` scores.
+pub fn replay_as(
+    path: &Path,
+    format: Option<Format>,
+    model: &Model,
+    cutoff: Cutoff,
+    protocol: Protocol,
+    warn: &mut dyn FnMut(&RowError),
+) -> Result<History, String> {
     let label = match cutoff {
         Cutoff::Fixed { at_ms, label_ms } => Some((at_ms, at_ms.saturating_add(label_ms))),
-        Cutoff::FirstPurchase { .. } => None,
+        Cutoff::FirstPurchase { .. } | Cutoff::EachVisit => None,
     };
     let mut scoring = Scoring {
         model,
         cutoff,
+        protocol,
         outcomes: Vec::new(),
     };
-    let (format, mut totals) = play(path, format, label, &mut scoring, warn)?;
+    let (format, totals) = play(path, format, label, &mut scoring, warn)?;
+    if format == Format::Uci && protocol == Protocol::Prefix {
+        return Err("UCI rows are session totals, with no events in between to score; use --protocol cutoff".into());
+    }
+    if format == Format::Uci && cutoff == Cutoff::EachVisit {
+        return Err("UCI rows are one visit each already; leave out --unit visit".into());
+    }
     let outcomes: Vec<Outcome> = scoring.outcomes.into_iter().flatten().collect();
-    totals.left_out = totals.visitors - outcomes.len() as u64;
     Ok(History {
+        protocol,
         format,
         outcomes,
         totals,
     })
-}
-
-fn decay(model: &Model, value: f64, elapsed_ms: u64) -> f64 {
-    if model.half_life_ms <= 0.0 || elapsed_ms == 0 {
-        value
-    } else {
-        value * 0.5f64.powf(elapsed_ms as f64 / model.half_life_ms)
-    }
 }
 
 /// The model and log every history command reads.
@@ -520,11 +719,22 @@ pub struct Source {
     /// The labelling window after --at, in days.
     #[arg(long, requires = "at")]
     pub label_days: Option<f64>,
+    /// Score each visitor once at the cut-off, or after every event before it (`prefix`: what a
+    /// live scorer faces; each visitor's scores weigh 1 in all).
+    #[arg(long, value_enum, default_value_t = Protocol::Cutoff)]
+    pub protocol: Protocol,
+    /// What is scored and labelled: each visitor (bought at all), or each visit (bought in that
+    /// visit), before its first purchase, with the visitor's earlier history.
+    #[arg(long, value_enum, default_value_t = Unit::Visitor, conflicts_with_all = ["horizon", "at"])]
+    pub unit: Unit,
 }
 
 impl Source {
     /// The cut-off these options ask for.
     pub fn cutoff(&self) -> Result<Cutoff, String> {
+        if self.unit == Unit::Visit {
+            return Ok(Cutoff::EachVisit);
+        }
         if let (Some(at), Some(days)) = (&self.at, self.label_days) {
             if !(days.is_finite() && days > 0.0) {
                 return Err("--label-days must be a number of days above 0".into());
@@ -551,11 +761,12 @@ impl Source {
 
     /// Replays the file through `model`.
     pub fn replay_with(&self, model: &Model, cutoff: Cutoff) -> Result<History, String> {
-        replay(
+        replay_as(
             &self.log.file,
             self.log.format,
             model,
             cutoff,
+            self.protocol,
             &mut bad_rows_on_stderr(),
         )
     }

@@ -177,6 +177,224 @@ pub fn groups<'a>(
         .collect()
 }
 
+/// One scored moment of a visitor: whose, its weight (a visitor's moments weigh 1 in all), its
+/// score and the visitor's label.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sample {
+    /// The visitor's index (moments of one visitor are not independent).
+    pub visitor: u32,
+    /// Its weight.
+    pub weight: f64,
+    /// Its score.
+    pub score: f64,
+    /// The visitor bought.
+    pub bought: bool,
+}
+
+/// ROC AUC with a 95 % confidence interval (DeLong), and how much of it is ties.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Auc {
+    /// The (weighted) AUC: ties count half.
+    pub auc: f64,
+    /// Its standard error.
+    pub se: f64,
+    /// Lower end of the 95 % interval.
+    pub low: f64,
+    /// Upper end of the 95 % interval.
+    pub high: f64,
+    /// Share of buyer / non-buyer pairs with equal scores (each counts half in the AUC).
+    pub tied_pairs: f64,
+    /// Share of all weight on the single most common score.
+    pub largest_tie: f64,
+}
+
+/// Weighted AUC with DeLong's variance at the visitor level: each visitor's placement is the
+/// weighted mean over its moments of the share of the other class it outranks (ties half), so
+/// several moments of one visitor count as one observation. `None` without both classes.
+pub fn auc(samples: &[Sample]) -> Option<Auc> {
+    let mut sorted: Vec<Sample> = samples.iter().copied().filter(|s| s.weight > 0.0).collect();
+    sorted.sort_by(|a, b| a.score.total_cmp(&b.score));
+    let (w_pos, w_neg) = sorted.iter().fold((0.0, 0.0), |(p, n), s| {
+        if s.bought {
+            (p + s.weight, n)
+        } else {
+            (p, n + s.weight)
+        }
+    });
+    if w_pos <= 0.0 || w_neg <= 0.0 {
+        return None;
+    }
+    // Per visitor: Σ weight × placement, Σ weight, label; indexed by visitor, so that sums run
+    // in one order whatever the input's (the interval must not depend on thread counts).
+    let visitors = sorted
+        .iter()
+        .map(|s| s.visitor as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut per: Vec<(f64, f64, bool)> = vec![(0.0, 0.0, false); visitors];
+    let (mut below_pos, mut below_neg) = (0.0, 0.0);
+    let (mut tied, mut largest) = (0.0f64, 0.0f64);
+    let mut i = 0;
+    while i < sorted.len() {
+        let mut j = i;
+        let (mut g_pos, mut g_neg) = (0.0, 0.0);
+        while j < sorted.len() && sorted[j].score == sorted[i].score {
+            if sorted[j].bought {
+                g_pos += sorted[j].weight;
+            } else {
+                g_neg += sorted[j].weight;
+            }
+            j += 1;
+        }
+        tied += g_pos * g_neg;
+        largest = largest.max(g_pos + g_neg);
+        for s in &sorted[i..j] {
+            let placement = if s.bought {
+                (below_neg + 0.5 * g_neg) / w_neg
+            } else {
+                (w_pos - below_pos - g_pos + 0.5 * g_pos) / w_pos
+            };
+            let e = &mut per[s.visitor as usize];
+            e.0 += s.weight * placement;
+            e.1 += s.weight;
+            e.2 = s.bought;
+        }
+        below_pos += g_pos;
+        below_neg += g_neg;
+        i = j;
+    }
+    let (mut pos, mut neg) = (Vec::new(), Vec::new());
+    for (sum, weight, bought) in per.into_iter().filter(|p| p.1 > 0.0) {
+        if bought {
+            pos.push((sum / weight, weight));
+        } else {
+            neg.push((sum / weight, weight));
+        }
+    }
+    let mean = |v: &[(f64, f64)]| {
+        let w: f64 = v.iter().map(|x| x.1).sum();
+        v.iter().map(|x| x.0 * x.1).sum::<f64>() / w
+    };
+    let auc = mean(&pos);
+    let var = |v: &[(f64, f64)], centre: f64| {
+        if v.len() < 2 {
+            0.0
+        } else {
+            v.iter().map(|x| (x.0 - centre).powi(2)).sum::<f64>()
+                / (v.len() - 1) as f64
+                / v.len() as f64
+        }
+    };
+    // Both classes' placements average the AUC.
+    let se = (var(&pos, auc) + var(&neg, auc)).sqrt();
+    Some(Auc {
+        auc,
+        se,
+        low: (auc - 1.96 * se).max(0.0),
+        high: (auc + 1.96 * se).min(1.0),
+        tied_pairs: tied / (w_pos * w_neg),
+        largest_tie: largest / (w_pos + w_neg),
+    })
+}
+
+/// AUC of merged rows `(score, buyers' weight, others' weight)`, ties half; the fast form the
+/// calibration's inner folds use (no interval). Sorts `groups`.
+pub fn grouped_auc(groups: &mut [(f64, f64, f64)]) -> Option<f64> {
+    groups.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (w_pos, w_neg) = groups
+        .iter()
+        .fold((0.0, 0.0), |a, g| (a.0 + g.1, a.1 + g.2));
+    if w_pos <= 0.0 || w_neg <= 0.0 {
+        return None;
+    }
+    let (mut below_neg, mut u) = (0.0, 0.0);
+    let mut i = 0;
+    while i < groups.len() {
+        let (mut pos, mut neg) = (0.0, 0.0);
+        let mut j = i;
+        while j < groups.len() && groups[j].0 == groups[i].0 {
+            pos += groups[j].1;
+            neg += groups[j].2;
+            j += 1;
+        }
+        u += pos * (below_neg + 0.5 * neg);
+        below_neg += neg;
+        i = j;
+    }
+    Some(u / (w_pos * w_neg))
+}
+
+/// The probability of buying at `score` under a scorecard's measured map.
+pub fn probability(odds: &crate::core::scorecard::Odds, score: f64) -> f64 {
+    let zero = (odds.zero_points / (1.0 - odds.zero_points)).ln();
+    1.0 / (1.0 + (-(zero + score * std::f64::consts::LN_2 / odds.pdo)).exp())
+}
+
+/// How well predicted probabilities match what happened.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Calibration {
+    /// Mean squared error of the probabilities.
+    pub brier: f64,
+    /// The Brier score of predicting the base rate for everyone.
+    pub base_brier: f64,
+    /// 1 − brier / base_brier.
+    pub skill: f64,
+    /// Slope of a logistic fit of the outcome on the predicted log-odds (1 = calibrated).
+    pub slope: f64,
+    /// By tenth of predicted probability: (mean predicted, observed rate, weight).
+    pub deciles: Vec<(f64, f64, f64)>,
+}
+
+/// Brier score, calibration slope and a reliability table of `(probability, weight, bought)`.
+pub fn calibration(predicted: &[(f64, f64, bool)]) -> Option<Calibration> {
+    let total: f64 = predicted.iter().map(|p| p.1).sum();
+    let bought: f64 = predicted.iter().filter(|p| p.2).map(|p| p.1).sum();
+    if total <= 0.0 || bought <= 0.0 || bought >= total {
+        return None;
+    }
+    let y = |b: bool| f64::from(u8::from(b));
+    let brier = predicted
+        .iter()
+        .map(|p| p.1 * (p.0 - y(p.2)).powi(2))
+        .sum::<f64>()
+        / total;
+    let base = bought / total;
+    let base_brier = base * (1.0 - base);
+    let mut sorted = predicted.to_vec();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut deciles = Vec::new();
+    let (mut acc, mut start) = (0.0, 0);
+    for (i, p) in sorted.iter().enumerate() {
+        acc += p.1;
+        // A group closes at a tenth of the weight, never inside a run of equal probabilities.
+        let last = i + 1 == sorted.len();
+        let boundary = last || sorted[i + 1].0 != p.0;
+        if boundary && (acc >= total * (deciles.len() + 1) as f64 / 10.0 - 1e-9 || last) {
+            let group = &sorted[start..=i];
+            let w: f64 = group.iter().map(|g| g.1).sum();
+            if w > 0.0 {
+                let mean = group.iter().map(|g| g.0 * g.1).sum::<f64>() / w;
+                let rate = group.iter().filter(|g| g.2).map(|g| g.1).sum::<f64>() / w;
+                deciles.push((mean, rate, w));
+            }
+            start = i + 1;
+        }
+    }
+    let logit = |p: f64| {
+        let p = p.clamp(1e-9, 1.0 - 1e-9);
+        (p / (1.0 - p)).ln()
+    };
+    let points: Vec<(f64, f64, bool)> = predicted.iter().map(|p| (logit(p.0), p.1, p.2)).collect();
+    let slope = super::logistic::slope(&points);
+    Some(Calibration {
+        brier,
+        base_brier,
+        skill: 1.0 - brier / base_brier,
+        slope,
+        deciles,
+    })
+}
+
 /// The 95% Wilson score interval of `k` successes in `n` trials (better than the normal
 /// interval for the small counts and rates near 0 a campaign row has); `None` when `n` is 0.
 pub fn wilson(k: u64, n: u64) -> Option<(f64, f64)> {
@@ -249,6 +467,83 @@ mod tests {
         assert_eq!(g[1].lift, Some(0.0));
         assert_eq!((g[2].visitors, g[2].conversion), (0, None));
     }
+
+    fn samples(scored: &[(f64, bool)]) -> Vec<Sample> {
+        scored
+            .iter()
+            .enumerate()
+            .map(|(i, &(score, bought))| Sample {
+                visitor: i as u32,
+                weight: 1.0,
+                score,
+                bought,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn delong_agrees_with_mann_whitney_and_weights_visitors_once() {
+        let a = auc(&samples(&FOUR)).unwrap();
+        assert_eq!(a.auc, 0.75);
+        // Placements: buyers 1 and 1/2, non-buyers 1/2 and 1; variances 1/8 and 1/8, halved.
+        assert!(
+            (a.se - (0.125f64 / 2.0 + 0.125 / 2.0).sqrt()).abs() < 1e-12,
+            "{a:?}"
+        );
+        assert_eq!((a.tied_pairs, a.largest_tie), (0.0, 0.25));
+        let tied = auc(&samples(&[(1.0, true), (1.0, false), (0.0, false)])).unwrap();
+        assert_eq!((tied.auc, tied.tied_pairs), (0.75, 0.5));
+        // A visitor scored at three moments weighs as much as one scored once.
+        let mut many = samples(&FOUR);
+        many.retain(|s| s.visitor != 0);
+        for score in [3.0, 3.0, -1.0] {
+            many.push(Sample {
+                visitor: 0,
+                weight: 1.0 / 3.0,
+                score,
+                bought: true,
+            });
+        }
+        // Visitor 0 outranks both non-buyers twice in three: placement 2/3.
+        let m = auc(&many).unwrap();
+        assert!((m.auc - (2.0 / 3.0 + 0.5) / 2.0).abs() < 1e-12, "{m:?}");
+        let mut groups: Vec<(f64, f64, f64)> = FOUR
+            .iter()
+            .map(|&(s, b)| (s, f64::from(u8::from(b)), f64::from(u8::from(!b))))
+            .collect();
+        assert_eq!(grouped_auc(&mut groups), Some(0.75));
+        assert_eq!(auc(&samples(&[(1.0, true)])), None);
+    }
+
+    #[test]
+    fn odds_map_points_to_probabilities() {
+        let o = crate::core::scorecard::Odds {
+            pdo: 10.0,
+            zero_points: 0.2,
+        };
+        assert!((probability(&o, 0.0) - 0.2).abs() < 1e-12);
+        // +10 points double the odds: 0.25 → 0.5, so p = 1/3.
+        assert!((probability(&o, 10.0) - 1.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn calibration_of_perfect_and_flat_probabilities() {
+        // Ten visitors at 0.1 of whom one bought, ten at 0.9 of whom nine bought.
+        let mut p: Vec<(f64, f64, bool)> = (0..10).map(|i| (0.1, 1.0, i == 0)).collect();
+        p.extend((0..10).map(|i| (0.9, 1.0, i != 0)));
+        let c = calibration(&p).unwrap();
+        assert!((c.brier - 0.09).abs() < 1e-12);
+        assert!((c.base_brier - 0.25).abs() < 1e-12);
+        assert!((c.slope - 1.0).abs() < 1e-6, "{}", c.slope);
+        assert_eq!(
+            c.deciles.len(),
+            2,
+            "ties stay in one group: {:?}",
+            c.deciles
+        );
+        assert!((c.deciles[1].1 - 0.9).abs() < 1e-12);
+    }
+
     #[test]
     fn wilson_intervals_match_the_published_formula() {
         // 3 of 25: centre (0.12 + 1.92/50) / 1.1537, half-width 1.96/1.1537 × √(0.12·0.88/25 + 3.84/2500).

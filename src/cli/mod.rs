@@ -4,12 +4,15 @@
 pub mod ab_report;
 pub mod ab_stats;
 pub mod accelerators;
+pub mod binning;
 pub mod calibrate;
 pub mod channels;
+pub mod drift;
 pub mod evaluate;
 pub mod history;
 pub mod input;
 pub mod leads;
+pub mod logistic;
 pub mod metrics;
 pub mod read;
 mod report_html;
@@ -51,10 +54,12 @@ enum Command {
     AbReport(ab_report::Args),
     /// Score each visitor of a history before the outcome; AUC, conversion by stage, thresholds.
     Evaluate(evaluate::Args),
-    /// Fit the points and stage thresholds to a history; write the new config.
+    /// Learn a scorecard from a history, validate it against the current config, write the new config.
     Calibrate(calibrate::Args),
     /// Leads by GA4 channel, source / medium or campaign: score at day 14, SQL rate, CPA for SQL.
     Channels(channels::Args),
+    /// Population stability of each characteristic between a calibration history and a recent window.
+    Drift(drift::Args),
     /// Touchpoints (campaigns, emails, content) followed by rising scores, against a same-stage baseline.
     Accelerators(accelerators::Args),
     /// Conversion and revenue by intent tier and by stage, week by week.
@@ -82,6 +87,7 @@ pub fn main() -> ExitCode {
         Command::Evaluate(args) => evaluate::run(args),
         Command::Calibrate(args) => calibrate::run(args),
         Command::Channels(args) => channels::run(args),
+        Command::Drift(args) => drift::run(args),
         Command::Accelerators(args) => accelerators::run(args),
         Command::Tiers(args) => tiers::run(args),
         Command::Synth(args) => synth::run(args),
@@ -96,9 +102,11 @@ pub fn main() -> ExitCode {
 }
 
 fn print_default_config() -> Result<ExitCode, String> {
-    let config = crate::core::Model::default().to_config();
-    let text = serde_json::to_string_pretty(&config).map_err(|e| e.to_string())?;
-    println!("{text}");
+    print_report(
+        &crate::core::Model::default().to_config(),
+        true,
+        String::new,
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

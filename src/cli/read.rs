@@ -26,6 +26,7 @@ pub mod segment;
 pub mod shopify;
 
 use super::input;
+use crate::core::characteristics::Characteristics;
 use crate::core::{Event, EventKind};
 use rayon::prelude::*;
 use std::fmt;
@@ -168,6 +169,8 @@ pub struct Record<'a> {
     pub kind: Option<EventKind>,
     /// The event, with [`Detail::Full`] and a known kind.
     pub event: Option<Event>,
+    /// UCI: the characteristics the session's row states (on its first event, with `Full`).
+    pub characteristics: Option<Box<Characteristics>>,
 }
 
 /// One event of the log, owned (see [`Reader::next_chunk`]).
@@ -183,6 +186,8 @@ pub struct Row {
     pub kind: Option<EventKind>,
     /// The event, with [`Detail::Full`] and a known kind.
     pub event: Option<Event>,
+    /// UCI: the characteristics the session's row states (on its first event, with `Full`).
+    pub characteristics: Option<Box<Characteristics>>,
 }
 
 /// What a JSON line parser gives: visitor, time and the event (`None` when unknown).
@@ -344,6 +349,7 @@ impl Reader {
             Ok(row) => Ok(Record {
                 line: row.line,
                 event: row.event.take(),
+                characteristics: row.characteristics.take(),
                 visitor: &row.visitor,
                 time_ms: row.time_ms,
                 kind: row.kind,
@@ -500,6 +506,7 @@ fn parse_line(format: Format, line: u64, text: &str, full: bool) -> Result<Row, 
         time_ms,
         kind: event.as_ref().map(|e| e.kind),
         event: event.filter(|_| full),
+        characteristics: None,
     })
 }
 
@@ -588,18 +595,22 @@ fn csv_rows(
         Format::Taobao => csv::taobao_row_event(row, full, &mut visitor),
         _ => {
             return match super::uci::session(row, line) {
-                Ok(events) => events
-                    .into_iter()
-                    .map(|(visitor, event)| {
-                        Ok(Row {
-                            line,
-                            visitor,
-                            time_ms: event.time_ms,
-                            kind: Some(event.kind),
-                            event: full.then_some(event),
+                Ok(super::uci::Session { events, mapped }) => {
+                    let mut mapped = full.then_some(mapped);
+                    events
+                        .into_iter()
+                        .map(|(visitor, event)| {
+                            Ok(Row {
+                                line,
+                                visitor,
+                                time_ms: event.time_ms,
+                                kind: Some(event.kind),
+                                event: full.then_some(event),
+                                characteristics: mapped.take(),
+                            })
                         })
-                    })
-                    .collect(),
+                        .collect()
+                }
                 Err((column, message)) => vec![Err(row_error(line, Some(column), message))],
             }
         }
@@ -611,6 +622,7 @@ fn csv_rows(
             time_ms,
             kind,
             event,
+            characteristics: None,
         }),
         Err((column, message)) => Err(row_error(line, Some(column), message)),
     }]

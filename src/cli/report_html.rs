@@ -2,11 +2,13 @@
 //! charts drawn by `plotters`. `evaluate --html`: the score distributions of buyers and
 //! non-buyers, the ROC curve, conversion by stage. `channels --html`: SQL rate and CPA for SQL
 //! by group with intervals, the average score by day per group. `accelerators --html`: each
-//! touchpoint's score change and SQL rate against its same-stage baseline.
+//! touchpoint's score change and SQL rate against its same-stage baseline. When the config
+//! carries a scorecard's probability map, `evaluate --html` also draws the reliability chart;
+//! `calibrate --html` is its report with the out-of-fold reliability chart.
 
 use super::evaluate::Report;
 use super::history::Outcome;
-use super::metrics;
+use super::metrics::{self, Calibration};
 use super::table;
 use plotters::coord::ranged1d::AsRangedCoord;
 use plotters::prelude::*;
@@ -426,6 +428,59 @@ fn stage_chart(report: &Report) -> String {
     })
 }
 
+/// Predicted against observed conversion by tenth of predicted probability, with the diagonal.
+fn reliability_chart(c: &Calibration) -> String {
+    let top = c
+        .deciles
+        .iter()
+        .fold(0.0f64, |m, d| m.max(d.0).max(d.1))
+        .max(0.01)
+        * 1.1;
+    let caption = format!(
+        "Reliability: predicted vs observed (slope {:.2}, Brier skill {:.2})",
+        c.slope, c.skill
+    );
+    svg(|root| {
+        let mut chart = axes(root, caption, 48, 0.0..top, 0.0..top)?;
+        chart
+            .configure_mesh()
+            .x_desc("predicted probability (mean of each tenth)")
+            .y_desc("share who bought")
+            .x_label_formatter(&|x| format!("{:.0}%", x * 100.0))
+            .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(LineSeries::new([(0.0, 0.0), (top, top)], BLACK.mix(0.3)))
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(LineSeries::new(
+                c.deciles.iter().map(|d| (d.0, d.1)),
+                BUYERS.stroke_width(2),
+            ))
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(
+                c.deciles
+                    .iter()
+                    .map(|d| Circle::new((d.0, d.1), 4, BUYERS.filled())),
+            )
+            .map_err(|e| e.to_string())?;
+        Ok(())
+    })
+}
+
+/// `calibrate --html`: the out-of-fold reliability chart, then the terminal report as text.
+pub fn calibration_page(file: &str, report: &str, calibration: Option<&Calibration>) -> String {
+    let body = format!(
+        "<h1>Calibration of {file}</h1>\n<div class=\"charts\">{chart}</div>\n<pre>{report}</pre>",
+        file = escape(file),
+        chart = calibration.map_or(String::new(), reliability_chart),
+        report = escape(report),
+    );
+    document(&format!("shopper-intent calibration: {file}"), &body)
+}
+
 fn groups_table(title: &str, groups: &[metrics::Group]) -> String {
     let rows = super::evaluate::group_cells(groups);
     table(&[title, "visitors", "bought", "conversion", "lift"], &rows)
@@ -468,11 +523,11 @@ pub fn page(report: &Report, outcomes: &[Outcome]) -> String {
     let body = format!(
         r#"<h1>Evaluation of {file}</h1>
 <p>Format <b>{format}</b>. Cut-off: {cutoff}.</p>
-<p><b>{visitors}</b> visitors scored, <b>{buyers}</b> bought ({base}). ROC AUC <b>{roc}</b>, PR AUC <b>{pr}</b> (a random score gets 0.500 and {base_pr}).</p>
+<p><b>{visitors}</b> {units} scored, <b>{buyers}</b> bought ({base}). ROC AUC <b>{roc}</b>{ci}, PR AUC <b>{pr}</b> (a random score gets 0.500 and {base_pr}).</p>
 {page_values}
-<div class="charts">{hist}{roc_svg}{stages_svg}</div>
+<div class="charts">{hist}{roc_svg}{stages_svg}{reliability}</div>
 <h2>By stage</h2>{by_stage}<h2>By intent tier</h2>{by_intent}<h2>Thresholds</h2>{thresholds}
-<p>Read {events} events of {all} visitors; {bad} bad rows skipped; {left} visitors not yet seen at their cut-off left out.</p>"#,
+<p>Read {events} events of {all} visitors; {bad} bad rows skipped; {left} {units} with no event before their cut-off left out ({left_buyers} of them buyers).</p>"#,
         file = escape(&report.file),
         format = report.format.name(),
         cutoff = escape(&report.cutoff),
@@ -480,6 +535,17 @@ pub fn page(report: &Report, outcomes: &[Outcome]) -> String {
         buyers = report.buyers,
         base = table::percent(report.base_rate),
         roc = table::auc(report.roc_auc),
+        ci = report.auc.map_or(String::new(), |a| format!(
+            " (95 % CI {:.3}–{:.3}, DeLong; {} of buyer / non-buyer pairs tied)",
+            a.low,
+            a.high,
+            table::percent(Some(a.tied_pairs))
+        )),
+        units = report.units,
+        reliability = report
+            .calibration
+            .as_ref()
+            .map_or(String::new(), reliability_chart),
         pr = table::auc(report.pr_auc),
         base_pr = table::auc(report.base_rate),
         hist = histogram_chart(report, outcomes),
@@ -491,6 +557,7 @@ pub fn page(report: &Report, outcomes: &[Outcome]) -> String {
         all = report.totals.visitors,
         bad = report.totals.bad_rows,
         left = report.totals.left_out,
+        left_buyers = report.totals.left_out_buyers,
     );
     document(
         &format!("shopper-intent evaluation: {}", report.file),

@@ -1,28 +1,31 @@
 //! The UCI Online Shoppers Intention data set (Sakar et al., 2019; CC BY 4.0): one row per
-//! session, aggregate counts and durations, `Revenue` as the outcome. Each session is turned into
-//! the events a browser would have seen, so the same core scores it:
+//! session, aggregate counts and durations, `Revenue` as the outcome.
 //!
-//! - `VisitorType` = `Returning_Visitor`: an earlier visit 3 days before (GA only says "returning";
-//!   we assume the previous visit fell within the 7-day return window);
-//! - `Administrative` and `Informational` pages: plain `page_view`s;
-//! - `ProductRelated` pages: `view_item` of distinct items (the data does not say which product,
-//!   so no repeat views are invented);
-//! - the three durations: the spacing of those pages (the time on each page, capped below the
-//!   30-minute visit timeout, since GA sessions do not time out inside themselves), which is what
-//!   decides rapid-view intent;
-//! - `Revenue` = TRUE: a `purchase` after the last page, the outcome.
+//! Each row maps directly to the characteristics it states (`core::characteristics`), which a
+//! scorecard bins: product pages → `views_visit` and `distinct_items_visit` (the data does not
+//! say which product, so no repeat views are invented), their duration → `product_minutes_visit`;
+//! Informational pages and time → `info_pages_visit`, `info_minutes_visit`; Administrative →
+//! `other_pages_visit`, `other_minutes_visit`; all three durations → `visit_minutes`;
+//! `VisitorType` = `Returning_Visitor` → `earlier_visits` 1 (how long ago is unknown: 0 days);
+//! `Month` → `month` (the session is dated the 15th of that month, 2017: the year is not given).
+//!
+//! For the event rules, the row is also turned into the events a browser would have seen, in
+//! one visit: `page_view`s for Administrative and Informational pages, `view_item`s of distinct
+//! items for product pages, spaced by the durations (each page's time, capped below the 30-minute
+//! visit timeout), then `Revenue` = TRUE as a `purchase`, the outcome. No earlier visit is
+//! invented for returning visitors: GA only says "returning".
 //!
 //! `PageValues` is NOT used: Google Analytics computes it from the transactions that followed a
-//! page, so it leaks the outcome. `BounceRates`, `ExitRates`, `SpecialDay`, `Month`, the
-//! technical columns and `Weekend` have no counterpart among the model's signals.
+//! page, so it leaks the outcome. `BounceRates` and `ExitRates` (Google Analytics statistics of
+//! the pages, over all their visitors), `SpecialDay`, `Weekend` and the technical columns have no
+//! counterpart among what a browser observes of one visitor.
 
 use super::metrics;
+use crate::core::characteristics::Characteristics;
 use crate::core::{Event, EventKind, Item};
 
-/// Base time of every session (sessions are independent visitors; the date is arbitrary).
-const SESSION_START_MS: u64 = 1_500_000_000_000;
-/// The earlier visit of a returning visitor, before the session.
-const RETURN_GAP_MS: u64 = 3 * 86_400_000;
+/// The year sessions are dated in (the data gives only the month).
+const YEAR: i32 = 2017;
 /// Longest gap between two pages of one session: under the 30-minute timeout.
 const MAX_PAGE_MS: f64 = 29.0 * 60_000.0;
 
@@ -34,6 +37,7 @@ const INFO_S: usize = 3;
 const PRODUCT: usize = 4;
 const PRODUCT_S: usize = 5;
 const PAGE_VALUES: usize = 8;
+const MONTH: usize = 10;
 const VISITOR_TYPE: usize = 15;
 const REVENUE: usize = 17;
 
@@ -103,11 +107,28 @@ fn revenue(row: &csv::ByteRecord) -> Result<bool, (&'static str, String)> {
     }
 }
 
-/// The events of the session on line `line`, for visitor `uci-<line>`.
-pub(crate) fn session(
-    row: &csv::ByteRecord,
-    line: u64,
-) -> Result<Vec<(String, Event)>, (&'static str, String)> {
+/// The session on one row: its events (for visitor `uci-<line>`) and its characteristics.
+pub(crate) struct Session {
+    pub events: Vec<(String, Event)>,
+    pub mapped: Box<Characteristics>,
+}
+
+/// The month of the `Month` column (GA writes `Jan` … `June` … `Dec`).
+fn month(row: &csv::ByteRecord) -> Result<u32, (&'static str, String)> {
+    let t = text(row, MONTH)?.trim();
+    let lower = t.to_ascii_lowercase();
+    const NAMES: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    NAMES
+        .iter()
+        .position(|n| lower.len() >= 3 && lower.starts_with(n))
+        .map(|i| i as u32 + 1)
+        .ok_or_else(|| ("Month", format!("{t:?} is not a month name")))
+}
+
+/// The session on line `line`.
+pub(crate) fn session(row: &csv::ByteRecord, line: u64) -> Result<Session, (&'static str, String)> {
     let groups = [
         (count(row, ADMIN)?, seconds(row, ADMIN_S)?, false),
         (count(row, INFO)?, seconds(row, INFO_S)?, false),
@@ -123,16 +144,13 @@ pub(crate) fn session(
             ))
         }
     };
+    let start_ms = chrono::NaiveDate::from_ymd_opt(YEAR, month(row)?, 15)
+        .and_then(|d| d.and_hms_opt(12, 0, 0))
+        .map_or(0, |t| t.and_utc().timestamp_millis() as u64);
     let bought = revenue(row)?;
     let visitor = format!("uci-{line}");
     let mut events = Vec::new();
-    if returning {
-        events.push(Event::new(
-            EventKind::PageView,
-            SESSION_START_MS - RETURN_GAP_MS,
-        ));
-    }
-    let mut t = SESSION_START_MS as f64;
+    let mut t = start_ms as f64;
     for (pages, duration_s, products) in groups {
         let gap = if pages == 0 {
             0.0
@@ -158,14 +176,34 @@ pub(crate) fn session(
             t += gap;
         }
     }
-    if events.len() == usize::from(returning) {
+    if events.is_empty() {
         // A session with no page counted still had a hit.
-        events.push(Event::new(EventKind::PageView, SESSION_START_MS));
+        events.push(Event::new(EventKind::PageView, start_ms));
     }
     if bought {
         events.push(Event::new(EventKind::Purchase, t as u64 + 1000));
     }
-    Ok(events.into_iter().map(|e| (visitor.clone(), e)).collect())
+    let ms = |s: f64| (s * 1000.0) as u64;
+    let [(admin, admin_s, _), (info, info_s, _), (views, views_s, _)] = groups;
+    let mut mapped = Characteristics {
+        visits: 1 + u32::from(returning),
+        visit_start_ms: start_ms,
+        last_site_ms: start_ms + ms(admin_s + info_s + views_s),
+        views,
+        views_visit: views,
+        distinct_items_visit: views,
+        current_item_views: views.min(1),
+        page_class: 0,
+        class_ms: [ms(views_s), ms(info_s), ms(admin_s)],
+        info_pages_visit: info,
+        other_pages_visit: admin,
+        ..Characteristics::default()
+    };
+    mapped.item_views[0] = views.min(1);
+    Ok(Session {
+        events: events.into_iter().map(|e| (visitor.clone(), e)).collect(),
+        mapped: Box::new(mapped),
+    })
 }
 
 /// ROC AUC of `PageValues` alone for `Revenue` (a reference for how much it leaks; not a model

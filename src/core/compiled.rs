@@ -8,11 +8,12 @@
 
 use super::experiment::Experiment;
 use super::model::{Actions, Conditions, Kind, Model, Nudge, On, PageRole, PageType, Per, Rule};
+use super::scorecard::{Binned, Crossed, Odds, Scorecard};
 use alloc::string::String;
 use alloc::vec::Vec;
 
 /// Version of the byte layout. Bump it when the layout changes.
-pub const FORMAT: u8 = 1;
+pub const FORMAT: u8 = 2;
 
 const ROLES: [PageRole; 9] = [
     PageRole::Plain,
@@ -64,6 +65,10 @@ impl Writer {
         if let Some(v) = v {
             self.num(v);
         }
+    }
+    fn nums(&mut self, list: &[f64]) {
+        self.int(list.len() as u64);
+        list.iter().for_each(|&x| self.num(x));
     }
 }
 
@@ -158,6 +163,13 @@ impl Reader<'_> {
     }
     fn opt_num(&mut self) -> Option<f64> {
         self.flag().then(|| self.num())
+    }
+    fn nums(&mut self) -> Vec<f64> {
+        // Each number is 8 bytes: a count beyond what is left is refused before allocating.
+        let n = self.len();
+        (0..n.min(self.bytes.len() / 8))
+            .map(|_| self.num())
+            .collect()
     }
 }
 
@@ -274,6 +286,26 @@ impl Model {
                 w.num(*end);
             }
             w.int(e.force.map_or(0, |f| f as u64 + 1));
+        }
+        let sc = &self.scorecard;
+        w.int(sc.bins.len() as u64);
+        for b in &sc.bins {
+            w.0.push(b.characteristic);
+            w.nums(&b.edges);
+            w.nums(&b.points);
+        }
+        w.int(sc.crossed.len() as u64);
+        for c in &sc.crossed {
+            w.0.push(c.rows);
+            w.nums(&c.row_edges);
+            w.0.push(c.columns);
+            w.nums(&c.column_edges);
+            w.nums(&c.points);
+        }
+        w.flag(sc.odds.is_some());
+        if let Some(o) = sc.odds {
+            w.num(o.pdo);
+            w.num(o.zero_points);
         }
         w.0
     }
@@ -393,6 +425,31 @@ impl Model {
                 force: (r.int() as usize).checked_sub(1),
             })
             .collect();
+        let bins = (0..r.len())
+            .map(|_| Binned {
+                characteristic: r.byte(),
+                edges: r.nums(),
+                points: r.nums(),
+            })
+            .collect();
+        let crossed = (0..r.len())
+            .map(|_| Crossed {
+                rows: r.byte(),
+                row_edges: r.nums(),
+                columns: r.byte(),
+                column_edges: r.nums(),
+                points: r.nums(),
+            })
+            .collect();
+        let odds = r.flag().then(|| Odds {
+            pdo: r.num(),
+            zero_points: r.num(),
+        });
+        let scorecard = Scorecard {
+            bins,
+            crossed,
+            odds,
+        };
         let model = Model {
             rules,
             session_timeout_ms,
@@ -419,6 +476,7 @@ impl Model {
                 rules: nudges,
             },
             experiments,
+            scorecard,
         };
         let whole = !r.bad && r.at == bytes.len();
         let types = model.page_types.len();
@@ -431,6 +489,17 @@ impl Model {
                 }
             }
         }
+        // Every bin and cell a characteristic can fall in has its points.
+        let count = super::characteristics::COUNT as u8;
+        let sc = &model.scorecard;
+        for b in &sc.bins {
+            references_hold &= b.characteristic < count && b.points.len() == b.edges.len() + 1;
+        }
+        for c in &sc.crossed {
+            references_hold &= c.rows < count
+                && c.columns < count
+                && c.points.len() == (c.row_edges.len() + 1) * (c.column_edges.len() + 1);
+        }
         (whole && references_hold).then_some(model)
     }
 }
@@ -438,6 +507,36 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scorecard_round_trips() {
+        let mut model = Model {
+            scorecard: Scorecard {
+                bins: alloc::vec![Binned {
+                    characteristic: 0,
+                    edges: alloc::vec![1.0],
+                    points: alloc::vec![0.0, 43.0],
+                }],
+                crossed: alloc::vec![Crossed {
+                    rows: 2,
+                    row_edges: alloc::vec![2.0],
+                    columns: 5,
+                    column_edges: alloc::vec![2.0, 3.0],
+                    points: alloc::vec![44.0, 14.0, 0.0, 0.0, 17.0, 20.0],
+                }],
+                odds: Some(Odds {
+                    pdo: 10.0,
+                    zero_points: 0.0014,
+                }),
+            },
+            ..Model::default()
+        };
+        let bytes = model.to_bytes();
+        assert_eq!(Model::from_bytes(&bytes), Some(model.clone()));
+        // A table whose points do not fill its cells is refused.
+        model.scorecard.crossed[0].points.pop();
+        assert_eq!(Model::from_bytes(&model.to_bytes()), None);
+    }
 
     #[test]
     fn the_default_model_round_trips_and_damage_is_refused() {

@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod channel;
+pub mod characteristics;
 pub mod compiled;
 pub mod config;
 pub mod decimal;
@@ -19,6 +20,7 @@ mod math;
 pub mod model;
 pub mod pack;
 pub mod score;
+pub mod scorecard;
 pub mod state;
 pub mod text;
 pub mod visit;

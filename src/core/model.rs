@@ -331,6 +331,8 @@ pub struct Model {
     pub actions: Actions,
     /// Experiments, by position (rules refer to them by index).
     pub experiments: Vec<Experiment>,
+    /// Points for bins of characteristics, added at snapshot time (empty by default).
+    pub scorecard: super::scorecard::Scorecard,
 }
 
 impl Model {

@@ -201,10 +201,19 @@ impl Profile {
             }
         }
         let before = self.signals_fired;
+        let visits = self.visit.index;
         if !off_site {
             self.enter(model, event);
         }
         let tier = self.apply(model, event);
+        // Scorecard characteristics (src/core/characteristics.rs), after `apply` has typed the
+        // page a page view shows.
+        self.characteristics.observe(
+            model,
+            event,
+            self.visit.index != visits,
+            self.visit.page_type(),
+        );
         // `apply` never returns `Intent::None`: tiers 1 to 3 are slots 0 to 2.
         let i = (tier as usize).wrapping_sub(1);
         if let Some(last) = self.intent_ms.get_mut(i) {
@@ -851,6 +860,8 @@ impl Profile {
         if let Some(points) = self.condition(model, RuleId::NoEmailOpens30d, t) {
             score += points;
         }
+        // Scorecard bins (src/core/scorecard.rs): 0 unless the store calibrated a scorecard.
+        score += model.scorecard.points(&self.characteristics, t);
         let score = round(score * 100.0) / 100.0;
         // The highest tier with a signal in the window.
         let mut intent = Intent::None;
@@ -973,6 +984,9 @@ mod tests {
         for t in [&mut m.opens_ms, &mut m.bounces_ms, &mut m.purchase_ms] {
             clamp(t);
         }
+        let c = &mut p.characteristics;
+        clamp(&mut c.visit_start_ms);
+        clamp(&mut c.last_site_ms);
         if p.points_at_ms > now {
             p.points_at_ms = now;
             moved = true;

@@ -10,13 +10,14 @@
 //! 64-bit hashes; text only where the visitor is shown it (a few item names for nudges) or where
 //! a report prints it (recent purchases, the landing path).
 
+use super::characteristics::Characteristics;
 use super::error::{Error, Kind};
 use super::model::{RuleId, EVENT_RULES};
 use super::visit::Channel;
 use bytemuck::{Pod, Zeroable};
 
 /// Format version of the stored profile. Bump it when the layout changes.
-pub const VERSION: u8 = 5;
+pub const VERSION: u8 = 6;
 /// Items remembered (the least recently seen is forgotten first).
 pub const MAX_ITEMS: usize = 32;
 /// View times kept per item: the most `repeat_product_view.views` may ask for.
@@ -474,11 +475,12 @@ impl Times {
 }
 
 /// Every time of the profile (the nudge and `identify` memories declare their own).
-pub(crate) const TIMES: [Times; 22] = {
+pub(crate) const TIMES: [Times; 24] = {
     use core::mem::offset_of as at;
     let visit = at!(Profile, visit);
     let nudges = at!(Profile, nudges);
     let ids = at!(Profile, identified);
+    let ch = at!(Profile, characteristics);
     let [rules, rule_recent, exposures, active] = super::actions::Memory::TIMES;
     let [opens, bounces, purchase] = super::identify::Memory::TIMES;
     [
@@ -529,6 +531,8 @@ pub(crate) const TIMES: [Times; 22] = {
         opens.within(ids),
         bounces.within(ids),
         purchase.within(ids),
+        Times::at(ch + at!(Characteristics, visit_start_ms), 1),
+        Times::at(ch + at!(Characteristics, last_site_ms), 1),
     ]
 };
 
@@ -573,6 +577,8 @@ pub struct Profile {
     pub nudges: super::actions::Memory,
     /// What `identify()` reports have been applied.
     pub identified: super::identify::Memory,
+    /// What scorecards bin (added in version 6): see [`super::characteristics`].
+    pub characteristics: Characteristics,
     /// Purchases ever.
     pub conversions: u32,
     /// Signals fired ever.
@@ -732,6 +738,8 @@ impl Profile {
                 .iter()
                 .all(|m| m.price.is_nan() || amount(m.price))
             && self.signals.iter().all(|s| s.points.is_finite())
+            && amount(self.characteristics.cart_value)
+            && amount(self.characteristics.price_sum_visit)
     }
 
     /// Serializes to a compact, versioned string for storage (see [`super::pack`]).
@@ -741,7 +749,7 @@ impl Profile {
 
     /// Reads back what [`Profile::encode`] wrote; anything else is an error with a reason.
     ///
-    /// Versions 1 to 4 were earlier layouts; they start fresh rather than migrate.
+    /// Versions 1 to 5 were earlier layouts; they start fresh rather than migrate.
     pub fn decode(text: &str) -> Result<Profile, Error> {
         let state = |why| Error::of(Kind::State(why));
         let (version, body) = super::pack::decode(text, core::mem::size_of::<Profile>())

@@ -124,7 +124,7 @@ test('a full storage is logged once, and saving succeeds once space is freed', a
 test('corrupt or foreign entries start fresh, say why, and are replaced', async () => {
   for (const [entry, why] of [
     ['not|a profile at all', 'not base64'],
-    ['ab12:3|BQID', 'corrupt'],
+    ['ab12:3|BgID', 'corrupt'], // version 6, a body cut short
     ['AA', 'older, unsupported'],
     ['CQ', 'newer version'],
   ]) {

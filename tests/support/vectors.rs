@@ -8,7 +8,7 @@
 //! Times are `dN HH:MM[:SS]`: day N after 2026-01-05 00:00 UTC.
 
 use serde_json::Value;
-use shopper_intent::core::{Config, Error, Event, Model, Profile};
+use shopper_intent::core::{characteristics, Config, Error, Event, Model, Profile};
 
 /// 2026-01-05T00:00:00Z.
 pub const BASE_MS: u64 = 1_767_571_200_000;
@@ -42,6 +42,7 @@ pub const VECTORS: &[(&str, &str)] = &[
     ("value", include_str!("../vectors/value.json")),
     ("visits", include_str!("../vectors/visits.json")),
     ("malformed", include_str!("../vectors/malformed.json")),
+    ("scorecard", include_str!("../vectors/scorecard.json")),
 ];
 
 /// Runs every vector file; panics with every mismatch, or when a file checks nothing.
@@ -268,6 +269,15 @@ fn compare(
                 want.as_u64() == Some(profile.unknown_events as u64),
                 profile.unknown_events.to_string(),
             ),
+            "characteristics" => {
+                let values = profile.characteristics.values(t);
+                for (name, want) in want.as_object().into_iter().flatten() {
+                    let i = characteristics::index_of(name)
+                        .unwrap_or_else(|| panic!("{at}: unknown characteristic {name:?}"));
+                    let ok = (values[i] - want.as_f64().unwrap_or(f64::NAN)).abs() <= 1e-9;
+                    check(field, ok, format!("{name} = {}", values[i]));
+                }
+            }
             "fired" | "error" => {}
             other => panic!("{at}: unknown expectation {other:?} (a mistake in the vector)"),
         }

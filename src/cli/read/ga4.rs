@@ -232,6 +232,7 @@ pub fn parquet_rows(batch: &RecordBatch, first: u64, full: bool) -> Vec<Result<R
                 time_ms,
                 kind: event.as_ref().map(|e| e.kind),
                 event: event.filter(|_| full),
+                characteristics: None,
             })
         })
         .collect()

@@ -8,6 +8,7 @@
 
 pub mod actions;
 mod experiments;
+pub mod scorecard;
 
 pub use experiments::EXPERIMENT_FIELDS;
 
@@ -189,6 +190,12 @@ pub struct Config {
     pub experiments: Vec<Experiment>,
     /// How the browser runtime behaves (consent, storage, adapters); ignored by the CLI.
     pub runtime: RuntimeConfig,
+    /// Points for bins of characteristics (see [`scorecard`]); empty by default.
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        serde(skip_serializing_if = "scorecard::ScorecardConfig::is_empty")
+    )]
+    pub scorecard: scorecard::ScorecardConfig,
 }
 
 /// The `runtime` section of a config: browser behaviour. Every field is optional.
@@ -666,6 +673,7 @@ impl Config {
             ),
             actions,
             experiments,
+            scorecard: self.scorecard.compile()?,
         })
     }
 }
@@ -804,6 +812,7 @@ impl Model {
             actions: self.actions.to_config(&self.experiments, &self.page_types),
             experiments: self.experiments.clone(),
             runtime: Runtime::default().to_config(),
+            scorecard: scorecard::to_config(&self.scorecard),
         }
     }
 }
@@ -874,6 +883,7 @@ pub const CONFIG_FIELDS: &[&str] = &[
     "actions",
     "experiments",
     "runtime",
+    "scorecard",
 ];
 /// Fields of the `runtime` section.
 pub const RUNTIME_FIELDS: &[&str] = &[
@@ -974,6 +984,9 @@ impl Config {
                 debug: r.flag("debug")?,
                 stylesheet: r.text("stylesheet")?,
             };
+        }
+        if let Some(s) = f.object("scorecard", Some(scorecard::FIELDS))? {
+            config.scorecard = scorecard::ScorecardConfig::read(&s)?;
         }
         if let Some(pages) = f.object("page_types", None)? {
             let names = pages.keys();
