@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds what a store downloads into pkg/ (see README, "Building"):
-#   shopper-intent.js              the tag: loader and runtime, with the engine's wasm-bindgen glue
+#   shopper-intent.js              the tag: loader and runtime (it instantiates the engines itself, without wasm-bindgen glue)
 #   shopper_intent_bg.wasm         the engine (no_std: core + the boundary of src/web/mod.rs), without nudges
 #   shopper_intent_nudges_bg.wasm  the engine with nudges, loaded when a nudge could first be decided
-#   shopper-intent.model.json      the default model, compiled (`shopper-intent compile`)
+#   shopper-intent.model.bin       the default model, compiled (`shopper-intent compile`; bytes, see src/web/js/model-file.js)
 #   render-*.js                    the built-in nudge renderer, loaded on the first nudge a page leaves to it
 #   compiler-*.js, shopper_intent_compiler_bg.wasm   the config compiler, loaded for a plain JSON config only
 #   intent-panel.js                the debug panel (?intent-debug)
@@ -27,14 +27,18 @@ wasm bundle bundle shopper_intent
 wasm nudges bundle,nudges shopper_intent_nudges
 wasm compiler compiler shopper_intent_compiler
 
-cargo run --quiet --bin shopper-intent -- compile --out "$OUT/shopper-intent.model.json"
+rm -f "$OUT/shopper-intent.model.json" # the JSON model file of earlier versions
+cargo run --quiet --bin shopper-intent -- compile --out "$OUT/shopper-intent.model.bin"
 
+# Internal members of the tag's own classes (Scorer, Store, DataLayer, Nudger), renamed short by
+# esbuild across the tag and its chunks (one build, so consistently). Only names that are never
+# a key of the API's results, an event's detail, a data layer entry, a beacon, the model's header
+# or a stored profile (measured: 245 B gzipped off the tag).
+INTERNAL='^(pending|synced|syncedOurs|writtenSeq|saveTimer|pageChanged|lastPath|recent|starting|queued|waiting|nudgesFailed|warned|work|clock|dirty|seq|tab|consentChanged|loadWithInbox|scheduleSave|persists|announce|guard|listen|otherTabWrote|forgetVisitor|deleteStored|recheckShopify|applyInbox|sameAction|watchTriggers|loadNudges|inFlight|reapply|adopt|nudger|triggers|layer|engine|opts|store|opened|peekConsent|watched|own)$'
 find "$OUT" -maxdepth 1 \( -name 'render-*.js' -o -name 'compiler-*.js' -o -name 'nudges-*.js' -o -name 'chunk-*.js' \) -delete
 "$BIN/esbuild" src/web/js/index.js src/web/js/intent-panel.js \
     --bundle --format=esm --splitting --minify --target=es2020 --outdir="$OUT" \
-    --entry-names='[name]' --chunk-names='[name]-[hash]' --log-level=warning \
-    --alias:shopper-intent-engine="./$GLUE/bundle/shopper_intent.js" \
-    --alias:shopper-intent-nudges="./$GLUE/nudges/shopper_intent_nudges.js" \
+    --entry-names='[name]' --chunk-names='[name]-[hash]' --log-level=warning --mangle-props="$INTERNAL" \
     --alias:shopper-intent-compiler="./$GLUE/compiler/shopper_intent_compiler.js"
 mv "$OUT/index.js" "$OUT/shopper-intent.js"
 # The package's config compiler for Node (npx shopper-intent-compile), beside the compiler wasm.

@@ -28,7 +28,7 @@ export function launchChromium(extraArgs = []) {
 
 /** Fails with the fix when the store bundle has not been built. */
 export function assertBuilt() {
-  for (const f of ['shopper-intent.js', 'shopper_intent_bg.wasm', 'shopper-intent.model.json']) {
+  for (const f of ['shopper-intent.js', 'shopper_intent_bg.wasm', 'shopper-intent.model.bin']) {
     assert.ok(fs.existsSync(path.join(ROOT, 'pkg', f)), `pkg/${f} is missing: run 'make build' first`);
   }
 }

@@ -24,6 +24,7 @@ const MIME = {
   '.json': 'application/json',
   '.map': 'application/json',
   '.wasm': 'application/wasm',
+  '.bin': 'application/octet-stream', // the compiled model (shopper-intent.model.bin)
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.jpg': 'image/jpeg',

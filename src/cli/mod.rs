@@ -137,7 +137,7 @@ pub(crate) fn print_report<T: serde::Serialize>(
 struct CompileArgs {
     /// The config (JSON); the default model without one.
     config: Option<std::path::PathBuf>,
-    /// Where to write the model file (standard output without).
+    /// Where to write the model file, `shopper-intent.model.bin` (standard output without).
     #[arg(long)]
     out: Option<std::path::PathBuf>,
 }
@@ -147,13 +147,43 @@ fn compile(args: CompileArgs) -> Result<ExitCode, String> {
         Some(path) => read_config(path)?,
         None => crate::core::Config::default(),
     };
-    let file = config.model_file().map_err(|e| e.to_string())?;
+    let file = model_bin(&config.model_file().map_err(|e| e.to_string())?)?;
     match &args.out {
-        Some(path) => std::fs::write(path, file + "\n")
+        Some(path) => std::fs::write(path, file)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-        None => println!("{file}"),
+        None => {
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(&file)
+                .map_err(|e| format!("cannot write the model file: {e}"))?;
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The first bytes of a model file: no JSON text starts with a NUL, so the tag tells the two apart.
+pub const MODEL_MAGIC: &[u8; 4] = b"\0sim";
+
+/// The model file the tag loads, from the core's model file `json` (`config::model_file`):
+/// [`MODEL_MAGIC`], the header's length (u32, little-endian), the header (that JSON without its
+/// `model`: format, version, runtime, summary), then the model's bytes, not base64 (smaller
+/// gzipped, and no decoding at start). `npx shopper-intent-compile` writes the same
+/// (src/web/js/model-file.js); the tag reads it (src/web/js/index.js).
+pub fn model_bin(json: &str) -> Result<Vec<u8>, String> {
+    let mut file: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| format!("the model file is not JSON: {e}"))?;
+    let model = file
+        .as_object_mut()
+        .and_then(|o| o.remove("model"))
+        .and_then(|m| m.as_str().and_then(crate::core::pack::from_base64))
+        .ok_or("the model file has no model in base64")?;
+    let header = file.to_string();
+    let mut out = Vec::with_capacity(8 + header.len() + model.len());
+    out.extend_from_slice(MODEL_MAGIC);
+    out.extend_from_slice(&(header.len() as u32).to_le_bytes());
+    out.extend_from_slice(header.as_bytes());
+    out.extend_from_slice(&model);
+    Ok(out)
 }
 
 fn read_config(path: &std::path::Path) -> Result<crate::core::Config, String> {

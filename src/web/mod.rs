@@ -11,9 +11,10 @@
 //! The clock is the caller's: every export that needs the time takes it.
 //!
 //! The exports are plain `extern "C"` functions of numbers: the loader calls the instance's
-//! exports directly (what wasm-bindgen's `initSync` returns), so `#[wasm_bindgen]` on them
-//! would only add its per-export argument shims (476 bytes of the gzipped wasm, measured).
-//! wasm-bindgen still builds the module's glue and its one import, `Math.pow`.
+//! exports directly, so `#[wasm_bindgen]` on them would only add its per-export argument shims
+//! (476 bytes of the gzipped wasm, measured). wasm-bindgen still processes the module and names
+//! its one import, `Math.pow`; the tag instantiates the scorer and the engine with nudges
+//! itself (`src/web/js/engine.js`, `instantiate`), without the glue wasm-bindgen writes.
 //!
 //! Two builds: the scorer the tag loads at start (feature `bundle`), and the engine with nudges
 //! (`bundle` + `nudges`: [`si_nudge`], [`si_record`], [`si_dismiss`]), which the loader fetches

@@ -321,7 +321,7 @@ function loadAverage() {
 }
 
 async function main() {
-  for (const f of ['shopper-intent.js', 'shopper_intent_bg.wasm', 'shopper-intent.model.json']) {
+  for (const f of ['shopper-intent.js', 'shopper_intent_bg.wasm', 'shopper-intent.model.bin']) {
     if (!fs.existsSync(path.join(PKG, f))) throw new Error(`${path.join(PKG, f)} is missing: run 'make build' first`);
   }
   const pages = new Map([...LIBS, adapters.blank].map((a) => [a.id, pageHtml(a)]));

@@ -37,6 +37,43 @@ test('a bad config is logged with the field at fault, and every call still takes
   await v.context.close();
 });
 
+test('data-config takes a model file or a JSON config; an old JSON model or anything else is logged, not started', async () => {
+  const model = fs.readFileSync(path.join(ROOT, 'pkg', 'shopper-intent.model.bin'));
+  const files = {
+    '/m/model.bin': model,
+    '/m/config.json': JSON.stringify({ stages: { sql: 70 } }),
+    '/m/old.json': JSON.stringify({ format: 'shopper-intent/model', version: 1, runtime: {}, summary: {}, model: 'AQ' }),
+    '/m/text.txt': 'hello',
+    '/m/damaged.bin': Buffer.concat([model.subarray(0, 8), Buffer.from('{"format"')]),
+    '/m/other.bin': Buffer.concat([model.subarray(0, 8 + model.readUInt32LE(4)), Buffer.from([255, 1, 2])]),
+  };
+  const cases = [
+    ['/m/model.bin', 61],
+    ['/m/config.json', 70],
+    ['/m/old.json', 'config /m/old.json is a model file of an older version: compile it again'],
+    ['/m/text.txt', 'config /m/text.txt is neither a model file (shopper-intent compile) nor JSON: '],
+    ['/m/damaged.bin', 'config /m/damaged.bin: a damaged model file'],
+    ['/m/other.bin', 'the model does not read (compiled by another version?)'],
+  ];
+  for (const [file, message] of cases) {
+    const v = await visitor();
+    await v.context.route('**/m/*', (route) => route.fulfill({ contentType: 'application/octet-stream', body: files[new URL(route.request().url()).pathname] }));
+    const page = await v.tab('/t/file.html', { tag: ` data-config="${file}"` });
+    // Started: the model's SQL threshold (the default's, or the config's).
+    const started = await page.evaluate(async () => (await window.shopperIntent.ready) !== null && window.shopperIntent.model.stages.sql);
+    const logged = await errors(page);
+    if (typeof message === 'number') {
+      assert.deepEqual([started, logged], [message, []], file);
+    } else {
+      assert.equal(started, false, file);
+      assert.equal(logged.length, 1, file);
+      assert.ok(logged[0].startsWith('shopper-intent: ' + message), file + ': ' + logged[0]);
+      assert.ok(logged[0].endsWith(' (not started)'), logged[0]);
+    }
+    await v.context.close();
+  }
+});
+
 test('state() has the documented shape', async () => {
   const v = await visitor();
   const page = await v.tab('/t/p.html', { config: NO_CONSENT });

@@ -3,7 +3,7 @@
 // exposures go to the data layer once per visit and conversions after a purchase; dwell, idle and
 // exit-intent triggers; every timer stops on navigation, reset() and consent withdrawal;
 // opted-out visitors get nothing promotional; names stay text. And the renderer and the triggers
-// on their own (src/web/js/render.js, triggers.js).
+// on their own (src/web/js/render.js, triggers.js, the dwell timer of nudger.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useBrowser, visitor, track, state, settle, rules } from './support.mjs';
@@ -342,16 +342,18 @@ test('a strict CSP: the nonce of the tag, or the store\'s stylesheet', async () 
   await v.context.close();
 });
 
-test('the triggers: dwell re-arms, exit intent is the top edge, idle waits for quiet, cancelAll stops all', async () => {
+test('the triggers: dwell re-arms and cancels, exit intent is the top edge, idle waits for quiet, cancelAll stops both', async () => {
   const [v, page] = await modulePage();
   const r = await page.evaluate(async () => {
     const { Triggers } = await import('/js/triggers.js');
+    const { Dwell } = await import('/js/nudger.js');
     const wait = (ms) => new Promise((res) => setTimeout(res, ms));
     const out = {};
-    let t = new Triggers();
+    const t = new Triggers();
+    const dwell = new Dwell();
     let first = 0, second = 0;
-    t.armAt(1_000_020, 1_000_000, () => first++);
-    t.armAt(1_000_030, 1_000_000, () => second++); // replaces the first
+    dwell.armAt(1_000_020, 1_000_000, () => first++);
+    dwell.armAt(1_000_030, 1_000_000, () => second++); // replaces the first
     await wait(120);
     out.dwell = [first, second];
     const exits = [];
@@ -376,9 +378,10 @@ test('the triggers: dwell re-arms, exit intent is the top edge, idle waits for q
     await wait(350);
     out.again = idle.length;
     let d = 0;
-    t.armAt(20, 0, () => d++);
+    dwell.armAt(20, 0, () => d++);
+    dwell.cancel();
     t.cancelAll();
-    out.armed = t.armed();
+    out.armed = [!!dwell.timer, ...t.armed()];
     out_(-3, true);
     await wait(200);
     out.after = [d, exits.length, idle.length];

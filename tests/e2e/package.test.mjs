@@ -10,7 +10,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT, assertBuilt, launchChromium } from '../chromium.mjs';
 
-const MIME = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.html': 'text/html', '.css': 'text/css' };
+const MIME = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.bin': 'application/octet-stream', '.json': 'application/json', '.html': 'text/html', '.css': 'text/css' };
+
+/** A model file's parts (src/web/js/model-file.js): [header, model bytes]. */
+function readModelFile(b) {
+  assert.deepEqual([...b.subarray(0, 4)], [0, 115, 105, 109], 'a model file starts with "\\0sim"');
+  const n = b.readUInt32LE(4);
+  return [JSON.parse(b.subarray(8, 8 + n).toString('utf8')), b.subarray(8 + n)];
+}
 
 test('the packed tarball installs, compiles a config and runs in a page', async () => {
   assertBuilt();
@@ -22,17 +29,24 @@ test('the packed tarball installs, compiles a config and runs in a page', async 
   fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'a-store', private: true }));
   npm(['install', '--offline', '--no-audit', '--no-fund', path.join(dir, tarball)], project);
   const installed = path.join(project, 'node_modules', 'shopper-intent');
-  for (const f of ['shopper-intent.js', 'shopper_intent_bg.wasm', 'shopper_intent_nudges_bg.wasm', 'shopper-intent.model.json', 'shopper-intent.d.ts', 'compile.mjs']) {
+  for (const f of ['shopper-intent.js', 'shopper_intent_bg.wasm', 'shopper_intent_nudges_bg.wasm', 'shopper-intent.model.bin', 'shopper-intent.d.ts', 'compile.mjs']) {
     assert.ok(fs.existsSync(path.join(installed, f)), `${f} is in the package`);
   }
   // The store's config, compiled without Rust.
   fs.writeFileSync(path.join(project, 'intent-config.json'), JSON.stringify({ stages: { sql: 70 }, rules: { add_to_cart: { points: 30 } } }));
-  const model = execFileSync('npx', ['--no-install', 'shopper-intent-compile', 'intent-config.json'], { cwd: project, encoding: 'utf8' });
-  fs.writeFileSync(path.join(project, 'intent-model.json'), model);
-  assert.equal(JSON.parse(model).summary.stages.sql, 70);
+  const compile = (file) => execFileSync('npx', ['--no-install', 'shopper-intent-compile', file], { cwd: project });
+  const model = compile('intent-config.json');
+  fs.writeFileSync(path.join(project, 'intent-model.bin'), model);
+  assert.equal(readModelFile(model)[0].summary.stages.sql, 70);
+  // The package's compiler and the CLI's (which wrote the default model) write the same file.
+  fs.writeFileSync(path.join(project, 'empty.json'), '{}');
+  const [header, bytes] = readModelFile(compile('empty.json'));
+  const [cliHeader, cliBytes] = readModelFile(fs.readFileSync(path.join(installed, 'shopper-intent.model.bin')));
+  assert.deepEqual(header, cliHeader);
+  assert.ok(bytes.equals(cliBytes), 'the same model bytes');
   fs.writeFileSync(path.join(project, 'index.html'), `<!doctype html><title>store</title><link rel="icon" href="data:,">
     <script>window.dataLayer = [{event: 'view_item', items: [{item_id: 'A', price: 10}]}];</script>
-    <script type="module" src="/node_modules/shopper-intent/shopper-intent.js" data-config="/intent-model.json"></script>`);
+    <script type="module" src="/node_modules/shopper-intent/shopper-intent.js" data-config="/intent-model.bin"></script>`);
   const server = http.createServer((req, res) => {
     const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     const file = path.join(project, p === '/' ? 'index.html' : p);

@@ -1,13 +1,14 @@
 // shopper-intent-compile: the config compiler of the npm package, for stores without Rust.
-//   npx shopper-intent-compile intent-config.json > intent-model.json
+//   npx shopper-intent-compile intent-config.json > intent-model.bin
 // The same validator and compiler as the `shopper-intent compile` CLI and the browser's lazily
 // loaded compiler (the shopper_intent_compiler_bg.wasm shipped beside this file).
 import fs from 'node:fs';
 import { initSync } from 'shopper-intent-compiler';
+import { modelFile } from './model-file.js';
 
 const [file] = process.argv.slice(2);
 if (!file || file === '--help' || file === '-h') {
-  process.stderr.write('usage: shopper-intent-compile CONFIG.json > MODEL.json   (an empty file or {} is the default model)\n');
+  process.stderr.write('usage: shopper-intent-compile CONFIG.json > MODEL.bin   (an empty file or {} is the default model)\n');
   process.exit(file ? 0 : 2);
 }
 let text;
@@ -27,4 +28,4 @@ if (!ok) {
   process.stderr.write(`shopper-intent-compile: ${file}: ${out}\n`);
   process.exit(1);
 }
-process.stdout.write(out + '\n');
+process.stdout.write(modelFile(out));

@@ -3,8 +3,9 @@
 // A store that serves `shopper-intent compile`'s output never loads this.
 
 import { initSync } from 'shopper-intent-compiler';
+import { modelFile } from './model-file.js';
 
-/** The compiled model file for `config`; throws the validator's message for an invalid one. */
+/** The model file's bytes for `config` (model-file.js); throws the validator's message for an invalid one. */
 export async function compile(config, wasmUrl) {
   const r = await fetch(wasmUrl);
   if (!r.ok) throw new Error('the config compiler ' + wasmUrl + ': HTTP ' + r.status);
@@ -15,5 +16,5 @@ export async function compile(config, wasmUrl) {
   const ok = w.si_compile() === 1;
   const out = new TextDecoder().decode(new Uint8Array(w.memory.buffer, w.si_out_ptr() >>> 0, w.si_out_len() >>> 0));
   if (!ok) throw new Error(out);
-  return JSON.parse(out);
+  return modelFile(out);
 }

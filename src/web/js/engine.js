@@ -56,25 +56,29 @@ export function compileWasm(url) {
   return WebAssembly.compileStreaming ? WebAssembly.compileStreaming(fetch(url)).catch(bytes) : bytes();
 }
 
+/**
+ * An instance of engine `module` (the scorer, or the engine with nudges), without
+ * wasm-bindgen's glue: its imports are `Math.pow` (src/web/mod.rs) and the externref table's
+ * init, which has nothing to do here since no JS value crosses the boundary. Any other import
+ * is refused by name, so a wasm-bindgen that changes them fails the tests, not a page.
+ */
+export function instantiate(module) {
+  const imports = {};
+  WebAssembly.Module.imports(module).forEach((i) => {
+    const f = /^__wbg_pow_/.test(i.name) ? Math.pow : i.name === '__wbindgen_init_externref_table' ? () => {} : null;
+    if (!f) throw new Error('the engine imports ' + i.name + ', which this tag does not provide');
+    (imports[i.module] = imports[i.module] || {})[i.name] = f;
+  });
+  const w = new WebAssembly.Instance(module, imports).exports;
+  w.__wbindgen_start();
+  return w;
+}
+
 /** One wasm instance: the model and the visitor's profile. */
 export class Engine {
   constructor(w) {
     this.w = w;
     this.buf = new Buf();
-    // The scorer the tag starts with has no nudge exports (see src/web/mod.rs).
-    this.nudges = typeof w.si_nudge === 'function';
-  }
-
-  /**
-   * An engine on instance `w` (the one with nudges) holding this one's model and profile, byte
-   * for byte (a stored profile read back with no time in the future).
-   */
-  moveTo(w) {
-    const e = new Engine(w);
-    if (!e.init(this.model, '')) throw new Error('the model does not read in the nudge engine');
-    const why = e.load(this.save(), Infinity);
-    if (why !== null) throw new Error('the profile does not move to the nudge engine: ' + why);
-    return e;
   }
 
   /** Copies `bytes` into the engine's input buffer (a new call starts). */
@@ -202,41 +206,6 @@ export class Engine {
   /** Whether a nudge could be decided at `now`: until then, the engine with nudges is not needed. */
   mayNudge(now) {
     return this.w.si_may_nudge(now) === 1;
-  }
-
-  /** Decides on a nudge and records it: [decision or null, next deadline or -1]. */
-  nudge(now, trigger, idleMs, remembered) {
-    this.w.si_nudge(now, trigger, idleMs, remembered ? 1 : 0);
-    const r = this.out();
-    if (r.n === 0) return [null, -1];
-    let d = null;
-    if (r.u8b() === 1) {
-      d = {
-        index: r.u32(),
-        action: r.str(),
-        kind: r.str(),
-        rule: r.str(),
-        experiment: r.opt(),
-        variant: r.opt(),
-        variation: r.u32(),
-        message: r.str(),
-        product: r.opt(),
-        reason: r.str(),
-        show: r.u8b() === 1,
-        exposure: null,
-      };
-      if (d.variation === 0xffffffff) d.variation = -1;
-      if (r.u8b() === 1) d.exposure = { experiment_id: r.str(), variation_id: r.str() };
-    }
-    return [d, r.f64()];
-  }
-
-  record(rule, variation, at) {
-    this.w.si_record(rule, variation, at);
-  }
-
-  dismiss() {
-    this.w.si_dismiss();
   }
 
   /** [idle ms or -1, exit intent wanted]. */

@@ -1,15 +1,15 @@
 // shopper-intent, the one tag:
-//   <script type="module" src="/pkg/shopper-intent.js" data-config="/intent-model.json"></script>
+//   <script type="module" src="/pkg/shopper-intent.js" data-config="/intent-model.bin"></script>
 // Config: data-config (a URL), else <script type="application/json" id="shopper-intent-config">,
-// else the default model. A compiled model (`shopper-intent compile`) starts at once; a plain JSON
-// config is compiled first by a module loaded only then. A config that cannot be read or is
-// invalid is logged (console.error) and the scorer is not started: the page works as without it.
+// else the default model. A model file (`shopper-intent compile`, bytes: see model-file.js)
+// starts at once; a plain JSON config is compiled first by a module loaded only then. A config
+// that cannot be read or is invalid is logged (console.error) and the scorer is not started: the
+// page works as without it.
 //
 // Start-up fetches the engine and the config in parallel, as soon as this module runs; calls made
 // before the scorer is ready are queued and replayed (window.shopperIntent is there at once).
 
-import { initSync } from 'shopper-intent-engine';
-import { Engine, compileWasm } from './engine.js';
+import { Engine, compileWasm, instantiate } from './engine.js';
 import { Scorer, PREFIX } from './runtime.js';
 import { randomHex } from './storage.js';
 
@@ -19,50 +19,70 @@ const TYPES = ['stage', 'intent', 'score', 'action'];
 const MODEL_FORMAT = 'shopper-intent/model';
 const here = (file) => new URL(file, import.meta.url);
 
-function fetchJson(url, what) {
-  return fetch(url, { credentials: 'same-origin' }).then((r) => {
-    if (!r.ok) throw new Error(what + ': HTTP ' + r.status);
-    return r.text();
-  }).then((text) => parse(text, what));
-}
+const decoder = new TextDecoder();
+const MAGIC = '\0sim';
 
 function parse(text, what) {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(what + ' is not JSON: ' + e.message);
+    throw new Error(what + ' is neither a model file (shopper-intent compile) nor JSON: ' + e.message);
   }
+}
+
+/** The model in model file `b` (model-file.js): {format, version, runtime, summary, bytes}; null
+ * when `b` does not start as one. */
+function readFile(b, what) {
+  if (decoder.decode(b.subarray(0, 4)) !== MAGIC) return null;
+  const end = 8 + (b[4] | (b[5] << 8) | (b[6] << 16) | (b[7] << 24));
+  let model;
+  try {
+    model = JSON.parse(decoder.decode(b.subarray(8, end)));
+  } catch (e) {
+    /* damaged */
+  }
+  if (!model || model.format !== MODEL_FORMAT || !model.runtime) throw new Error(what + ': a damaged model file');
+  model.bytes = b.subarray(end);
+  return model;
+}
+
+/** The model at `url`: a model file, or a JSON config compiled first. */
+function load(url, what) {
+  return fetch(url, { credentials: 'same-origin' }).then((r) => {
+    if (!r.ok) throw new Error(what + ': HTTP ' + r.status);
+    return r.arrayBuffer();
+  }).then((buffer) => {
+    const b = new Uint8Array(buffer);
+    return readFile(b, what) || compiled(parse(decoder.decode(b), what), what);
+  });
+}
+
+const defaultModel = () => load(here('shopper-intent.model.bin'), 'the default model');
+
+/** The model for config `c` (parsed JSON): the default one for `{}`, else `c` compiled by the
+ * compiler, loaded for it only. */
+function compiled(c, what) {
+  if (c && c.format === MODEL_FORMAT) {
+    throw new Error(what + ' is a model file of an older version: compile it again');
+  }
+  if (c && typeof c === 'object' && !Array.isArray(c) && Object.keys(c).length === 0) return defaultModel();
+  return import('./compiler.js').then((m) => m.compile(c, here('shopper_intent_compiler_bg.wasm')))
+    .then((b) => readFile(b, what));
 }
 
 /** The compiled model the page asks for (see the header). */
 function readModel(tag) {
   const url = tag.getAttribute('data-config');
   const inline = document.getElementById('shopper-intent-config');
-  let config;
-  if (url) config = fetchJson(url, 'config ' + url);
-  else if (inline) config = Promise.resolve().then(() => parse(inline.textContent, 'inline config'));
-  else return fetchJson(here('shopper-intent.model.json'), 'the default model');
-  return config.then((c) => {
-    if (c && c.format === MODEL_FORMAT) return c;
-    if (c && typeof c === 'object' && !Array.isArray(c) && Object.keys(c).length === 0) {
-      return fetchJson(here('shopper-intent.model.json'), 'the default model');
-    }
-    // A plain config: validated and compiled by the compiler, loaded for it only.
-    return import('./compiler.js').then((m) => m.compile(c, here('shopper_intent_compiler_bg.wasm')));
-  });
+  if (url) return load(url, 'config ' + url);
+  if (inline) return Promise.resolve().then(() => compiled(parse(inline.textContent, 'inline config'), 'inline config'));
+  return defaultModel();
 }
 
-/** The engine with nudges: its glue and its wasm, fetched in parallel. */
+/** The nudge chunk and the engine with nudges, fetched in parallel: [chunk, the engine's exports]. */
 function nudgeEngine() {
   return Promise.all([import('./nudges.js'), compileWasm(here('shopper_intent_nudges_bg.wasm'))])
-    .then(([glue, module]) => glue.initSync({ module }));
-}
-
-function modelBytes(model) {
-  const bin = atob(model.model);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+    .then(([chunk, module]) => [chunk, instantiate(module)]);
 }
 
 /** window.shopperIntent: usable at once, queuing until ready; no method ever throws. */
@@ -125,9 +145,9 @@ function boot(tag) {
   Promise.all([compileWasm(here('shopper_intent_bg.wasm')), readModel(tag)])
     .then(([module, model]) => {
       const t = performance.now();
-      const w = initSync({ module });
+      const w = instantiate(module);
       const engine = new Engine(w);
-      if (!engine.init(modelBytes(model), randomHex(16))) throw new Error('the model does not read (compiled by another version?)');
+      if (!engine.init(model.bytes, randomHex(16))) throw new Error('the model does not read (compiled by another version?)');
       const debug = !!model.runtime.debug || /[?&#]intent-debug\b/.test(location.href);
       const render = () => import('./render.js');
       const scorer = new Scorer(engine, model.runtime, { render, nudges: nudgeEngine, debug });

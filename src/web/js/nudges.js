@@ -1,4 +1,5 @@
-// The glue of the engine with nudges (pkg/shopper_intent_nudges_bg.wasm), a chunk of its own:
-// a page loads it only when a nudge could first be decided (see runtime.js, run()).
+// The nudge chunk, loaded with the engine with nudges (pkg/shopper_intent_nudges_bg.wasm, which
+// index.js instantiates) only when a nudge could first be decided (see runtime.js, run()): the
+// scorer's nudge half.
 
-export { initSync } from 'shopper-intent-nudges';
+export { Nudger, moveTo } from './nudger.js';

@@ -22,13 +22,13 @@ export const PREFIX = 'shopper-intent:';
 const MAX_PENDING = 20000;
 /** A Shopify event this close (ms) to a data-layer event of the same kind is one action seen twice. */
 const SAME_ACTION_MS = 2000;
-const TRIGGER = { event: 0, dwell: 1, idle: 2, exit: 3 };
 
 export class Scorer {
   /**
    * `engine`: an initialized Engine; `rt`: the model's runtime section; `opts.render`: loads the
    * built-in renderer on the first nudge the page does not render itself; `opts.nudges`: loads
-   * the engine with nudges (its wasm exports) when a nudge could first be decided.
+   * the nudge chunk and the engine with nudges ([chunk, its wasm exports]) when a nudge could
+   * first be decided.
    */
   constructor(engine, rt, opts) {
     this.engine = engine;
@@ -58,7 +58,8 @@ export class Scorer {
     this.queued = false;
     this.pageChanged = false;
     this.last = engine.verdict(0);
-    this.shown = null;
+    // The nudge half (nudger.js), once the nudge chunk is loaded.
+    this.nudger = null;
   }
 
   now() {
@@ -295,8 +296,7 @@ export class Scorer {
       this.guard('announce', () => this.announce());
       if (this.pageChanged) {
         this.pageChanged = false;
-        this.hide();
-        this.triggers.cancelDwell();
+        if (this.nudger) this.nudger.stop();
         this.watchTriggers();
       }
       this.run('event');
@@ -359,33 +359,22 @@ export class Scorer {
   }
 
   /**
-   * Decides (and records, in both arms), delivers, and arms the next dwell deadline. The engine
-   * the tag starts with has no nudges: until one could be decided (`mayNudge`), the engine with
-   * nudges would decide nothing and wait for nothing, so it is loaded only then, once per page.
+   * Runs the nudge half on a trigger. The engine the tag starts with has no nudges: until one
+   * could be decided (`mayNudge`), the engine with nudges would decide nothing and wait for
+   * nothing, so it and the nudge chunk are loaded only then, once per page.
    */
   run(trigger, idleMs) {
-    const t = this.now();
-    if (!this.engine.nudges) {
-      // Triggers met while it loads are run, in order, once it is there (a failed load is not
-      // tried again on this page).
-      if (this.waiting) {
-        if (this.waiting.length < 100 && !this.nudgesFailed) this.waiting.push([trigger, idleMs]);
-      } else if (this.persists() && this.engine.mayNudge(t)) {
-        this.loadNudges([[trigger, idleMs]]);
-      }
+    if (this.nudger) {
+      this.nudger.run(trigger, idleMs);
       return;
     }
-    const [d, deadline] = this.engine.nudge(t, TRIGGER[trigger], idleMs || 0, this.persists());
-    if (d) {
-      this.log('decision', d);
-      if (d.exposure) this.send(Object.assign({ event: 'experiment_viewed' }, d.exposure), t);
-      this.op({ t: 'n', rule: d.index, variation: d.variation, time: t });
-      this.dirty = true;
-      this.scheduleSave();
-      if (d.show) this.deliver(d);
+    // Triggers met while it loads are run, in order, once it is there (a failed load is not
+    // tried again on this page).
+    if (this.waiting) {
+      if (this.waiting.length < 100 && !this.nudgesFailed) this.waiting.push([trigger, idleMs]);
+    } else if (this.persists() && this.engine.mayNudge(this.now())) {
+      this.loadNudges([[trigger, idleMs]]);
     }
-    if (deadline >= 0) this.triggers.armAt(deadline, t, () => this.live && this.guard('dwell', () => this.run('dwell')));
-    else this.triggers.cancelDwell();
   }
 
   /** Counts `promise` as work in flight until it settles (see settled()). */
@@ -406,9 +395,10 @@ export class Scorer {
 
   loadNudges(waiting) {
     this.waiting = waiting;
-    this.inFlight(this.opts.nudges().then((w) => {
+    this.inFlight(this.opts.nudges().then(([chunk, w]) => {
       // Synchronously with the move, so no event falls between the two engines.
-      this.engine = this.engine.moveTo(w);
+      this.engine = chunk.moveTo(this.engine, w);
+      this.nudger = new chunk.Nudger(this);
       this.log('nudge engine loaded');
       waiting.forEach(([trigger, idleMs]) => this.live && this.guard('nudge', () => this.run(trigger, idleMs)));
     })).catch((e) => {
@@ -417,38 +407,9 @@ export class Scorer {
     });
   }
 
-  deliver(d) {
-    const detail = {
-      action: d.action, kind: d.kind, rule: d.rule, experiment: d.experiment, variant: d.variant,
-      message: d.message, product: d.product, reason: d.reason,
-    };
-    if (!this.emit('action', detail, true) || !this.live) return;
-    const shown = (this.shown = {});
-    this.inFlight(this.opts.render()).then((render) => {
-      if (this.shown !== shown || !this.live) return;
-      shown.hide = render.show(d.kind, d.message, () => this.guard('dismiss', () => this.dismissed()), this.rt);
-    }).catch((e) => this.warn('render', 'the built-in nudge could not be shown: ' + e));
-  }
-
-  hide() {
-    const shown = this.shown;
-    this.shown = null;
-    if (shown && shown.hide) shown.hide();
-  }
-
-  /** The visitor closed the built-in nudge: another may follow. */
-  dismissed() {
-    this.shown = null;
-    this.engine.dismiss();
-    this.op({ t: 'd' });
-    this.dirty = true;
-    this.scheduleSave();
-    this.run('event');
-  }
-
   /** reset() or consent withdrawn: the nudge goes, and every timer and watcher. */
   stop() {
-    this.hide();
+    if (this.nudger) this.nudger.stop();
     this.triggers.cancelAll();
   }
 
@@ -503,8 +464,9 @@ export class Scorer {
     const e = this.engine;
     if (o.t === 'e') e.track(o.bytes, o.time);
     else if (o.t === 'i') e.identify(o.facts, o.time);
-    else if (o.t === 'n') e.record(o.rule, o.variation, o.time);
-    else if (o.t === 'd') e.dismiss();
+    // Nudges and dismissals are logged only by the engine with nudges (nudger.js).
+    else if (o.t === 'n') e.w.si_record(o.rule, o.variation, o.time);
+    else if (o.t === 'd') e.w.si_dismiss();
   }
 
   /** Reads the stored profile (consent just given, or a back-forward restore). */

@@ -1,6 +1,7 @@
-// Timers and triggers for nudges: a dwell (deadline) timer for the current page, an idle
-// watcher, and exit intent. The engine says when; this only waits and calls back. Everything is
-// cancellable in one call (navigation, reset(), consent withdrawn).
+// The triggers of nudges watched from the start: an idle watcher and exit intent. The engine says
+// which; this only waits and calls back, and the scorer decides whether a nudge could follow (the
+// dwell timer comes with the nudge chunk, nudger.js). Both stop in one call (reset(), consent
+// withdrawn).
 
 const ACTIVITY = ['pointermove', 'pointerdown', 'keydown', 'scroll', 'wheel', 'touchstart'];
 // The longest timer browsers keep (2^31 - 1 ms); later deadlines are re-armed on the next check.
@@ -8,20 +9,8 @@ const MAX_DELAY = 2147483647;
 
 export class Triggers {
   constructor() {
-    this.dwell = 0;
     this.idle = null;
     this.exit = null;
-  }
-
-  /** Calls `fn` once at `deadline` on the page's clock (`now` is that clock now). */
-  armAt(deadline, now, fn) {
-    this.cancelDwell();
-    this.dwell = setTimeout(fn, Math.min(Math.max(deadline - now, 0), MAX_DELAY));
-  }
-
-  cancelDwell() {
-    if (this.dwell) clearTimeout(this.dwell);
-    this.dwell = 0;
   }
 
   /** Calls `fn(idleMs)` after `ms` without pointer, key, scroll or touch activity; then again only
@@ -74,13 +63,12 @@ export class Triggers {
   }
 
   cancelAll() {
-    this.cancelDwell();
     this.stopIdle();
     this.stopExit();
   }
 
-  /** [dwell armed, idle watched, exit intent watched] (for tests). */
+  /** [idle watched, exit intent watched] (for tests). */
   armed() {
-    return [!!this.dwell, !!this.idle, !!this.exit];
+    return [!!this.idle, !!this.exit];
   }
 }
