@@ -43,7 +43,9 @@ without() {
     gzip -9c "$WORK/$label/shopper_intent_bg.wasm" | wc -c
 }
 
-NUDGES=(si_nudge si_record si_dismiss si_wants_exit si_idle_ms write_conversions write_arms)
+# The scorer holds no nudge engine (that is pkg/shopper_intent_nudges_bg.wasm); these are the
+# nudge parts it keeps: the gate, the triggers it watches, conversions and arms.
+NUDGES=(si_may_nudge si_wants_exit si_idle_ms write_conversions write_arms)
 CODEC=(si_save si_load)
 IDENTIFY=(si_identify)
 STATE=(si_state)
@@ -58,7 +60,7 @@ core=$(without core "${NUDGES[@]}" "${CODEC[@]}" "${IDENTIFY[@]}" "${STATE[@]}")
 row() { printf '%-68s %7s %6s\n' "$@"; }
 share() { awk -v p="$1" -v t="$all" 'BEGIN { printf "%.1f%%", 100 * p / t }'; }
 row "part of the engine" "gzip-9" "share"
-row "nudge engine: decide, record, deadlines, experiments, conversions, arms" "$nudges" "$(share "$nudges")"
+row "nudge parts at start: may_nudge, exit and idle wants, conversions, arms" "$nudges" "$(share "$nudges")"
 row "profile storage: packing and base64 (si_save, si_load)" "$codec" "$(share "$codec")"
 row "identify()" "$identify" "$(share "$identify")"
 row "state() record" "$state" "$(share "$state")"
