@@ -6,6 +6,7 @@
 #
 #   bash scripts/engine-size.sh
 set -euo pipefail
+shopt -s inherit_errexit
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/wasm.sh
 
@@ -50,12 +51,16 @@ CODEC=(si_save si_load)
 IDENTIFY=(si_identify)
 STATE=(si_state)
 
+# Each build in an assignment of its own, so that a failed one (an export renamed) stops the
+# script instead of printing a share computed from nothing.
 all=$(without engine)
-nudges=$((all - $(without no-nudges "${NUDGES[@]}")))
-codec=$((all - $(without no-codec "${CODEC[@]}")))
-identify=$((all - $(without no-identify "${IDENTIFY[@]}")))
-state=$((all - $(without no-state "${STATE[@]}")))
+no_nudges=$(without no-nudges "${NUDGES[@]}")
+no_codec=$(without no-codec "${CODEC[@]}")
+no_identify=$(without no-identify "${IDENTIFY[@]}")
+no_state=$(without no-state "${STATE[@]}")
 core=$(without core "${NUDGES[@]}" "${CODEC[@]}" "${IDENTIFY[@]}" "${STATE[@]}")
+nudges=$((all - no_nudges)) codec=$((all - no_codec))
+identify=$((all - no_identify)) state=$((all - no_state))
 
 row() { printf '%-68s %7s %6s\n' "$@"; }
 share() { awk -v p="$1" -v t="$all" 'BEGIN { printf "%.1f%%", 100 * p / t }'; }
