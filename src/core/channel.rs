@@ -241,7 +241,7 @@ fn has(hay: &str, needle: &str) -> bool {
 fn labels_back(host: &str) -> impl Iterator<Item = &str> {
     host.as_bytes()
         .rsplit(|&b| b == b'.')
-        .map(|l| core::str::from_utf8(l).unwrap_or(""))
+        .map(|l| super::text::utf8(l).unwrap_or(""))
 }
 
 /// The site name of a host: the label before its public suffix (`m.facebook.com` → facebook).
@@ -263,7 +263,7 @@ fn entry(source: &str) -> Option<(Category, &'static str)> {
         names
             .as_bytes()
             .split(|&b| b == b',')
-            .map(|n| core::str::from_utf8(n).unwrap_or(""))
+            .map(|n| super::text::utf8(n).unwrap_or(""))
             .find(|&name| {
                 if dotted(name) {
                     source == name
@@ -308,7 +308,7 @@ fn decode(raw: &str) -> String {
         i += 1;
     }
     // Bytes that do not decode to UTF-8 stay as they were written.
-    let text = String::from_utf8(out).unwrap_or_else(|_| raw.into());
+    let text = super::text::utf8_string(out).unwrap_or_else(|| raw.into());
     let text = text.trim_ascii();
     let mut end = text.len().min(MAX_VALUE);
     while !text.is_char_boundary(end) {

@@ -140,9 +140,9 @@ impl Reader<'_> {
         out
     }
     fn text(&mut self) -> String {
-        match core::str::from_utf8(self.raw()) {
-            Ok(s) => String::from(s),
-            Err(_) => {
+        match super::text::utf8(self.raw()) {
+            Some(s) => String::from(s),
+            None => {
                 self.bad = true;
                 String::new()
             }

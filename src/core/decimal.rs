@@ -18,7 +18,7 @@ pub fn digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
     }
     let digits = buf.get(buf.len() - count..).unwrap_or_default();
     // ASCII digits: never the fallback.
-    core::str::from_utf8(digits).unwrap_or_default()
+    super::text::utf8(digits).unwrap_or_default()
 }
 
 /// Appends `n` in decimal.

@@ -131,7 +131,7 @@ pub fn to_base64(bytes: &[u8]) -> String {
         }
     }
     // ASCII: never the fallback. (Bytes, not `char`s: pushing a `char` encodes UTF-8.)
-    String::from_utf8(out).unwrap_or_default()
+    super::text::utf8_string(out).unwrap_or_default()
 }
 
 /// Reads [`to_base64`] (padding allowed); `None` for any other character.

@@ -122,7 +122,7 @@ pub fn put(dst: &mut [u8], src: &[u8]) -> usize {
 /// The first `len` bytes of `text` as a string ("" if they are not UTF-8, which `fit` never writes).
 pub fn text_of(text: &[u8], len: u8) -> &str {
     let bytes = text.get(..len as usize).unwrap_or_default();
-    core::str::from_utf8(bytes).unwrap_or_default()
+    super::text::utf8(bytes).unwrap_or_default()
 }
 
 /// The live part `slots[..len]` of a fixed list (all of it when a stored length is too big).

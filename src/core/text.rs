@@ -4,6 +4,43 @@
 
 use alloc::string::String;
 
+/// `b` as a string, when it is UTF-8 (as `core::str::from_utf8`, whose word-at-a-time version
+/// costs several hundred bytes more of the wasm).
+pub fn utf8(b: &[u8]) -> Option<&str> {
+    let mut i = 0;
+    while let Some(&x) = b.get(i) {
+        // The bytes after a lead byte, and the range of the first of them (Unicode's table 3-7).
+        let (n, lo, hi) = match x {
+            0x00..=0x7f => (0, 0, 0),
+            0xc2..=0xdf => (1, 0x80, 0xbf),
+            0xe0 => (2, 0xa0, 0xbf),
+            0xed => (2, 0x80, 0x9f),
+            0xe1..=0xef => (2, 0x80, 0xbf),
+            0xf0 => (3, 0x90, 0xbf),
+            0xf4 => (3, 0x80, 0x8f),
+            0xf1..=0xf3 => (3, 0x80, 0xbf),
+            _ => return None,
+        };
+        let (mut lo, mut hi) = (lo, hi);
+        for k in 1..=n {
+            if !(lo..=hi).contains(b.get(i + k)?) {
+                return None;
+            }
+            (lo, hi) = (0x80, 0xbf);
+        }
+        i += n + 1;
+    }
+    // SAFETY: every sequence was checked to be well-formed UTF-8 above.
+    Some(unsafe { core::str::from_utf8_unchecked(b) })
+}
+
+/// `v` as a string, when it is UTF-8 (see [`utf8`]).
+pub fn utf8_string(v: alloc::vec::Vec<u8>) -> Option<String> {
+    utf8(&v)?;
+    // SAFETY: `utf8` checked the bytes.
+    Some(unsafe { String::from_utf8_unchecked(v) })
+}
+
 /// The first index of any of the ASCII bytes `set` in `s`.
 pub fn find_any(s: &str, set: &[u8]) -> Option<usize> {
     for (i, &b) in s.as_bytes().iter().enumerate() {
@@ -93,6 +130,29 @@ pub fn join(parts: &[&str], sep: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf8_agrees_with_core_on_every_sequence_of_up_to_three_bytes_and_on_four() {
+        let same = |b: &[u8]| assert_eq!(utf8(b), core::str::from_utf8(b).ok(), "{b:x?}");
+        for x in 0..=255u8 {
+            same(&[x]);
+            for y in 0..=255u8 {
+                same(&[x, y]);
+                same(&[b'a', x, y]);
+                for z in 0..=255u8 {
+                    same(&[x, y, z]);
+                }
+                for z in [0x00, 0x7f, 0x80, 0x8f, 0x90, 0xbf, 0xc0, 0xff] {
+                    for w in [0x00, 0x7f, 0x80, 0xbf, 0xc0] {
+                        same(&[x, y, z, w]);
+                    }
+                }
+            }
+        }
+        let v = alloc::vec![0xe2, 0x82, 0xac, b'!'];
+        assert_eq!(utf8_string(v).as_deref(), Some("€!"));
+        assert_eq!(utf8_string(alloc::vec![0xe2, 0x82]), None);
+    }
 
     #[test]
     fn behave_like_std() {

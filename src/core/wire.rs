@@ -87,7 +87,7 @@ impl<'a> Wire<'a> {
                 .bytes
                 .get(at..at + 2)
                 .map(|b| u16::from_le_bytes([b[0], b[1]]) as usize)?;
-            let key = core::str::from_utf8(self.bytes.get(at + 2..at + 2 + len)?).ok()?;
+            let key = super::text::utf8(self.bytes.get(at + 2..at + 2 + len)?)?;
             let value = self.child(at + 2 + len);
             at = value.at + value.size()?;
             Some((key, value))
@@ -96,7 +96,7 @@ impl<'a> Wire<'a> {
 
     fn text(&self) -> Option<&'a str> {
         let len = u32_at(self.bytes, self.at + 1)?;
-        core::str::from_utf8(self.bytes.get(self.at + 5..self.at + 5 + len)?).ok()
+        super::text::utf8(self.bytes.get(self.at + 5..self.at + 5 + len)?)
     }
 }
 
@@ -107,7 +107,7 @@ impl Params for Wire<'_> {
         for _ in 0..count {
             let len = self.bytes.get(at..at + 2)?;
             let len = u16::from_le_bytes([len[0], len[1]]) as usize;
-            let k = core::str::from_utf8(self.bytes.get(at + 2..at + 2 + len)?).ok()?;
+            let k = super::text::utf8(self.bytes.get(at + 2..at + 2 + len)?)?;
             let value = self.child(at + 2 + len);
             if k == key {
                 return (value.tag() != 0).then_some(value);

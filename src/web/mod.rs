@@ -160,7 +160,7 @@ pub extern "C" fn si_init(model_len: u32) -> u32 {
         bytes.get(..split).unwrap_or_default(),
         bytes.get(split..).unwrap_or_default(),
     );
-    e.profile = Profile::new(core::str::from_utf8(id).unwrap_or_default());
+    e.profile = Profile::new(crate::core::text::utf8(id).unwrap_or_default());
     // A model loaded before stays below the mark, unused: loading another is for tests.
     if let Some(old) = e.model.take() {
         core::mem::forget(old);
@@ -176,7 +176,7 @@ pub extern "C" fn si_init(model_len: u32) -> u32 {
 #[no_mangle]
 pub extern "C" fn si_fresh() {
     let e = engine();
-    let id = core::str::from_utf8(input(e)).unwrap_or_default();
+    let id = crate::core::text::utf8(input(e)).unwrap_or_default();
     e.profile = Profile::new(id);
 }
 
@@ -186,7 +186,7 @@ pub extern "C" fn si_fresh() {
 #[no_mangle]
 pub extern "C" fn si_load(now: f64) -> i32 {
     let e = engine();
-    let text = core::str::from_utf8(input(e)).unwrap_or_default();
+    let text = crate::core::text::utf8(input(e)).unwrap_or_default();
     match Profile::decode(text) {
         Ok(mut p) => {
             p.forget_future(ms(now));
@@ -233,7 +233,7 @@ pub extern "C" fn si_track(time: f64) -> i32 {
     };
     let name = bytes
         .get(2..2 + name_len)
-        .and_then(|n| core::str::from_utf8(n).ok())
+        .and_then(crate::core::text::utf8)
         .unwrap_or_default();
     let params = Wire::new(bytes.get(2 + name_len..).unwrap_or_default());
     let t = clock(e, time);
