@@ -1,5 +1,5 @@
 //! The stored form of a fixed-size profile: a version byte, then the profile's 64-bit words
-//! packed, then base64 for `localStorage`.
+//! packed ([`seal`]), then base64 for `localStorage` ([`encode`]; in the browser, the tag's `btoa`).
 //!
 //! Packing: each word is predicted by the word `STRIDE` places back (the same field of the
 //! previous list element, for most lists: times, prices and counts change little) or by the
@@ -154,23 +154,27 @@ pub fn from_base64(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// The stored text of a versioned body.
-pub fn encode(version: u8, bytes: &[u8]) -> String {
+/// The stored bytes of a versioned body: the version, then the body packed.
+pub fn seal(version: u8, bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(512);
     out.push(version);
     out.extend(pack(bytes));
-    to_base64(&out)
+    out
 }
 
-/// The version and body of stored text, the body unpacked to `len` bytes (`None` when it does
-/// not unpack); `None` when the text is not base64, and no version when it is empty.
-#[allow(clippy::type_complexity)]
-pub fn decode(text: &str, len: usize) -> Option<(Option<u8>, Option<Vec<u8>>)> {
-    let bytes = from_base64(text)?;
-    Some(match bytes.split_first() {
+/// The version and body of [`seal`]ed bytes, the body unpacked to `len` bytes (`None` when it
+/// does not unpack); no version when the bytes are empty.
+pub fn open(sealed: &[u8], len: usize) -> (Option<u8>, Option<Vec<u8>>) {
+    match sealed.split_first() {
         None => (None, None),
         Some((&v, body)) => (Some(v), unpack(body, len)),
-    })
+    }
+}
+
+/// The stored text of a versioned body: [`seal`] in base64. (The browser's engine hands the
+/// sealed bytes to the tag, whose `btoa` writes the same text.)
+pub fn encode(version: u8, bytes: &[u8]) -> String {
+    to_base64(&seal(version, bytes))
 }
 
 #[cfg(test)]

@@ -742,28 +742,40 @@ impl Profile {
             && amount(self.characteristics.price_sum_visit)
     }
 
-    /// Serializes to a compact, versioned string for storage (see [`super::pack`]).
+    /// The compact, versioned bytes stored for this profile (see [`super::pack`]).
+    pub fn to_stored(&self) -> Vec<u8> {
+        super::pack::seal(VERSION, self.as_bytes())
+    }
+
+    /// Serializes to a compact, versioned string for storage: [`Profile::to_stored`] in base64.
     pub fn encode(&self) -> String {
         super::pack::encode(VERSION, self.as_bytes())
     }
 
-    /// Reads back what [`Profile::encode`] wrote; anything else is an error with a reason.
+    /// Reads back what [`Profile::to_stored`] wrote; anything else is an error with a reason.
     ///
     /// Versions 1 to 5 were earlier layouts; they start fresh rather than migrate.
-    pub fn decode(text: &str) -> Result<Profile, Error> {
+    pub fn from_stored(bytes: &[u8]) -> Result<Profile, Error> {
         let state = |why| Error::of(Kind::State(why));
-        let (version, body) = super::pack::decode(text, core::mem::size_of::<Profile>())
-            .ok_or(state("not base64; it was not written by this library"))?;
-        match version {
-            None => Err(state("empty")),
-            Some(VERSION) => body
+        match super::pack::open(bytes, core::mem::size_of::<Profile>()) {
+            (None, _) => Err(state("empty")),
+            (Some(VERSION), body) => body
                 .as_deref()
                 .and_then(Profile::from_bytes)
                 .ok_or(state("corrupt; its fields do not decode")),
-            Some(v) if v > VERSION => Err(state("written by a newer version of this library")),
-            Some(_) => Err(state("written by an older, unsupported version")),
+            (Some(v), _) if v > VERSION => Err(state("written by a newer version of this library")),
+            (Some(_), _) => Err(state("written by an older, unsupported version")),
         }
+    }
+
+    /// Reads back what [`Profile::encode`] wrote; anything else is an error with a reason.
+    pub fn decode(text: &str) -> Result<Profile, Error> {
+        let bytes = super::pack::from_base64(text).ok_or(Error::of(Kind::State(
+            "not base64; it was not written by this library",
+        )))?;
+        Profile::from_stored(&bytes)
     }
 }
 
 use alloc::string::String;
+use alloc::vec::Vec;

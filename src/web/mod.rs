@@ -180,14 +180,14 @@ pub extern "C" fn si_fresh() {
     e.profile = Profile::new(id);
 }
 
-/// Loads a stored profile (the input, as `Profile::encode` wrote it). 1 when it reads back;
-/// 0 when it does not (the reason is the record), and the profile is then left as it was.
-/// Times stored from the future (the device clock ran ahead) are brought back to `now`.
+/// Loads a stored profile (the input: the bytes `Profile::to_stored` wrote, which the tag keeps
+/// in base64). 1 when it reads back; 0 when it does not (the reason is the record), and the
+/// profile is then left as it was. Times stored from the future (the device clock ran ahead)
+/// are brought back to `now`.
 #[no_mangle]
 pub extern "C" fn si_load(now: f64) -> i32 {
     let e = engine();
-    let text = crate::core::text::utf8(input(e)).unwrap_or_default();
-    match Profile::decode(text) {
+    match Profile::from_stored(input(e)) {
         Ok(mut p) => {
             p.forget_future(ms(now));
             e.profile = p;
@@ -203,14 +203,12 @@ pub extern "C" fn si_load(now: f64) -> i32 {
     }
 }
 
-/// The profile as stored text (`Profile::encode`), in the record; returns its length.
+/// The profile's stored bytes (`Profile::to_stored`) as the record; returns their length.
 #[no_mangle]
 pub extern "C" fn si_save() -> u32 {
     begin();
     let e = engine();
-    let text = e.profile.encode();
-    let mut out = Out::default();
-    out.0.extend_from_slice(text.as_bytes());
+    let out = Out(e.profile.to_stored());
     let n = out.0.len() as u32;
     finish(e, out);
     n

@@ -35,10 +35,6 @@ class Out {
   opt() {
     return this.u8b() ? this.str() : null;
   }
-  /** The whole record as text (an error message, a stored profile). */
-  text() {
-    return decoder.decode(this.u8);
-  }
 }
 
 const STAGES = ['cold', 'warm', 'mql', 'sql'];
@@ -115,18 +111,25 @@ export class Engine {
     this.w.si_fresh();
   }
 
-  /** Loads a stored profile; `null` when it read, else why not. */
+  /**
+   * Loads a stored profile (base64 text, as `save` wrote it); `null` when it read, else why not.
+   * Base64 is the browser's own (`atob`, `btoa`): the engine sees only the stored bytes.
+   */
   load(text, now) {
-    const b = this.buf;
-    b.n = 0;
-    b.text(text);
-    this.input(b.u8, b.n);
+    let bytes;
+    try {
+      bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+    } catch (e) {
+      return 'stored state: not base64; it was not written by this library';
+    }
+    this.input(bytes, bytes.length);
     return this.w.si_load(now) === 1 ? null : this.out().str();
   }
 
+  /** The profile as stored text: its bytes in base64, unpadded as `Profile::encode` writes it natively. */
   save() {
     this.w.si_save();
-    return this.out().text();
+    return btoa(String.fromCharCode.apply(null, this.out().u8)).replace(/=+$/, '');
   }
 
   /**
