@@ -5,6 +5,7 @@
 #   shopper_intent_nudges_bg.wasm  the engine with nudges, loaded when a nudge could first be decided
 #   shopper-intent.model.bin       the default model, compiled (`shopper-intent compile`; bytes, see src/web/js/model-file.js)
 #   render-*.js                    the built-in nudge renderer, loaded on the first nudge a page leaves to it
+#   errors-*.js                    the words of the engine's refusals, loaded on the first one
 #   compiler-*.js, shopper_intent_compiler_bg.wasm   the config compiler, loaded for a plain JSON config only
 #   intent-panel.js                the debug panel (?intent-debug)
 #   shopper-intent.css             the nudge's styles, for stores whose CSP refuses inline styles
@@ -35,7 +36,7 @@ cargo run --quiet --bin shopper-intent -- compile --out "$OUT/shopper-intent.mod
 # a key of the API's results, an event's detail, a data layer entry, a beacon, the model's header
 # or a stored profile (measured: 245 B gzipped off the tag).
 INTERNAL='^(pending|synced|syncedOurs|writtenSeq|saveTimer|pageChanged|lastPath|recent|starting|queued|waiting|nudgesFailed|warned|work|clock|dirty|seq|tab|consentChanged|loadWithInbox|scheduleSave|persists|announce|guard|listen|otherTabWrote|forgetVisitor|deleteStored|recheckShopify|applyInbox|sameAction|watchTriggers|loadNudges|inFlight|reapply|adopt|nudger|triggers|layer|engine|opts|store|opened|peekConsent|watched|own)$'
-find "$OUT" -maxdepth 1 \( -name 'render-*.js' -o -name 'compiler-*.js' -o -name 'nudges-*.js' -o -name 'chunk-*.js' \) -delete
+find "$OUT" -maxdepth 1 \( -name 'render-*.js' -o -name 'errors-*.js' -o -name 'compiler-*.js' -o -name 'nudges-*.js' -o -name 'chunk-*.js' \) -delete
 "$BIN/esbuild" src/web/js/index.js src/web/js/intent-panel.js \
     --bundle --format=esm --splitting --minify --target=es2020 --outdir="$OUT" \
     --entry-names='[name]' --chunk-names='[name]-[hash]' --log-level=warning --mangle-props="$INTERNAL" \

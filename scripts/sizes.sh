@@ -10,7 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 budget_file=${1:-}
 start=(pkg/shopper-intent.js pkg/shopper_intent_bg.wasm pkg/shopper-intent.model.bin)
-mapfile -t lazy < <(ls pkg/render-*.js pkg/compiler-*.js pkg/nudges-*.js pkg/shopper_intent_nudges_bg.wasm pkg/shopper_intent_compiler_bg.wasm pkg/intent-panel.js 2>/dev/null)
+mapfile -t lazy < <(ls pkg/render-*.js pkg/errors-*.js pkg/chunk-*.js pkg/compiler-*.js pkg/nudges-*.js pkg/shopper_intent_nudges_bg.wasm pkg/shopper_intent_compiler_bg.wasm pkg/intent-panel.js 2>/dev/null)
 
 for f in "${start[@]}"; do
     if [ ! -f "$f" ]; then

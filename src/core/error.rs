@@ -214,6 +214,77 @@ impl Error {
     }
 }
 
+/// An error as parts: a code, up to four texts and three numbers (an item index is -1 when
+/// there is none). The browser's scorer hands these to the tag, which words them in a chunk it
+/// loads on the first refusal (`src/web/js/errors.js`, the same text as [`Error::message`],
+/// pinned by `tests/errors.rs` and `tests/e2e/errors.test.mjs`): the messages' phrases and their
+/// assembly stay out of the wasm loaded at start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parts<'a> {
+    pub code: u8,
+    pub texts: [&'a str; 4],
+    pub numbers: [f64; 3],
+}
+
+impl Error {
+    /// See [`Parts`]; the codes are `errors.js`'s.
+    pub fn parts(&self) -> Parts<'_> {
+        let index = |item: &Option<usize>| item.map_or(-1.0, |i| i as f64);
+        let (code, texts, numbers): (u8, [&str; 4], [f64; 3]) = match &*self.0 {
+            Kind::Event { event, problem } => match problem {
+                Problem::WrongType {
+                    field,
+                    item,
+                    expected,
+                    found,
+                } => (0, [event, field, expected, found], [index(item), 0.0, 0.0]),
+                Problem::Missing { field, item } => {
+                    (1, [event, field, "", ""], [index(item), 0.0, 0.0])
+                }
+                Problem::NotFinite { field, item } => {
+                    (2, [event, field, "", ""], [index(item), 0.0, 0.0])
+                }
+                Problem::Negative { field, item } => {
+                    (3, [event, field, "", ""], [index(item), 0.0, 0.0])
+                }
+                Problem::TooLarge { field, item } => {
+                    (4, [event, field, "", ""], [index(item), 0.0, 0.0])
+                }
+                Problem::TooLong {
+                    field,
+                    item,
+                    len,
+                    max,
+                } => (
+                    5,
+                    [event, field, "", ""],
+                    [index(item), *len as f64, *max as f64],
+                ),
+                Problem::TooManyItems { count, max } => {
+                    (6, [event, "", "", ""], [-1.0, *count as f64, *max as f64])
+                }
+            },
+            Kind::Config { field, reason } => (7, [field, reason, "", ""], [-1.0, 0.0, 0.0]),
+            Kind::Argument {
+                call,
+                field,
+                reason,
+            } => (8, [call, field, reason, ""], [-1.0, 0.0, 0.0]),
+            Kind::OutOfOrder { time_ms, last_ms } => (
+                9,
+                ["", "", "", ""],
+                [-1.0, *time_ms as f64, *last_ms as f64],
+            ),
+            Kind::State(why) => (10, [why, "", "", ""], [-1.0, 0.0, 0.0]),
+        };
+        Parts {
+            code,
+            texts,
+            numbers,
+        }
+    }
+}
+
 impl core::fmt::Display for Error {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(&self.message())
@@ -222,3 +293,102 @@ impl core::fmt::Display for Error {
 
 #[cfg(not(target_arch = "wasm32"))]
 impl std::error::Error for Error {}
+
+/// Every kind of error with its message, as `tests/fixtures/errors.json`: the fixture
+/// `tests/e2e/errors.test.mjs` words with the tag's errors.js, which must give the same text.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    fn samples() -> alloc::vec::Vec<Error> {
+        let e = |problem| Error::event("add_to_cart", problem);
+        let mut all = vec![];
+        for item in [None, Some(3)] {
+            all.extend([
+                e(Problem::WrongType {
+                    field: "price",
+                    item,
+                    expected: "a number",
+                    found: "a string",
+                }),
+                e(Problem::Missing {
+                    field: "value",
+                    item,
+                }),
+                e(Problem::NotFinite {
+                    field: "price",
+                    item,
+                }),
+                e(Problem::Negative {
+                    field: "quantity",
+                    item,
+                }),
+                e(Problem::TooLarge {
+                    field: "value",
+                    item,
+                }),
+                e(Problem::TooLong {
+                    field: "item_id",
+                    item,
+                    len: 300,
+                    max: 256,
+                }),
+            ]);
+        }
+        all.extend([
+            e(Problem::Missing {
+                field: "items",
+                item: None,
+            }),
+            e(Problem::WrongType {
+                field: "",
+                item: Some(0),
+                expected: "an object",
+                found: "null",
+            }),
+            e(Problem::TooManyItems {
+                count: 201,
+                max: 200,
+            }),
+            Error::config("actions.rules.x.message", "must be a string, not a number"),
+            Error::config("(the config)", "must be an object").in_argument_of("identify"),
+            Error::config("emailOpens30d", "must be a whole number").in_argument_of("identify"),
+            Error::of(Kind::OutOfOrder {
+                time_ms: 1_700_000_000_123,
+                last_ms: 1_700_000_000_456,
+            }),
+            Error::of(Kind::State("corrupt; its fields do not decode")),
+        ]);
+        all
+    }
+
+    #[test]
+    fn the_fixture_holds_every_kind_with_its_message() {
+        let cases: alloc::vec::Vec<serde_json::Value> = samples()
+            .iter()
+            .map(|e| {
+                let p = e.parts();
+                serde_json::json!({
+                    "parts": { "c": p.code, "t": p.texts, "n": p.numbers },
+                    "message": e.message(),
+                })
+            })
+            .collect();
+        // Every code is there.
+        let mut codes: alloc::vec::Vec<u8> = samples().iter().map(|e| e.parts().code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes, (0..=10).collect::<alloc::vec::Vec<u8>>());
+        let text = serde_json::to_string_pretty(&cases).unwrap() + "\n";
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/errors.json");
+        if std::env::var_os("SI_BLESS").is_some() {
+            std::fs::write(path, &text).unwrap();
+        }
+        let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            on_disk == text,
+            "{path} is not what the core writes; run `SI_BLESS=1 cargo test --lib error::tests` and check the diff"
+        );
+    }
+}

@@ -196,7 +196,7 @@ pub extern "C" fn si_load(now: f64) -> i32 {
         }
         Err(why) => {
             let mut out = Out::default();
-            out.str(&why.message());
+            out.why(&why);
             finish(e, out);
             0
         }
@@ -249,12 +249,12 @@ pub extern "C" fn si_track(time: f64) -> i32 {
                 fired as i32
             }
             Err(why) => {
-                out.str(&why.message());
+                out.why(&why);
                 -1
             }
         },
         Err(why) => {
-            out.str(&why.message());
+            out.why(&why);
             -1
         }
     };
@@ -294,7 +294,7 @@ pub extern "C" fn si_identify(
         Some(pt) => match Event::decode(EventKind::Purchase.name(), pt, &Wire::new(input(e))) {
             Ok(event) => event,
             Err(why) => {
-                out.str(&why.message());
+                out.why(&why);
                 finish(e, out);
                 return -1;
             }

@@ -2,6 +2,7 @@
 //! `DataView` (`src/web/js/engine.js`, `Out`): integers little-endian, strings as a u32 byte
 //! length and UTF-8, optional strings after a presence byte.
 
+use crate::core::Error;
 use alloc::vec::Vec;
 
 /// A record being written.
@@ -39,5 +40,18 @@ impl Out {
             Some(s) => self.u8(1).str(s),
             None => self.u8(0),
         }
+    }
+
+    /// A refusal, as [`Error::parts`] (the tag words it: `src/web/js/errors.js`).
+    pub fn why(&mut self, e: &Error) -> &mut Self {
+        let p = e.parts();
+        self.u8(p.code);
+        for t in p.texts {
+            self.str(t);
+        }
+        for n in p.numbers {
+            self.f64(n);
+        }
+        self
     }
 }

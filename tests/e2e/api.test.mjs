@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../chromium.mjs';
-import { useBrowser, visitor, open, NO_CONSENT, state, track, warnings, errors, events, stored, rules, pagehide, settle, item } from './support.mjs';
+import { useBrowser, visitor, open, NO_CONSENT, state, track, warnings, warningsOnce, errors, events, stored, rules, pagehide, settle, item } from './support.mjs';
 
 useBrowser();
 
@@ -110,7 +110,7 @@ test('track() reports what it did; a refusal is logged once, with the reason', a
   assert.equal(await track(page, 'my_custom_event', {}), 0, 'unknown: ignored');
   assert.equal(await track(page, 'add_to_cart', { items: [] }), -1, 'refused');
   assert.equal(await track(page, 'add_to_cart', { items: [{ price: 1 }] }), -1);
-  assert.deepEqual(await warnings(page), ['shopper-intent: add_to_cart: items is missing or empty; this event needs at least one item']);
+  assert.deepEqual(await warningsOnce(page), ['shopper-intent: add_to_cart: items is missing or empty; this event needs at least one item']);
   assert.equal(await page.evaluate(() => window.shopperIntent.track('view_item')), -1);
   await v.context.close();
 });
@@ -174,7 +174,7 @@ test('identify() names the field at fault', async () => {
   const v = await visitor();
   // The debug switch logs every refusal, not one per kind.
   const page = await v.tab('/t/p.html', { config: { runtime: { require_consent: false, debug: true } } });
-  const got = await page.evaluate(() => {
+  const got = await page.evaluate(async () => {
     const out = [];
     for (const report of [
       { emailOpens: 3 },
@@ -188,7 +188,10 @@ test('identify() names the field at fault', async () => {
       Object.defineProperty({}, 'emailOpens30d', { enumerable: true, get() { throw new Error('boom'); } }),
     ]) {
       window.__warnings = [];
-      out.push([window.shopperIntent.identify(report), window.__warnings.join(' | ')]);
+      const fired = window.shopperIntent.identify(report);
+      // The engine's refusals are worded a moment later (errors.js).
+      for (let i = 0; i < 200 && !window.__warnings.length; i++) await new Promise((r) => setTimeout(r, 10));
+      out.push([fired, window.__warnings.join(' | ')]);
     }
     return out;
   });

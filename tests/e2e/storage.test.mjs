@@ -3,7 +3,7 @@
 // sharing one visitor without lost updates; another tab's reset or logout; a clock that ran ahead.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, visitor, open, NO_CONSENT, KEY, state, track, warnings, stored, rules, pagehide, item } from './support.mjs';
+import { useBrowser, visitor, open, NO_CONSENT, KEY, state, track, warnings, warningsOnce, stored, rules, pagehide, item } from './support.mjs';
 
 useBrowser();
 
@@ -132,7 +132,7 @@ test('corrupt or foreign entries start fresh, say why, and are replaced', async 
     v.serve('/t/p.html', { config: NO_CONSENT, head: `localStorage.setItem('${KEY}', ${JSON.stringify(entry)});` });
     const page = await v.tab('/t/p.html');
     assert.deepEqual(rules(await state(page)), ['site_visit'], `fresh start for ${entry}`);
-    const w = await warnings(page);
+    const w = await warningsOnce(page);
     assert.ok(w.length === 1 && w[0].includes(why), `${entry}: ${JSON.stringify(w)}`);
     await pagehide(page);
     assert.notEqual(await stored(page), entry);

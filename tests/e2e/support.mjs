@@ -107,6 +107,11 @@ export async function heap(page) {
 export const state = (page) => page.evaluate(() => window.shopperIntent.state());
 export const track = (page, name, params) => page.evaluate(([n, p]) => window.shopperIntent.track(n, p), [name, params]);
 export const warnings = (page) => page.evaluate(() => window.__warnings);
+/** The warnings, once there are `n`: a refusal's words come a moment later (errors.js loads on the first). */
+export async function warningsOnce(page, n = 1) {
+  await page.waitForFunction((k) => window.__warnings.length >= k, n);
+  return warnings(page);
+}
 export const errors = (page) => page.evaluate(() => window.__errors);
 export const events = (page) => page.evaluate(() => window.__events);
 export const stored = (page) => page.evaluate((k) => localStorage.getItem(k), KEY);

@@ -112,7 +112,8 @@ export class Engine {
   }
 
   /**
-   * Loads a stored profile (base64 text, as `save` wrote it); `null` when it read, else why not.
+   * Loads a stored profile (base64 text, as `save` wrote it); `null` when it read, else why not
+   * (parts, as `why`).
    * Base64 is the browser's own (`atob`, `btoa`): the engine sees only the stored bytes.
    */
   load(text, now) {
@@ -120,10 +121,10 @@ export class Engine {
     try {
       bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
     } catch (e) {
-      return 'stored state: not base64; it was not written by this library';
+      return { c: 10, t: ['not base64; it was not written by this library', '', '', ''], n: [-1, 0, 0] };
     }
     this.input(bytes, bytes.length);
-    return this.w.si_load(now) === 1 ? null : this.out().str();
+    return this.w.si_load(now) === 1 ? null : this.why();
   }
 
   /** The profile as stored text: its bytes in base64, unpadded as `Profile::encode` writes it natively. */
@@ -160,9 +161,10 @@ export class Engine {
     return list;
   }
 
-  /** The last call's refusal reason. */
+  /** The last call's refusal: its parts (`Error::parts`), which errors.js words. */
   why() {
-    return this.out().str();
+    const r = this.out();
+    return { c: r.u8b(), t: [r.str(), r.str(), r.str(), r.str()], n: [r.f64(), r.f64(), r.f64()] };
   }
 
   /** Applies a validated identify() report; see src/web/mod.rs `si_identify`. */

@@ -4,7 +4,10 @@
 // only watches the triggers and asks the engine whether to load this (runtime.js, run()).
 
 // Nothing of the start is imported (it comes through the scorer): a module shared with the tag
-// would make esbuild split it into a third file that the tag loads at start.
+// would make esbuild split it into a third file that the tag loads at start. (errors.js is not
+// of the start: the tag loads it on the first refusal.)
+
+import { message } from './errors.js';
 
 const TRIGGER = { event: 0, dwell: 1, idle: 2, exit: 3 };
 // The longest timer browsers keep (2^31 - 1 ms); later deadlines are re-armed on the next check.
@@ -18,7 +21,7 @@ export function moveTo(engine, w) {
   const e = new engine.constructor(w);
   if (!e.init(engine.model, '')) throw new Error('the model does not read in the nudge engine');
   const why = e.load(engine.save(), Infinity);
-  if (why !== null) throw new Error('the profile does not move to the nudge engine: ' + why);
+  if (why !== null) throw new Error('the profile does not move to the nudge engine: ' + message(why));
   return e;
 }
 

@@ -23,6 +23,22 @@ const MAX_PENDING = 20000;
 /** A Shopify event this close (ms) to a data-layer event of the same kind is one action seen twice. */
 const SAME_ACTION_MS = 2000;
 
+/**
+ * Writes `text` to console[level], with refusal `why` worded after it (errors.js, a chunk loaded
+ * on the first refusal). A page that broke its console cannot make us throw.
+ */
+function say(level, text, why) {
+  if (why) {
+    import('./errors.js').then((m) => m.message(why), () => 'refused (error ' + why.c + ')').then((w) => say(level, text + w));
+    return;
+  }
+  try {
+    console[level]('shopper-intent: ' + text);
+  } catch (e) {
+    /* nothing to do */
+  }
+}
+
 export class Scorer {
   /**
    * `engine`: an initialized Engine; `rt`: the model's runtime section; `opts.render`: loads the
@@ -66,15 +82,14 @@ export class Scorer {
     return Date.now();
   }
 
-  /** Logs a problem once per kind (every one with the debug switch), to the console only. */
-  warn(kind, message) {
+  /**
+   * Logs a problem once per kind (every one with the debug switch), to the console only. A
+   * refusal's parts `why` (engine.js `why`) are worded by errors.js, loaded on the first.
+   */
+  warn(kind, message, why) {
     if (this.warned[kind] && !this.debug) return;
     this.warned[kind] = 1;
-    try {
-      console.warn('shopper-intent: ' + message);
-    } catch (e) {
-      /* a page that broke console.warn cannot make us throw */
-    }
+    say('warn', message, why);
   }
 
   /** The debug switch's log of decisions and refusals. */
@@ -83,7 +98,7 @@ export class Scorer {
     try {
       console.info('shopper-intent: ' + message, detail === undefined ? '' : detail);
     } catch (e) {
-      /* as in warn */
+      /* as in say */
     }
   }
 
@@ -231,8 +246,8 @@ export class Scorer {
     }
     if (fired < 0) {
       const why = this.engine.why();
-      this.warn('event', why);
-      this.log('refused', why);
+      this.warn('event', '', why);
+      if (this.debug) say('info', 'refused: ', why);
       return -1;
     }
     if (name === 'purchase') {
@@ -263,7 +278,7 @@ export class Scorer {
     const t = this.now();
     const [fired, changed] = this.engine.identify(f, t);
     if (fired < 0) {
-      this.warn('identify', this.engine.why());
+      this.warn('identify', '', this.engine.why());
       return -1;
     }
     if (changed) {
@@ -444,7 +459,7 @@ export class Scorer {
     const [clock, body] = parseEntry(entry);
     const why = this.engine.load(body, now);
     if (why !== null) {
-      this.warn('state', 'the stored profile was replaced: ' + why);
+      this.warn('state', 'the stored profile was replaced: ', why);
       this.dirty = true;
       return false;
     }
