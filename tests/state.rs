@@ -244,3 +244,37 @@ fn any_profile_bytes_are_refused_or_used_without_a_panic() {
         assert!(Profile::decode(&p.encode()).is_ok(), "fill {fill:#x}");
     }
 }
+
+/// What the core stores for a visitor (`Profile::encode`), pinned in
+/// `tests/fixtures/stored-profile.json`: `tests/e2e/storage.test.mjs` loads that text in the
+/// browser, where base64 is the tag's own (`atob`/`btoa`), and finds the same visitor. Rewrite
+/// with `SI_BLESS=1` after a deliberate change of the stored layout.
+#[test]
+fn the_stored_profile_fixture_is_what_the_core_writes() {
+    let (_, p) = busy_visitor(25);
+    let rules: Vec<&str> = p.signals().map(|s| s.rule.name()).collect();
+    assert!(
+        !rules.is_empty() && rules.len() < shopper_intent::core::state::MAX_SIGNALS,
+        "room for the browser's new visit: {rules:?}"
+    );
+    let text = serde_json::to_string_pretty(&serde_json::json!({
+        "text": p.encode(),
+        "visitor_id": p.visitor_id(),
+        "visit_index": p.visit.index,
+        "rules": rules,
+    }))
+    .unwrap()
+        + "\n";
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/stored-profile.json"
+    );
+    if std::env::var_os("SI_BLESS").is_some() {
+        std::fs::write(path, &text).unwrap();
+    }
+    assert!(
+        std::fs::read_to_string(path).unwrap_or_default() == text,
+        "{path} is not what the core writes; run `SI_BLESS=1 cargo test --test state` and check the diff"
+    );
+    assert_eq!(Profile::decode(&p.encode()), Ok(p), "and it reads back");
+}

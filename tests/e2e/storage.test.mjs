@@ -2,6 +2,7 @@
 // back on the next page; disabled, full (and freed again), corrupt or foreign storage; two tabs
 // sharing one visitor without lost updates; another tab's reset or logout; a clock that ran ahead.
 import { test } from 'node:test';
+import fs from 'node:fs';
 import assert from 'node:assert/strict';
 import { useBrowser, visitor, open, NO_CONSENT, KEY, state, track, warnings, warningsOnce, stored, rules, pagehide, item } from './support.mjs';
 
@@ -138,6 +139,20 @@ test('corrupt or foreign entries start fresh, say why, and are replaced', async 
     assert.notEqual(await stored(page), entry);
     await v.context.close();
   }
+});
+
+test('a profile the core stored natively reads in the browser (tests/fixtures/stored-profile.json)', async () => {
+  // The core writes it (tests/state.rs); base64 is the tag's own here (atob), and the text unpadded.
+  const f = JSON.parse(fs.readFileSync(new URL('../fixtures/stored-profile.json', import.meta.url), 'utf8'));
+  const v = await visitor();
+  v.serve('/t/p.html', { config: NO_CONSENT, head: `localStorage.setItem('${KEY}', ${JSON.stringify('ab12:1|' + f.text)});` });
+  const page = await v.tab('/t/p.html');
+  const s = await state(page);
+  assert.equal(s.visitorId, f.visitor_id);
+  assert.equal(s.visit.index, f.visit_index + 1, 'a new visit on top of the stored one');
+  assert.deepEqual(rules(s).slice(0, f.rules.length), f.rules);
+  assert.deepEqual(await warnings(page), []);
+  await v.context.close();
 });
 
 test('two tabs share one visitor, without lost updates', async () => {
