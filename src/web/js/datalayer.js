@@ -83,7 +83,7 @@ export class DataLayer {
     if (!layer) return;
     this.watched = layer;
     watchDataLayer(layer, (entry, args) => {
-      if (!this.own && this.s.live) this.read(entry, args);
+      if (!this.own) this.read(entry, args);
     });
   }
 

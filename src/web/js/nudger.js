@@ -87,7 +87,7 @@ export class Nudger {
       s.scheduleSave();
       if (d.show) this.deliver(d);
     }
-    if (deadline >= 0) this.dwell.armAt(deadline, t, () => s.live && s.guard('dwell', () => this.run('dwell')));
+    if (deadline >= 0) this.dwell.armAt(deadline, t, () => s.guard('dwell', () => this.run('dwell')));
     else this.dwell.cancel();
   }
 
@@ -97,10 +97,10 @@ export class Nudger {
       action: d.action, kind: d.kind, rule: d.rule, experiment: d.experiment, variant: d.variant,
       message: d.message, product: d.product, reason: d.reason,
     };
-    if (!s.emit('action', detail, true) || !s.live) return;
+    if (!s.emit('action', detail, true)) return;
     const shown = (this.shown = {});
     s.inFlight(s.opts.render()).then((render) => {
-      if (this.shown !== shown || !s.live) return;
+      if (this.shown !== shown) return;
       shown.hide = render.show(d.kind, d.message, () => s.guard('dismiss', () => this.dismissed()), s.rt);
     }).catch((e) => s.warn('render', 'the built-in nudge could not be shown: ' + e));
   }

@@ -51,7 +51,7 @@ export function listenNavigation(s) {
     s.recheck();
     s.pageView('page');
   };
-  watchHistory(history, () => s.live && navigated());
+  watchHistory(history, navigated);
   s.listen(window, 'popstate', navigated);
   s.listen(window, 'pageshow', (e) => {
     if (!e.persisted) return;

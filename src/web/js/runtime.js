@@ -35,7 +35,6 @@ export class Scorer {
     this.rt = rt;
     this.opts = opts;
     this.debug = !!opts.debug;
-    this.live = true;
     this.work = new Set();
     this.warned = {};
     this.consent = new Consent(rt.require_consent);
@@ -97,11 +96,9 @@ export class Scorer {
     }
   }
 
-  /** Adds a listener for the life of the page, inert once the scorer is replaced. */
+  /** Adds a listener for the life of the page. */
   listen(target, name, fn, capture) {
-    target.addEventListener(name, (e) => {
-      if (this.live) this.guard(name, () => fn(e));
-    }, !!capture);
+    target.addEventListener(name, (e) => this.guard(name, () => fn(e)), !!capture);
   }
 
   /** The profile is kept on the device (consent, storage available). */
@@ -133,7 +130,7 @@ export class Scorer {
     if (rt.shopify) {
       listenShopify(this);
       if (!shopifySays && window.Shopify) {
-        [500, 2000, 6000].forEach((ms) => setTimeout(() => this.live && this.guard('consent', () => this.recheckShopify()), ms));
+        [500, 2000, 6000].forEach((ms) => setTimeout(() => this.guard('consent', () => this.recheckShopify()), ms));
       }
     }
     this.listen(window, 'pagehide', () => this.saveNow());
@@ -292,7 +289,6 @@ export class Scorer {
     this.queued = true;
     queueMicrotask(() => {
       this.queued = false;
-      if (!this.live) return;
       this.guard('announce', () => this.announce());
       if (this.pageChanged) {
         this.pageChanged = false;
@@ -353,9 +349,9 @@ export class Scorer {
   watchTriggers() {
     const [idle, exit] = this.engine.triggers();
     if (idle >= 0 && !this.triggers.idle) {
-      this.triggers.watchIdle(idle, (ms) => this.live && this.guard('idle', () => this.run('idle', ms)));
+      this.triggers.watchIdle(idle, (ms) => this.guard('idle', () => this.run('idle', ms)));
     }
-    if (exit && !this.triggers.exit) this.triggers.watchExit(() => this.live && this.guard('exit', () => this.run('exit')));
+    if (exit && !this.triggers.exit) this.triggers.watchExit(() => this.guard('exit', () => this.run('exit')));
   }
 
   /**
@@ -400,7 +396,7 @@ export class Scorer {
       this.engine = chunk.moveTo(this.engine, w);
       this.nudger = new chunk.Nudger(this);
       this.log('nudge engine loaded');
-      waiting.forEach(([trigger, idleMs]) => this.live && this.guard('nudge', () => this.run(trigger, idleMs)));
+      waiting.forEach(([trigger, idleMs]) => this.guard('nudge', () => this.run(trigger, idleMs)));
     })).catch((e) => {
       this.nudgesFailed = true;
       this.warn('nudges', 'the nudge engine could not be loaded: ' + e);
@@ -420,7 +416,7 @@ export class Scorer {
     if (!this.dirty || this.saveTimer || !this.persists()) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = 0;
-      if (this.live) this.guard('save', () => this.save());
+      this.guard('save', () => this.save());
     }, this.rt.save_delay_ms);
   }
 
