@@ -13,7 +13,7 @@ export class Consent {
   }
 
   says() {
-    return [this.google && this.google.granted, this.shopify && this.shopify.granted, this.api];
+    return [this.google?.granted, this.shopify?.granted, this.api];
   }
 
   /** Storing is allowed: nothing refuses it, and something grants it when required. */
@@ -33,7 +33,7 @@ export class Consent {
 export function googleSay(command, params) {
   const chosen = command === 'update';
   if (!chosen && command !== 'default') return null;
-  const v = params && typeof params === 'object' ? params.analytics_storage : undefined;
+  const v = params?.analytics_storage;
   return v === 'granted' || v === 'denied' ? { granted: v === 'granted', chosen } : null;
 }
 
@@ -41,8 +41,8 @@ export function googleSay(command, params) {
  * defaults with the visitor's choice, so it never counts as a refusal by itself. */
 export function shopifyNow() {
   try {
-    const p = window.Shopify && window.Shopify.customerPrivacy;
-    const f = p && p.analyticsProcessingAllowed;
+    const p = window.Shopify?.customerPrivacy;
+    const f = p?.analyticsProcessingAllowed;
     if (typeof f !== 'function') return null;
     const granted = f.call(p);
     return typeof granted === 'boolean' ? { granted, chosen: false } : null;

@@ -62,7 +62,7 @@ const defaultModel = () => load(here('shopper-intent.model.bin'), 'the default m
 /** The model for config `c` (parsed JSON): the default one for `{}`, else `c` compiled by the
  * compiler, loaded for it only. */
 function compiled(c, what) {
-  if (c && c.format === MODEL_FORMAT) {
+  if (c?.format === MODEL_FORMAT) {
     throw new Error(what + ' is a model file of an older version: compile it again');
   }
   if (c && typeof c === 'object' && !Array.isArray(c) && Object.keys(c).length === 0) return defaultModel();
@@ -125,7 +125,7 @@ function api() {
       return () => removeEventListener(PREFIX + type, listener);
     },
     ready,
-    settled: () => ready.then(() => live && live.settled()),
+    settled: () => ready.then(() => live?.settled()),
   };
   const start = (impl) => {
     live = impl;
@@ -169,7 +169,7 @@ function boot(tag) {
     })
     .catch((e) => {
       fail();
-      console.error('shopper-intent: ' + ((e && e.message) || e) + ' (not started)');
+      console.error('shopper-intent: ' + (e?.message || e) + ' (not started)');
     });
 }
 

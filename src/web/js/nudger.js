@@ -120,7 +120,7 @@ export class Nudger {
   stop() {
     const shown = this.shown;
     this.shown = null;
-    if (shown && shown.hide) shown.hide();
+    shown?.hide?.();
     this.dwell.cancel();
   }
 }

@@ -160,7 +160,7 @@ export class Scorer {
     if (!this.rt.shopify || !window.Shopify) return;
     const now = this.now();
     this.store.takeInbox().forEach((entry) => {
-      if (entry && typeof entry.name === 'string' && typeof entry.time === 'number') {
+      if (typeof entry?.name === 'string' && typeof entry.time === 'number') {
         this.track(entry.name, entry.params, 'pixel', Math.min(Math.max(entry.time, 0), now));
       }
     });
@@ -292,7 +292,7 @@ export class Scorer {
       this.guard('announce', () => this.announce());
       if (this.pageChanged) {
         this.pageChanged = false;
-        if (this.nudger) this.nudger.stop();
+        this.nudger?.stop();
         this.watchTriggers();
       }
       this.run('event');
@@ -405,7 +405,7 @@ export class Scorer {
 
   /** reset() or consent withdrawn: the nudge goes, and every timer and watcher. */
   stop() {
-    if (this.nudger) this.nudger.stop();
+    this.nudger?.stop();
     this.triggers.cancelAll();
   }
 

@@ -9,7 +9,7 @@ const EVENTS = ['shopify:page:view', 'shopify:product:view', 'shopify:product:se
   'shopify:cart:view', 'shopify:cart:lines-update', 'shopify:search:update', 'visitorConsentCollected'];
 
 const obj = (v) => (v && typeof v === 'object' ? v : null);
-const field = (e, k) => (e[k] !== undefined ? e[k] : obj(e.detail) ? e.detail[k] : undefined);
+const field = (e, k) => (e[k] !== undefined ? e[k] : obj(e.detail)?.[k]);
 
 /** Ids are often numbers; only whole ones make sense as ids. */
 function text(v) {
@@ -32,14 +32,14 @@ function price(v) {
 
 /** A GA4 item from a product and its variant (either may be missing). */
 function item(product, variant, quantity) {
-  product = obj(product) || (obj(variant) && obj(variant.product));
-  const itemId = id(product && product.id) || id(obj(variant) && variant.id);
+  product = obj(product) || obj(obj(variant)?.product);
+  const itemId = id(product?.id) || id(obj(variant)?.id);
   if (itemId === undefined) return null;
   const out = { item_id: itemId };
-  const name = text(product && product.title);
+  const name = text(product?.title);
   if (name !== undefined) out.item_name = name;
-  const amount = price(obj(variant) && variant.price);
-  const p = amount !== undefined ? amount : price(product && product.price);
+  const amount = price(obj(variant)?.price);
+  const p = amount !== undefined ? amount : price(product?.price);
   if (p !== undefined) out.price = p;
   if (quantity !== undefined) out.quantity = quantity;
   return out;
@@ -54,7 +54,7 @@ function onEvent(s, e) {
   if (type === 'shopify:page:view') return s.pageView('page');
   if (type === 'visitorConsentCollected') {
     const d = obj(e.detail);
-    if (d && typeof d.analyticsAllowed === 'boolean') s.shopifyConsent({ granted: d.analyticsAllowed, chosen: true });
+    if (typeof d?.analyticsAllowed === 'boolean') s.shopifyConsent({ granted: d.analyticsAllowed, chosen: true });
     return;
   }
   const context = text(field(e, 'context'));

@@ -37,7 +37,7 @@ export class Store {
 
   read() {
     try {
-      return this.area ? this.area.getItem(this.key) : null;
+      return this.area?.getItem(this.key) ?? null;
     } catch (e) {
       return null;
     }
@@ -71,7 +71,7 @@ export class Store {
   takeInbox() {
     try {
       const key = this.key + ':inbox';
-      const text = this.area && this.area.getItem(key);
+      const text = this.area?.getItem(key);
       if (!text) return [];
       this.area.removeItem(key);
       const list = JSON.parse(text);

@@ -43,7 +43,7 @@ export class Triggers {
   }
 
   stopIdle() {
-    if (this.idle) this.idle();
+    this.idle?.();
     this.idle = null;
   }
 
@@ -58,7 +58,7 @@ export class Triggers {
   }
 
   stopExit() {
-    if (this.exit) this.exit();
+    this.exit?.();
     this.exit = null;
   }
 
