@@ -2,6 +2,8 @@
 // navigator.globalPrivacyControl and shopperIntent.consent(). The most restrictive signal wins.
 // Without consent (when the config requires it) nothing is read from or written to storage.
 
+import { isObject } from './wire.js';
+
 /** The consent signals seen on this page. Each say is {granted, chosen}. */
 export class Consent {
   constructor(require) {
@@ -63,7 +65,7 @@ export function globalPrivacyControl() {
 /** consent({analytics}): the store's own banner. Returns the choice, or the error message. */
 export function readChoice(choice) {
   const field = (name, why) => 'consent: field `' + name + '`: ' + why;
-  if (!choice || typeof choice !== 'object' || Array.isArray(choice)) {
+  if (!isObject(choice)) {
     return { error: 'consent: the argument must be an object, not ' + kind(choice) };
   }
   const bad = Object.keys(choice).find((k) => k !== 'analytics');

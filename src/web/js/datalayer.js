@@ -3,6 +3,8 @@
 // (`event` and `consent` commands; `js`, `config`, `set` ignored). Nothing we do throws into the
 // store's code: every entry is read inside `try`.
 
+import { isObject } from './wire.js';
+
 const isArguments = (x) => Object.prototype.toString.call(x) === '[object Arguments]';
 
 /**
@@ -105,7 +107,7 @@ export class DataLayer {
       return;
     }
     // GTM pushes plain objects; arrays and functions are GTM commands, not events.
-    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return;
+    if (!isObject(entry)) return;
     const name = entry.event;
     if (typeof name === 'string' && name.length <= 100 && name.slice(0, 4) !== 'gtm.') this.s.track(name, entry, 'layer');
   }

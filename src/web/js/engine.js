@@ -44,15 +44,20 @@ class Out {
 const STAGES = ['cold', 'warm', 'mql', 'sql'];
 const INTENTS = ['none', 'low', 'mid', 'high'];
 
+/** The bytes at `url` (fetch's default credentials: same-origin); an HTTP error names `what`. */
+export function fetchBytes(url, what) {
+  return fetch(url).then((r) => {
+    if (!r.ok) throw new Error(what + ': HTTP ' + r.status);
+    return r.arrayBuffer();
+  });
+}
+
 /**
  * The compiled module at `url`. Streaming compiles while the bytes arrive; servers that do not
  * send application/wasm get the plain path.
  */
 export function compileWasm(url) {
-  const bytes = () => fetch(url).then((r) => {
-    if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
-    return r.arrayBuffer();
-  }).then((b) => WebAssembly.compile(b));
+  const bytes = () => fetchBytes(url, url).then((b) => WebAssembly.compile(b));
   return WebAssembly.compileStreaming ? WebAssembly.compileStreaming(fetch(url)).catch(bytes) : bytes();
 }
 
@@ -94,33 +99,34 @@ export class Engine {
     return new Out(this.w);
   }
 
+  /** Copies `head` (bytes, or none) then the UTF-8 of `s` into the engine's input buffer. */
+  inputText(s, head) {
+    const b = this.buf;
+    b.n = 0;
+    if (head) {
+      b.room(head.length);
+      b.u8.set(head, 0);
+      b.n = head.length;
+    }
+    b.text(s);
+    this.input(b.u8, b.n);
+  }
+
   /** Loads compiled model bytes; a new visitor with `id`. False when the model does not read. */
   init(model, id) {
     this.model = model;
-    const b = this.buf;
-    b.n = 0;
-    b.room(model.length);
-    b.u8.set(model, 0);
-    b.n = model.length;
-    b.text(id);
-    this.input(b.u8, b.n);
+    this.inputText(id, model);
     return this.w.si_init(model.length) === 1;
   }
 
   fresh(id) {
-    const b = this.buf;
-    b.n = 0;
-    b.text(id);
-    this.input(b.u8, b.n);
+    this.inputText(id);
     this.w.si_fresh();
   }
 
   /** Loads a stored profile; `null` when it read, else why not. */
   load(text, now) {
-    const b = this.buf;
-    b.n = 0;
-    b.text(text);
-    this.input(b.u8, b.n);
+    this.inputText(text);
     return this.w.si_load(now) === 1 ? null : this.out().str();
   }
 

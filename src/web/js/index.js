@@ -9,9 +9,10 @@
 // Start-up fetches the engine and the config in parallel, as soon as this module runs; calls made
 // before the scorer is ready are queued and replayed (window.shopperIntent is there at once).
 
-import { Engine, compileWasm, instantiate } from './engine.js';
+import { Engine, compileWasm, fetchBytes, instantiate } from './engine.js';
 import { Scorer, PREFIX } from './runtime.js';
 import { randomHex } from './storage.js';
+import { isObject } from './wire.js';
 
 const T0 = performance.now();
 const STARTED = '__shopperIntentStarted';
@@ -48,10 +49,7 @@ function readFile(b, what) {
 
 /** The model at `url`: a model file, or a JSON config compiled first. */
 function load(url, what) {
-  return fetch(url, { credentials: 'same-origin' }).then((r) => {
-    if (!r.ok) throw new Error(what + ': HTTP ' + r.status);
-    return r.arrayBuffer();
-  }).then((buffer) => {
+  return fetchBytes(url, what).then((buffer) => {
     const b = new Uint8Array(buffer);
     return readFile(b, what) || compiled(parse(decoder.decode(b), what), what);
   });
@@ -65,7 +63,7 @@ function compiled(c, what) {
   if (c?.format === MODEL_FORMAT) {
     throw new Error(what + ' is a model file of an older version: compile it again');
   }
-  if (c && typeof c === 'object' && !Array.isArray(c) && Object.keys(c).length === 0) return defaultModel();
+  if (isObject(c) && Object.keys(c).length === 0) return defaultModel();
   return import('./compiler.js').then((m) => m.compile(c, here('shopper_intent_compiler_bg.wasm')))
     .then((b) => readFile(b, what));
 }

@@ -145,7 +145,8 @@ function close(b, at, count) {
   b.u32(b.n - at, at - 4);
 }
 
-const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** A plain object or the like: not null, not an array. */
+export const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function item(b, v) {
   if (!isObject(v)) return writeValue(b, v, 6);
