@@ -2,7 +2,8 @@
 
 import { Buf, writeEvent } from './wire.js';
 
-const decoder = new TextDecoder();
+/** The tag's one UTF-8 decoder (records, the model file). */
+export const decoder = new TextDecoder();
 
 /** A reader of the record a call left (src/web/out.rs). */
 class Out {

@@ -9,7 +9,7 @@
 // Start-up fetches the engine and the config in parallel, as soon as this module runs; calls made
 // before the scorer is ready are queued and replayed (window.shopperIntent is there at once).
 
-import { Engine, compileWasm, fetchBytes, instantiate } from './engine.js';
+import { Engine, compileWasm, decoder, fetchBytes, instantiate } from './engine.js';
 import { Scorer, PREFIX } from './runtime.js';
 import { randomHex } from './storage.js';
 import { isObject } from './wire.js';
@@ -20,7 +20,6 @@ const TYPES = ['stage', 'intent', 'score', 'action'];
 const MODEL_FORMAT = 'shopper-intent/model';
 const here = (file) => new URL(file, import.meta.url);
 
-const decoder = new TextDecoder();
 const MAGIC = '\0sim';
 
 function parse(text, what) {
