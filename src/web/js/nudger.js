@@ -77,7 +77,7 @@ export class Nudger {
   /** Decides (and records, in both arms), delivers, and arms the next dwell deadline. */
   run(trigger, idleMs) {
     const s = this.s;
-    const t = s.now();
+    const t = Date.now();
     const [d, deadline] = decide(s.engine, t, TRIGGER[trigger], idleMs || 0, s.persists());
     if (d) {
       s.log('decision', d);

@@ -61,10 +61,6 @@ export class Scorer {
     this.nudger = null;
   }
 
-  now() {
-    return Date.now();
-  }
-
   /** Logs a problem once per kind (every one with the debug switch), to the console only. */
   warn(kind, message) {
     if (this.warned[kind] && !this.debug) return;
@@ -158,7 +154,7 @@ export class Scorer {
   applyInbox() {
     // Only a Shopify pixel writes it, and only on a Shopify store: elsewhere, no read at all.
     if (!this.rt.shopify || !window.Shopify) return;
-    const now = this.now();
+    const now = Date.now();
     this.store.takeInbox().forEach((entry) => {
       if (typeof entry?.name === 'string' && typeof entry.time === 'number') {
         this.track(entry.name, entry.params, 'pixel', Math.min(Math.max(entry.time, 0), now));
@@ -183,7 +179,7 @@ export class Scorer {
       this.warn('name', 'track(name, params): the name must be a short string');
       return -1;
     }
-    const t = time === undefined ? this.now() : time;
+    const t = time === undefined ? Date.now() : time;
     if (name === 'page_view') {
       let location;
       try {
@@ -257,7 +253,7 @@ export class Scorer {
       this.warn('identify', f.error);
       return -1;
     }
-    const t = this.now();
+    const t = Date.now();
     const [fired, changed] = this.engine.identify(f, t);
     if (fired < 0) {
       this.warn('identify', this.engine.why());
@@ -310,7 +306,7 @@ export class Scorer {
 
   /** score, stage and intent events for what changed since they were last announced. */
   announce() {
-    const now = this.engine.verdict(this.now());
+    const now = this.engine.verdict(Date.now());
     const was = this.last;
     this.last = now;
     const [score, stage, intent] = now;
@@ -331,16 +327,12 @@ export class Scorer {
     const url = this.rt.beacon_url;
     if (!url) return;
     // What ab-report needs beside the data layer's convention: who, and when.
-    const body = Object.assign({}, entry, { visitor: this.visitorId(), time: t });
+    const body = Object.assign({}, entry, { visitor: this.engine.state(Date.now()).visitorId, time: t });
     try {
       navigator.sendBeacon(url, JSON.stringify(body));
     } catch (e) {
       /* fire and forget */
     }
-  }
-
-  visitorId() {
-    return this.engine.state(this.now()).visitorId;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -368,7 +360,7 @@ export class Scorer {
     // tried again on this page).
     if (this.waiting) {
       if (this.waiting.length < 100 && !this.nudgesFailed) this.waiting.push([trigger, idleMs]);
-    } else if (this.persists() && this.engine.mayNudge(this.now())) {
+    } else if (this.persists() && this.engine.mayNudge(Date.now())) {
       this.loadNudges([[trigger, idleMs]]);
     }
   }
@@ -436,7 +428,7 @@ export class Scorer {
    * re-applies this tab's operations it lacks. False when the entry is unreadable.
    */
   adopt(entry) {
-    const now = this.now();
+    const now = Date.now();
     const [clock, body] = parseEntry(entry);
     const why = this.engine.load(body, now);
     if (why !== null) {
@@ -575,7 +567,7 @@ export class Scorer {
 
   /** state(): the engine's view, plus where the profile is kept. */
   state() {
-    const s = this.engine.state(this.now());
+    const s = this.engine.state(Date.now());
     s.storage = this.persists() ? 'local' : 'memory';
     return s;
   }
