@@ -84,6 +84,5 @@ export function kind(v) {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   const t = typeof v;
-  return t === 'boolean' ? 'a boolean' : t === 'number' ? 'a number' : t === 'string' ? 'a string'
-    : t === 'object' ? 'an object' : 'an unsupported value';
+  return t === 'boolean' || t === 'number' || t === 'string' ? 'a ' + t : t === 'object' ? 'an object' : 'an unsupported value';
 }

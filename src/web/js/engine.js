@@ -15,7 +15,7 @@ class Out {
     this.at = 0;
   }
   u8b() {
-    return this.dv.getUint8(this.at++);
+    return this.u8[this.at++];
   }
   u32() {
     const v = this.dv.getUint32(this.at, true);

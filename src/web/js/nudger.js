@@ -81,7 +81,7 @@ export class Nudger {
     const [d, deadline] = decide(s.engine, t, TRIGGER[trigger], idleMs || 0, s.persists());
     if (d) {
       s.log('decision', d);
-      if (d.exposure) s.send(Object.assign({ event: 'experiment_viewed' }, d.exposure), t);
+      if (d.exposure) s.send({ event: 'experiment_viewed', ...d.exposure }, t);
       s.op({ t: 'n', rule: d.index, variation: d.variation, time: t });
       s.dirty = true;
       s.scheduleSave();

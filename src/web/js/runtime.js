@@ -229,7 +229,7 @@ export class Scorer {
       return -1;
     }
     if (name === 'purchase') {
-      this.engine.conversions().forEach((c) => this.send(Object.assign({ event: 'experiment_conversion' }, c), t));
+      this.engine.conversions().forEach((c) => this.send({ event: 'experiment_conversion', ...c }, t));
     }
     this.op({ t: 'e', bytes, time: t });
     this.changed();
@@ -327,7 +327,7 @@ export class Scorer {
     const url = this.rt.beacon_url;
     if (!url) return;
     // What ab-report needs beside the data layer's convention: who, and when.
-    const body = Object.assign({}, entry, { visitor: this.engine.state(Date.now()).visitorId, time: t });
+    const body = { ...entry, visitor: this.engine.state(Date.now()).visitorId, time: t };
     try {
       navigator.sendBeacon(url, JSON.stringify(body));
     } catch (e) {
