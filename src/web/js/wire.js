@@ -123,11 +123,11 @@ export function writeValue(b, v, depth) {
   b.u32(b.n - sizeAt - 4, sizeAt);
 }
 
-/** A map entry `key: x`, unless `x` is undefined, written by `write` (a plain value without). */
+/** A map entry `key` (ASCII): `x`, unless `x` is undefined, written by `write` (a plain value without). */
 function entry(b, key, x, write) {
   if (x === undefined) return 0;
   b.u16(key.length);
-  for (let i = 0; i < key.length; i++) b.u8[b.n++] = key.charCodeAt(i);
+  b.text(key);
   if (write) write(b, x);
   else writeValue(b, x, 6);
   return 1;
