@@ -50,9 +50,9 @@ internal=(
     # identify's facts (facts.js)
     opens lastOpen yesNo purchase purchaseTime
     # Store (storage.js)
-    opened area writable read write takeInbox
+    opened area read write takeInbox
     # Consent and its says (consent.js)
-    require gpc google api says allowed refused granted chosen
+    require gpc google api allowed refused granted chosen
     # DataLayer (datalayer.js)
     s watched own array watch peekConsent
     # Triggers (triggers.js)

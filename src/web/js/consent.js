@@ -14,13 +14,9 @@ export class Consent {
     this.api = null;
   }
 
-  says() {
-    return [this.google?.granted, this.shopify?.granted, this.api];
-  }
-
   /** Storing is allowed: nothing refuses it, and something grants it when required. */
   allowed() {
-    const says = this.says();
+    const says = [this.google?.granted, this.shopify?.granted, this.api];
     return !this.gpc && says.indexOf(false) < 0 && (!this.require || says.indexOf(true) >= 0);
   }
 

@@ -99,7 +99,7 @@ export class Scorer {
 
   /** The profile is kept on the device (consent, storage available). */
   persists() {
-    return this.consent.allowed() && this.store.writable();
+    return this.consent.allowed() && !!this.store.area;
   }
 
   // ---------------------------------------------------------------------------------------

@@ -31,10 +31,6 @@ export class Store {
     return this.opened;
   }
 
-  writable() {
-    return !!this.area;
-  }
-
   read() {
     try {
       return this.area?.getItem(this.key) ?? null;
