@@ -39,9 +39,9 @@ internal=(
     # Scorer (runtime.js)
     engine opts rt work warned store layer triggers tab seq pending clock synced syncedOurs writtenSeq
     dirty saveTimer lastPath recent starting queued pageChanged last nudger waiting nudgesFailed
-    log guard listen persists start loadWithInbox applyInbox pageView op changed emit announce send
-    sameAction watchTriggers run inFlight loadNudges stop scheduleSave saveNow recheck adopt reapply
-    load save otherTabWrote forgetVisitor deleteStored consentChanged googleConsent shopifyConsent
+    log guard listen persists start loadWithInbox pageView op changed emit announce send
+    sameAction watchTriggers run inFlight loadNudges stop scheduleSave saveNow recheck adopt
+    load save otherTabWrote forgetVisitor consentChanged googleConsent shopifyConsent
     recheckShopify consentApi
     # pending operations (runtime.js, nudger.js)
     bytes facts

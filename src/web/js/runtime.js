@@ -148,11 +148,7 @@ export class Scorer {
   loadWithInbox() {
     if (!this.consent.allowed()) return;
     this.load();
-    this.applyInbox();
-  }
-
-  applyInbox() {
-    // Only a Shopify pixel writes it, and only on a Shopify store: elsewhere, no read at all.
+    // Only a Shopify pixel writes the inbox, and only on a Shopify store: elsewhere, no read at all.
     if (!this.rt.shopify || !window.Shopify) return;
     const now = Date.now();
     this.store.takeInbox().forEach((entry) => {
@@ -425,7 +421,7 @@ export class Scorer {
 
   /**
    * Builds on the profile in `entry` (another tab's, or this visitor's from an earlier page):
-   * re-applies this tab's operations it lacks. False when the entry is unreadable.
+   * re-applies this tab's operations it lacks. An unreadable entry is replaced on the next save.
    */
   adopt(entry) {
     const now = Date.now();
@@ -434,27 +430,24 @@ export class Scorer {
     if (why !== null) {
       this.warn('state', 'the stored profile was replaced: ' + why);
       this.dirty = true;
-      return false;
+      return;
     }
     const included = clock.get(this.tab) || 0;
     this.pending = this.pending.filter((o) => o.seq > included);
     if (this.starting) this.last = this.engine.verdict(now);
-    this.pending.forEach((o) => this.reapply(o));
+    const e = this.engine;
+    this.pending.forEach((o) => {
+      if (o.t === 'e') e.track(o.bytes, o.time);
+      else if (o.t === 'i') e.identify(o.facts, o.time);
+      // Nudges and dismissals are logged only by the engine with nudges (nudger.js).
+      else if (o.t === 'n') e.w.si_record(o.rule, o.variation, o.time);
+      else if (o.t === 'd') e.w.si_dismiss();
+    });
     this.dirty = this.pending.length > 0;
     this.clock = clock;
     this.synced = entry;
     this.syncedOurs = false;
     if (!this.starting) this.announce();
-    return true;
-  }
-
-  reapply(o) {
-    const e = this.engine;
-    if (o.t === 'e') e.track(o.bytes, o.time);
-    else if (o.t === 'i') e.identify(o.facts, o.time);
-    // Nudges and dismissals are logged only by the engine with nudges (nudger.js).
-    else if (o.t === 'n') e.w.si_record(o.rule, o.variation, o.time);
-    else if (o.t === 'd') e.w.si_dismiss();
   }
 
   /** Reads the stored profile (consent just given, or a back-forward restore). */
@@ -514,14 +507,6 @@ export class Scorer {
     this.dirty = false;
   }
 
-  /** Deletes the stored entry (and the pixel's inbox); the profile stays in memory for the page. */
-  deleteStored() {
-    this.store.remove();
-    this.synced = null;
-    this.syncedOurs = false;
-    this.dirty = true;
-  }
-
   /** Applies a consent signal: reads storage when storing becomes allowed, and deletes the entry at
    * once on a refusal. */
   consentChanged(update) {
@@ -529,7 +514,11 @@ export class Scorer {
     const wasRefused = this.consent.refused();
     update(this.consent);
     if (this.consent.refused()) {
-      this.deleteStored();
+      // The stored entry (and the pixel's inbox) goes; the profile stays in memory for the page.
+      this.store.remove();
+      this.synced = null;
+      this.syncedOurs = false;
+      this.dirty = true;
       if (!wasRefused) this.stop();
     }
     if (this.consent.allowed() && !was && !this.starting) this.loadWithInbox();
