@@ -56,7 +56,7 @@ internal=(
     # DataLayer (datalayer.js)
     s watched own array watch peekConsent
     # Triggers (triggers.js)
-    watchIdle stopIdle watchExit stopExit cancelAll
+    watchIdle watchExit cancelAll
     # Nudger, Dwell (nudger.js)
     shown deliver dismissed timer armAt cancel
 )
