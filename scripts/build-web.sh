@@ -41,7 +41,7 @@ internal=(
     dirty saveTimer lastPath recent starting queued pageChanged last nudger waiting nudgesFailed
     log guard listen persists start loadWithInbox pageView op changed emit announce send
     sameAction watchTriggers run inFlight loadNudges stop scheduleSave saveNow recheck adopt
-    load save otherTabWrote forgetVisitor consentChanged googleConsent shopifyConsent
+    load save otherTabWrote forgetVisitor consentChanged googleConsent
     recheckShopify consentApi
     # pending operations (runtime.js, nudger.js)
     bytes facts

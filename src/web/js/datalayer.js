@@ -73,7 +73,7 @@ export class DataLayer {
     for (let i = 0; i < layer.length; i++) {
       try {
         const e = layer[i];
-        if (isArguments(e) && e[0] === 'consent' && typeof e[1] === 'string') this.s.googleConsent(e[1], e[2]);
+        if (isArguments(e) && e[0] === 'consent') this.read(e, true);
       } catch (err) {
         /* read again, and skipped again, by the replay */
       }

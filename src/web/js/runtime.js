@@ -529,10 +529,6 @@ export class Scorer {
     if (say) this.consentChanged((c) => (c.google = say));
   }
 
-  shopifyConsent(say) {
-    this.consentChanged((c) => (c.shopify = say));
-  }
-
   /** Shopify loads its customer privacy API late: until it has answered, ask again now and then. */
   recheckShopify() {
     if (!this.rt.shopify || this.consent.shopify) return;

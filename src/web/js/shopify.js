@@ -8,6 +8,9 @@
 const EVENTS = ['shopify:page:view', 'shopify:product:view', 'shopify:product:select', 'shopify:collection:view',
   'shopify:cart:view', 'shopify:cart:lines-update', 'shopify:search:update', 'visitorConsentCollected'];
 
+/** The events that map to a GA4 event without parameters. */
+const PLAIN = { 'shopify:collection:view': 'view_item_list', 'shopify:cart:view': 'view_cart', 'shopify:search:update': 'search' };
+
 const obj = (v) => (v && typeof v === 'object' ? v : null);
 const field = (e, k) => (e[k] !== undefined ? e[k] : obj(e.detail)?.[k]);
 
@@ -54,7 +57,7 @@ function onEvent(s, e) {
   if (type === 'shopify:page:view') return s.pageView('page');
   if (type === 'visitorConsentCollected') {
     const d = obj(e.detail);
-    if (typeof d?.analyticsAllowed === 'boolean') s.shopifyConsent({ granted: d.analyticsAllowed, chosen: true });
+    if (typeof d?.analyticsAllowed === 'boolean') s.consentChanged((c) => (c.shopify = { granted: d.analyticsAllowed, chosen: true }));
     return;
   }
   const context = text(field(e, 'context'));
@@ -67,10 +70,7 @@ function onEvent(s, e) {
     if (!it) return;
     name = type === 'shopify:product:select' ? 'select_variant' : 'view_item';
     params = { items: [it] };
-  } else if (type === 'shopify:collection:view') name = 'view_item_list';
-  else if (type === 'shopify:cart:view') name = 'view_cart';
-  else if (type === 'shopify:search:update') name = 'search';
-  else if (type === 'shopify:cart:lines-update') {
+  } else if (type === 'shopify:cart:lines-update') {
     const action = text(field(e, 'action'));
     // An update gives the new quantity, not the change: not an add or a removal.
     if (action !== 'add' && action !== 'remove') return;
@@ -87,6 +87,6 @@ function onEvent(s, e) {
       }
     }
     params = { items };
-  } else return;
+  } else name = PLAIN[type];
   s.track(name, params, 'shopify');
 }
