@@ -22,7 +22,7 @@ export class Consent {
 
   /** The visitor refused storage (not merely a default): what was stored must go. */
   refused() {
-    const no = (s) => !!s && s.chosen && !s.granted;
+    const no = (s) => s?.chosen && !s.granted;
     return this.gpc || no(this.google) || no(this.shopify) || this.api === false;
   }
 }

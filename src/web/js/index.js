@@ -171,6 +171,6 @@ function boot(tag) {
 }
 
 // Only the tag starts the scorer (importing this module does not), once per page.
-const scripts = Array.prototype.slice.call(document.querySelectorAll('script[src]'));
+const scripts = [...document.querySelectorAll('script[src]')];
 const tag = scripts.find((s) => s.src === import.meta.url) || scripts.find((s) => /\/shopper-intent\.js([?#]|$)/.test(s.src));
 if (tag && !window[STARTED]) boot(tag);

@@ -110,5 +110,5 @@ export function randomHex(bytes) {
   } catch (e) {
     for (let i = 0; i < bytes; i++) a[i] = (Math.random() * 256) | 0;
   }
-  return Array.from(a, (b) => (b < 16 ? '0' : '') + b.toString(16)).join('');
+  return Array.from(a, (b) => (b + 256).toString(16).slice(1)).join('');
 }
