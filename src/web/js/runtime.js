@@ -181,7 +181,7 @@ export class Scorer {
       try {
         location = params && params.page_location;
       } catch (e) {
-        location = undefined;
+        /* a throwing getter: left undefined, so the page's own location */
       }
       if (location === undefined || location === null) location = href();
       // One page view per path per navigation, whoever reports it (us, GA4, Shopify).
