@@ -4,14 +4,11 @@
 
 import { isObject } from './wire.js';
 
-/** The consent signals seen on this page. Each say is {granted, chosen}. */
+/** The consent signals seen on this page: gpc, google, shopify (each say is {granted, chosen})
+ * and api (true or false), each undefined until seen. */
 export class Consent {
   constructor(require) {
     this.require = require;
-    this.gpc = false;
-    this.google = null;
-    this.shopify = null;
-    this.api = null;
   }
 
   /** Storing is allowed: nothing refuses it, and something grants it when required. */

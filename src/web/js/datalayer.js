@@ -52,8 +52,7 @@ export class DataLayer {
   constructor(scorer, name) {
     this.s = scorer;
     this.name = name;
-    this.watched = null;
-    this.own = false;
+    // Set later: watched (the array watched), own (our own push is in progress).
   }
 
   /** `window[name]`, created empty when absent; null (and a warning) when something else holds it. */

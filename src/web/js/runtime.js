@@ -45,20 +45,13 @@ export class Scorer {
     this.seq = 0;
     this.pending = [];
     this.clock = new Map();
-    this.synced = null;
-    this.syncedOurs = false;
-    this.writtenSeq = 0;
-    this.dirty = false;
-    this.saveTimer = 0;
     this.referrer = document.referrer || null;
-    this.lastPath = null;
     this.recent = [];
     this.starting = true;
-    this.queued = false;
-    this.pageChanged = false;
     this.last = engine.verdict(0);
-    // The nudge half (nudger.js), once the nudge chunk is loaded.
-    this.nudger = null;
+    // Set later, undefined until then: synced and syncedOurs (the entry last read or written, and
+    // whether we wrote it), writtenSeq, dirty, saveTimer, lastPath, queued, pageChanged, and
+    // nudger (the nudge half, nudger.js, once the nudge chunk is loaded).
   }
 
   /** Logs a problem once per kind (every one with the debug switch), to the console only. */

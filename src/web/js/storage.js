@@ -12,7 +12,7 @@ export class Store {
   constructor(key, warn) {
     this.key = key;
     this.warn = warn;
-    this.opened = false;
+    // `opened`, on first use: localStorage, or null when it is unavailable.
   }
 
   /** localStorage, opened on first use: the first access is a blocking call to the browser (the

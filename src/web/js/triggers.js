@@ -7,12 +7,8 @@ const ACTIVITY = ['pointermove', 'pointerdown', 'keydown', 'scroll', 'wheel', 't
 // The longest timer browsers keep (2^31 - 1 ms); later deadlines are re-armed on the next check.
 const MAX_DELAY = 2147483647;
 
+/** `idle` and `exit`: the functions that stop each watcher, while it watches. */
 export class Triggers {
-  constructor() {
-    this.idle = null;
-    this.exit = null;
-  }
-
   /** Calls `fn(idleMs)` after `ms` without pointer, key, scroll or touch activity; then again only
    * after new activity and another `ms` of quiet. Activity only stamps the time: one timer checks. */
   watchIdle(ms, fn) {
