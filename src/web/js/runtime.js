@@ -81,7 +81,6 @@ export class Scorer {
       return fn();
     } catch (e) {
       this.warn('failed:' + what, what + ' failed: ' + e);
-      return undefined;
     }
   }
 
@@ -485,12 +484,11 @@ export class Scorer {
     }
     // A reset, a consent withdrawal or a store's logout in another tab: forget the visitor here
     // too. A new visitor starts; it is stored on its next change, as any visitor is.
-    this.forgetVisitor();
     this.warn('cleared', 'another tab deleted the stored profile; this tab goes on as a new visitor');
-    this.stop();
-    this.announce();
+    this.forgetVisitor();
   }
 
+  /** A new visitor here: nudges and watchers stop, listeners hear of the new verdict. */
   forgetVisitor() {
     this.engine.fresh(randomHex(16));
     this.pending = [];
@@ -498,6 +496,8 @@ export class Scorer {
     this.synced = null;
     this.syncedOurs = false;
     this.dirty = false;
+    this.stop();
+    this.announce();
   }
 
   /** Applies a consent signal: reads storage when storing becomes allowed, and deletes the entry at
@@ -539,8 +539,6 @@ export class Scorer {
   reset() {
     this.store.remove();
     this.forgetVisitor();
-    this.stop();
-    this.announce();
   }
 
   /** state(): the engine's view, plus where the profile is kept. */
