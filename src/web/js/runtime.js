@@ -34,7 +34,7 @@ export class Scorer {
     this.engine = engine;
     this.rt = rt;
     this.opts = opts;
-    this.debug = !!opts.debug;
+    this.debug = opts.debug;
     this.work = new Set();
     this.warned = {};
     this.consent = new Consent(rt.require_consent);
@@ -86,7 +86,7 @@ export class Scorer {
 
   /** Adds a listener for the life of the page. */
   listen(target, name, fn, capture) {
-    target.addEventListener(name, (e) => this.guard(name, () => fn(e)), !!capture);
+    target.addEventListener(name, (e) => this.guard(name, () => fn(e)), capture);
   }
 
   /** The profile is kept on the device (consent, storage available). */
@@ -286,7 +286,7 @@ export class Scorer {
   /** Dispatches shopper-intent:<kind>; false when a listener called preventDefault(). */
   emit(kind, detail, cancelable) {
     try {
-      return dispatchEvent(new CustomEvent(PREFIX + kind, { detail, cancelable: !!cancelable }));
+      return dispatchEvent(new CustomEvent(PREFIX + kind, { detail, cancelable }));
     } catch (e) {
       return true;
     }
