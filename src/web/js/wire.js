@@ -97,11 +97,7 @@ export function writeValue(b, v, depth) {
   }
   if (t !== 'object' || depth > 6) return b.byte(9);
   const list = Array.isArray(v);
-  b.byte(list ? 7 : 8);
-  const countAt = b.n;
-  b.u32(0);
-  const sizeAt = b.n;
-  b.u32(0);
+  const at = open(b, list ? 7 : 8);
   let count = 0;
   if (list) {
     count = v.length;
@@ -119,8 +115,7 @@ export function writeValue(b, v, depth) {
       count++;
     }
   }
-  b.u32(count, countAt);
-  b.u32(b.n - sizeAt - 4, sizeAt);
+  close(b, at, count);
 }
 
 /** A map entry `key` (ASCII): `x`, unless `x` is undefined, written by `write` (a plain value without). */
@@ -133,6 +128,7 @@ function entry(b, key, x, write) {
   return 1;
 }
 
+/** A list (7) or map (8) header, its count and size filled in by close(); returns where its body starts. */
 function open(b, tag) {
   b.byte(tag);
   b.u32(0);
