@@ -43,7 +43,7 @@ internal=(
     sameAction watchTriggers run inFlight loadNudges stop scheduleSave saveNow recheck adopt
     load save otherTabWrote forgetVisitor consentChanged googleConsent
     recheckShopify consentApi
-    # pending operations (runtime.js, nudger.js)
+    # pending operations (runtime.js, nudger.js); the model file as read (index.js)
     bytes facts
     # Engine, Out (engine.js), Buf (wire.js)
     w buf mem input inputText out init fresh conversions why verdict mayNudge u8b str opt text f64 u32 u16 room byte dv u8 at
