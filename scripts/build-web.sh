@@ -31,11 +31,37 @@ wasm compiler compiler shopper_intent_compiler
 rm -f "$OUT/shopper-intent.model.json" # the JSON model file of earlier versions
 cargo run --quiet --bin shopper-intent -- compile --out "$OUT/shopper-intent.model.bin"
 
-# Internal members of the tag's own classes (Scorer, Store, DataLayer, Nudger), renamed short by
-# esbuild across the tag and its chunks (one build, so consistently). Only names that are never
-# a key of the API's results, an event's detail, a data layer entry, a beacon, the model's header
-# or a stored profile (measured: 245 B gzipped off the tag).
-INTERNAL='^(pending|synced|syncedOurs|writtenSeq|saveTimer|pageChanged|lastPath|recent|starting|queued|waiting|nudgesFailed|warned|work|clock|dirty|seq|tab|consentChanged|loadWithInbox|scheduleSave|persists|announce|guard|listen|otherTabWrote|forgetVisitor|deleteStored|recheckShopify|applyInbox|sameAction|watchTriggers|loadNudges|inFlight|reapply|adopt|nudger|triggers|layer|engine|opts|store|opened|peekConsent|watched|own)$'
+# Internal members of the tag's own classes and records, renamed short by esbuild across the tag
+# and its chunks (one build, so consistently). Only names that are never a key of the API's
+# results, an event's detail, a data layer entry, a beacon, the model's header or a stored
+# profile, nor a member of a browser object the tag uses (so not `warn`, `now`, `remove`, `push`,
+# `encode`, `apply`). Not `idle`, `exit`, `dwell`: nudger.js reads its TRIGGER keys by string.
+internal=(
+    # Scorer (runtime.js)
+    engine opts rt work warned store layer triggers tab seq pending clock synced syncedOurs writtenSeq
+    dirty saveTimer lastPath recent starting queued pageChanged last nudger waiting nudgesFailed
+    log guard listen persists start loadWithInbox pageView op changed emit announce send
+    sameAction watchTriggers run inFlight loadNudges stop scheduleSave saveNow recheck adopt
+    load save otherTabWrote forgetVisitor consentChanged googleConsent
+    recheckShopify consentApi
+    # pending operations (runtime.js, nudger.js); the model file as read (index.js)
+    bytes facts
+    # Engine, Out (engine.js), Buf (wire.js)
+    w buf mem input inputText out init fresh conversions why verdict mayNudge u8b str opt text f64 u32 u16 room byte dv u8 at
+    # identify's facts (facts.js)
+    opens lastOpen yesNo purchase purchaseTime
+    # Store (storage.js)
+    opened area read write takeInbox
+    # Consent and its says (consent.js)
+    require gpc google api allowed refused granted chosen
+    # DataLayer (datalayer.js)
+    s watched own array watch peekConsent
+    # Triggers (triggers.js)
+    watchIdle watchExit cancelAll
+    # Nudger, Dwell (nudger.js)
+    shown deliver dismissed timer armAt cancel
+)
+INTERNAL="^($(IFS='|'; echo "${internal[*]}"))$"
 find "$OUT" -maxdepth 1 \( -name 'render-*.js' -o -name 'errors-*.js' -o -name 'compiler-*.js' -o -name 'nudges-*.js' -o -name 'chunk-*.js' \) -delete
 "$BIN/esbuild" src/web/js/index.js src/web/js/intent-panel.js \
     --bundle --format=esm --splitting --minify --target=es2020 --outdir="$OUT" \

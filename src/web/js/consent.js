@@ -2,29 +2,24 @@
 // navigator.globalPrivacyControl and shopperIntent.consent(). The most restrictive signal wins.
 // Without consent (when the config requires it) nothing is read from or written to storage.
 
-/** The consent signals seen on this page. Each say is {granted, chosen}. */
+import { isObject } from './wire.js';
+
+/** The consent signals seen on this page: gpc, google, shopify (each say is {granted, chosen})
+ * and api (true or false), each undefined until seen. */
 export class Consent {
   constructor(require) {
     this.require = require;
-    this.gpc = false;
-    this.google = null;
-    this.shopify = null;
-    this.api = null;
-  }
-
-  says() {
-    return [this.google && this.google.granted, this.shopify && this.shopify.granted, this.api];
   }
 
   /** Storing is allowed: nothing refuses it, and something grants it when required. */
   allowed() {
-    const says = this.says();
+    const says = [this.google?.granted, this.shopify?.granted, this.api];
     return !this.gpc && says.indexOf(false) < 0 && (!this.require || says.indexOf(true) >= 0);
   }
 
   /** The visitor refused storage (not merely a default): what was stored must go. */
   refused() {
-    const no = (s) => !!s && s.chosen && !s.granted;
+    const no = (s) => s?.chosen && !s.granted;
     return this.gpc || no(this.google) || no(this.shopify) || this.api === false;
   }
 }
@@ -33,7 +28,7 @@ export class Consent {
 export function googleSay(command, params) {
   const chosen = command === 'update';
   if (!chosen && command !== 'default') return null;
-  const v = params && typeof params === 'object' ? params.analytics_storage : undefined;
+  const v = params?.analytics_storage;
   return v === 'granted' || v === 'denied' ? { granted: v === 'granted', chosen } : null;
 }
 
@@ -41,8 +36,8 @@ export function googleSay(command, params) {
  * defaults with the visitor's choice, so it never counts as a refusal by itself. */
 export function shopifyNow() {
   try {
-    const p = window.Shopify && window.Shopify.customerPrivacy;
-    const f = p && p.analyticsProcessingAllowed;
+    const p = window.Shopify?.customerPrivacy;
+    const f = p?.analyticsProcessingAllowed;
     if (typeof f !== 'function') return null;
     const granted = f.call(p);
     return typeof granted === 'boolean' ? { granted, chosen: false } : null;
@@ -63,7 +58,7 @@ export function globalPrivacyControl() {
 /** consent({analytics}): the store's own banner. Returns the choice, or the error message. */
 export function readChoice(choice) {
   const field = (name, why) => 'consent: field `' + name + '`: ' + why;
-  if (!choice || typeof choice !== 'object' || Array.isArray(choice)) {
+  if (!isObject(choice)) {
     return { error: 'consent: the argument must be an object, not ' + kind(choice) };
   }
   const bad = Object.keys(choice).find((k) => k !== 'analytics');
@@ -82,6 +77,5 @@ export function kind(v) {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   const t = typeof v;
-  return t === 'boolean' ? 'a boolean' : t === 'number' ? 'a number' : t === 'string' ? 'a string'
-    : t === 'object' ? 'an object' : 'an unsupported value';
+  return t === 'boolean' || t === 'number' || t === 'string' ? 'a ' + t : t === 'object' ? 'an object' : 'an unsupported value';
 }

@@ -3,6 +3,8 @@
 // (`event` and `consent` commands; `js`, `config`, `set` ignored). Nothing we do throws into the
 // store's code: every entry is read inside `try`.
 
+import { isObject } from './wire.js';
+
 const isArguments = (x) => Object.prototype.toString.call(x) === '[object Arguments]';
 
 /**
@@ -50,8 +52,7 @@ export class DataLayer {
   constructor(scorer, name) {
     this.s = scorer;
     this.name = name;
-    this.watched = null;
-    this.own = false;
+    // Set later: watched (the array watched), own (our own push is in progress).
   }
 
   /** `window[name]`, created empty when absent; null (and a warning) when something else holds it. */
@@ -71,7 +72,7 @@ export class DataLayer {
     for (let i = 0; i < layer.length; i++) {
       try {
         const e = layer[i];
-        if (isArguments(e) && e[0] === 'consent' && typeof e[1] === 'string') this.s.googleConsent(e[1], e[2]);
+        if (isArguments(e) && e[0] === 'consent') this.read(e, true);
       } catch (err) {
         /* read again, and skipped again, by the replay */
       }
@@ -83,7 +84,7 @@ export class DataLayer {
     if (!layer) return;
     this.watched = layer;
     watchDataLayer(layer, (entry, args) => {
-      if (!this.own && this.s.live) this.read(entry, args);
+      if (!this.own) this.read(entry, args);
     });
   }
 
@@ -105,7 +106,7 @@ export class DataLayer {
       return;
     }
     // GTM pushes plain objects; arrays and functions are GTM commands, not events.
-    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return;
+    if (!isObject(entry)) return;
     const name = entry.event;
     if (typeof name === 'string' && name.length <= 100 && name.slice(0, 4) !== 'gtm.') this.s.track(name, entry, 'layer');
   }

@@ -2,7 +2,8 @@
 
 import { Buf, writeEvent } from './wire.js';
 
-const decoder = new TextDecoder();
+/** The tag's one UTF-8 decoder (records, the model file). */
+export const decoder = new TextDecoder();
 
 /** A reader of the record a call left (src/web/out.rs). */
 class Out {
@@ -14,7 +15,7 @@ class Out {
     this.at = 0;
   }
   u8b() {
-    return this.dv.getUint8(this.at++);
+    return this.u8[this.at++];
   }
   u32() {
     const v = this.dv.getUint32(this.at, true);
@@ -40,15 +41,20 @@ class Out {
 const STAGES = ['cold', 'warm', 'mql', 'sql'];
 const INTENTS = ['none', 'low', 'mid', 'high'];
 
+/** The bytes at `url` (fetch's default credentials: same-origin); an HTTP error names `what`. */
+export function fetchBytes(url, what) {
+  return fetch(url).then((r) => {
+    if (!r.ok) throw new Error(what + ': HTTP ' + r.status);
+    return r.arrayBuffer();
+  });
+}
+
 /**
  * The compiled module at `url`. Streaming compiles while the bytes arrive; servers that do not
  * send application/wasm get the plain path.
  */
 export function compileWasm(url) {
-  const bytes = () => fetch(url).then((r) => {
-    if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
-    return r.arrayBuffer();
-  }).then((b) => WebAssembly.compile(b));
+  const bytes = () => fetchBytes(url, url).then((b) => WebAssembly.compile(b));
   return WebAssembly.compileStreaming ? WebAssembly.compileStreaming(fetch(url)).catch(bytes) : bytes();
 }
 
@@ -90,24 +96,28 @@ export class Engine {
     return new Out(this.w);
   }
 
+  /** Copies `head` (bytes, or none) then the UTF-8 of `s` into the engine's input buffer. */
+  inputText(s, head) {
+    const b = this.buf;
+    b.n = 0;
+    if (head) {
+      b.room(head.length);
+      b.u8.set(head, 0);
+      b.n = head.length;
+    }
+    b.text(s);
+    this.input(b.u8, b.n);
+  }
+
   /** Loads compiled model bytes; a new visitor with `id`. False when the model does not read. */
   init(model, id) {
     this.model = model;
-    const b = this.buf;
-    b.n = 0;
-    b.room(model.length);
-    b.u8.set(model, 0);
-    b.n = model.length;
-    b.text(id);
-    this.input(b.u8, b.n);
+    this.inputText(id, model);
     return this.w.si_init(model.length) === 1;
   }
 
   fresh(id) {
-    const b = this.buf;
-    b.n = 0;
-    b.text(id);
-    this.input(b.u8, b.n);
+    this.inputText(id);
     this.w.si_fresh();
   }
 

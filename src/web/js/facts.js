@@ -3,7 +3,7 @@
 // config errors do.
 
 import { kind } from './consent.js';
-import { wire } from './wire.js';
+import { isObject, wire } from './wire.js';
 
 const FIELDS = ['emailOpens30d', 'lastEmailOpen', 'emailSubscribed', 'unsubscribed', 'bounced',
   'spamComplaint', 'smsOptIn', 'lastPurchase'];
@@ -37,7 +37,7 @@ const whole = (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v
  */
 export function readFacts(p) {
   try {
-    if (!p || typeof p !== 'object' || Array.isArray(p)) {
+    if (!isObject(p)) {
       throw new Bad('identify: the argument must be an object, not ' + kind(p));
     }
     const bad = Object.keys(p).find((k) => FIELDS.indexOf(k) < 0);
@@ -63,7 +63,7 @@ export function readFacts(p) {
     let purchase = null;
     let purchaseTime = -1;
     if (given(lp)) {
-      if (typeof lp !== 'object' || Array.isArray(lp)) throw field('lastPurchase', 'must be an object, not ' + kind(lp));
+      if (!isObject(lp)) throw field('lastPurchase', 'must be an object, not ' + kind(lp));
       purchaseTime = time(lp.time, 'lastPurchase.time');
       if (purchaseTime < 0) throw field('lastPurchase.time', "is missing; it is the purchase's time in ms");
       purchase = wire(lp, true);

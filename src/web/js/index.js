@@ -9,9 +9,10 @@
 // Start-up fetches the engine and the config in parallel, as soon as this module runs; calls made
 // before the scorer is ready are queued and replayed (window.shopperIntent is there at once).
 
-import { Engine, compileWasm, instantiate } from './engine.js';
+import { Engine, compileWasm, decoder, fetchBytes, instantiate } from './engine.js';
 import { Scorer, PREFIX } from './runtime.js';
 import { randomHex } from './storage.js';
+import { isObject } from './wire.js';
 
 const T0 = performance.now();
 const STARTED = '__shopperIntentStarted';
@@ -19,7 +20,6 @@ const TYPES = ['stage', 'intent', 'score', 'action'];
 const MODEL_FORMAT = 'shopper-intent/model';
 const here = (file) => new URL(file, import.meta.url);
 
-const decoder = new TextDecoder();
 const MAGIC = '\0sim';
 
 function parse(text, what) {
@@ -48,10 +48,7 @@ function readFile(b, what) {
 
 /** The model at `url`: a model file, or a JSON config compiled first. */
 function load(url, what) {
-  return fetch(url, { credentials: 'same-origin' }).then((r) => {
-    if (!r.ok) throw new Error(what + ': HTTP ' + r.status);
-    return r.arrayBuffer();
-  }).then((buffer) => {
+  return fetchBytes(url, what).then((buffer) => {
     const b = new Uint8Array(buffer);
     return readFile(b, what) || compiled(parse(decoder.decode(b), what), what);
   });
@@ -62,10 +59,10 @@ const defaultModel = () => load(here('shopper-intent.model.bin'), 'the default m
 /** The model for config `c` (parsed JSON): the default one for `{}`, else `c` compiled by the
  * compiler, loaded for it only. */
 function compiled(c, what) {
-  if (c && c.format === MODEL_FORMAT) {
+  if (c?.format === MODEL_FORMAT) {
     throw new Error(what + ' is a model file of an older version: compile it again');
   }
-  if (c && typeof c === 'object' && !Array.isArray(c) && Object.keys(c).length === 0) return defaultModel();
+  if (isObject(c) && Object.keys(c).length === 0) return defaultModel();
   return import('./compiler.js').then((m) => m.compile(c, here('shopper_intent_compiler_bg.wasm')))
     .then((b) => readFile(b, what));
 }
@@ -125,7 +122,7 @@ function api() {
       return () => removeEventListener(PREFIX + type, listener);
     },
     ready,
-    settled: () => ready.then(() => live && live.settled()),
+    settled: () => ready.then(() => live?.settled()),
   };
   const start = (impl) => {
     live = impl;
@@ -169,11 +166,11 @@ function boot(tag) {
     })
     .catch((e) => {
       fail();
-      console.error('shopper-intent: ' + ((e && e.message) || e) + ' (not started)');
+      console.error('shopper-intent: ' + (e?.message || e) + ' (not started)');
     });
 }
 
 // Only the tag starts the scorer (importing this module does not), once per page.
-const scripts = Array.prototype.slice.call(document.querySelectorAll('script[src]'));
+const scripts = [...document.querySelectorAll('script[src]')];
 const tag = scripts.find((s) => s.src === import.meta.url) || scripts.find((s) => /\/shopper-intent\.js([?#]|$)/.test(s.src));
 if (tag && !window[STARTED]) boot(tag);

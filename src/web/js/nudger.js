@@ -80,17 +80,17 @@ export class Nudger {
   /** Decides (and records, in both arms), delivers, and arms the next dwell deadline. */
   run(trigger, idleMs) {
     const s = this.s;
-    const t = s.now();
+    const t = Date.now();
     const [d, deadline] = decide(s.engine, t, TRIGGER[trigger], idleMs || 0, s.persists());
     if (d) {
       s.log('decision', d);
-      if (d.exposure) s.send(Object.assign({ event: 'experiment_viewed' }, d.exposure), t);
+      if (d.exposure) s.send({ event: 'experiment_viewed', ...d.exposure }, t);
       s.op({ t: 'n', rule: d.index, variation: d.variation, time: t });
       s.dirty = true;
       s.scheduleSave();
       if (d.show) this.deliver(d);
     }
-    if (deadline >= 0) this.dwell.armAt(deadline, t, () => s.live && s.guard('dwell', () => this.run('dwell')));
+    if (deadline >= 0) this.dwell.armAt(deadline, t, () => s.guard('dwell', () => this.run('dwell')));
     else this.dwell.cancel();
   }
 
@@ -100,10 +100,10 @@ export class Nudger {
       action: d.action, kind: d.kind, rule: d.rule, experiment: d.experiment, variant: d.variant,
       message: d.message, product: d.product, reason: d.reason,
     };
-    if (!s.emit('action', detail, true) || !s.live) return;
+    if (!s.emit('action', detail, true)) return;
     const shown = (this.shown = {});
     s.inFlight(s.opts.render()).then((render) => {
-      if (this.shown !== shown || !s.live) return;
+      if (this.shown !== shown) return;
       shown.hide = render.show(d.kind, d.message, () => s.guard('dismiss', () => this.dismissed()), s.rt);
     }).catch((e) => s.warn('render', 'the built-in nudge could not be shown: ' + e));
   }
@@ -123,7 +123,7 @@ export class Nudger {
   stop() {
     const shown = this.shown;
     this.shown = null;
-    if (shown && shown.hide) shown.hide();
+    shown?.hide?.();
     this.dwell.cancel();
   }
 }

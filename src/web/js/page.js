@@ -51,7 +51,7 @@ export function listenNavigation(s) {
     s.recheck();
     s.pageView('page');
   };
-  watchHistory(history, () => s.live && navigated());
+  watchHistory(history, navigated);
   s.listen(window, 'popstate', navigated);
   s.listen(window, 'pageshow', (e) => {
     if (!e.persisted) return;
@@ -71,9 +71,8 @@ const INTENTS = {
 /** One delegated listener, in the capture phase so a handler stopping propagation hides nothing. */
 export function listenClicks(s) {
   s.listen(document, 'click', (e) => {
-    const target = e.target;
-    const el = target && target.closest ? target.closest('[data-intent]') : null;
-    const intent = el && el.getAttribute('data-intent');
+    const el = e.target?.closest?.('[data-intent]');
+    const intent = el?.getAttribute('data-intent');
     if (!intent || intent.length > 64) return;
     const params = {};
     const id = el.getAttribute('data-intent-item');

@@ -50,8 +50,7 @@ export class Scorer {
     this.engine = engine;
     this.rt = rt;
     this.opts = opts;
-    this.debug = !!opts.debug;
-    this.live = true;
+    this.debug = opts.debug;
     this.work = new Set();
     this.warned = {};
     this.consent = new Consent(rt.require_consent);
@@ -62,24 +61,13 @@ export class Scorer {
     this.seq = 0;
     this.pending = [];
     this.clock = new Map();
-    this.synced = null;
-    this.syncedOurs = false;
-    this.writtenSeq = 0;
-    this.dirty = false;
-    this.saveTimer = 0;
     this.referrer = document.referrer || null;
-    this.lastPath = null;
     this.recent = [];
     this.starting = true;
-    this.queued = false;
-    this.pageChanged = false;
     this.last = engine.verdict(0);
-    // The nudge half (nudger.js), once the nudge chunk is loaded.
-    this.nudger = null;
-  }
-
-  now() {
-    return Date.now();
+    // Set later, undefined until then: synced and syncedOurs (the entry last read or written, and
+    // whether we wrote it), writtenSeq, dirty, saveTimer, lastPath, queued, pageChanged, and
+    // nudger (the nudge half, nudger.js, once the nudge chunk is loaded).
   }
 
   /**
@@ -108,20 +96,17 @@ export class Scorer {
       return fn();
     } catch (e) {
       this.warn('failed:' + what, what + ' failed: ' + e);
-      return undefined;
     }
   }
 
-  /** Adds a listener for the life of the page, inert once the scorer is replaced. */
+  /** Adds a listener for the life of the page. */
   listen(target, name, fn, capture) {
-    target.addEventListener(name, (e) => {
-      if (this.live) this.guard(name, () => fn(e));
-    }, !!capture);
+    target.addEventListener(name, (e) => this.guard(name, () => fn(e)), capture);
   }
 
   /** The profile is kept on the device (consent, storage available). */
   persists() {
-    return this.consent.allowed() && this.store.writable();
+    return this.consent.allowed() && !!this.store.area;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -148,7 +133,7 @@ export class Scorer {
     if (rt.shopify) {
       listenShopify(this);
       if (!shopifySays && window.Shopify) {
-        [500, 2000, 6000].forEach((ms) => setTimeout(() => this.live && this.guard('consent', () => this.recheckShopify()), ms));
+        [500, 2000, 6000].forEach((ms) => setTimeout(() => this.guard('consent', () => this.recheckShopify()), ms));
       }
     }
     this.listen(window, 'pagehide', () => this.saveNow());
@@ -170,15 +155,11 @@ export class Scorer {
   loadWithInbox() {
     if (!this.consent.allowed()) return;
     this.load();
-    this.applyInbox();
-  }
-
-  applyInbox() {
-    // Only a Shopify pixel writes it, and only on a Shopify store: elsewhere, no read at all.
+    // Only a Shopify pixel writes the inbox, and only on a Shopify store: elsewhere, no read at all.
     if (!this.rt.shopify || !window.Shopify) return;
-    const now = this.now();
+    const now = Date.now();
     this.store.takeInbox().forEach((entry) => {
-      if (entry && typeof entry.name === 'string' && typeof entry.time === 'number') {
+      if (typeof entry?.name === 'string' && typeof entry.time === 'number') {
         this.track(entry.name, entry.params, 'pixel', Math.min(Math.max(entry.time, 0), now));
       }
     });
@@ -201,13 +182,13 @@ export class Scorer {
       this.warn('name', 'track(name, params): the name must be a short string');
       return -1;
     }
-    const t = time === undefined ? this.now() : time;
+    const t = time === undefined ? Date.now() : time;
     if (name === 'page_view') {
       let location;
       try {
         location = params && params.page_location;
       } catch (e) {
-        location = undefined;
+        /* a throwing getter: left undefined, so the page's own location */
       }
       if (location === undefined || location === null) location = href();
       // One page view per path per navigation, whoever reports it (us, GA4, Shopify).
@@ -251,7 +232,7 @@ export class Scorer {
       return -1;
     }
     if (name === 'purchase') {
-      this.engine.conversions().forEach((c) => this.send(Object.assign({ event: 'experiment_conversion' }, c), t));
+      this.engine.conversions().forEach((c) => this.send({ event: 'experiment_conversion', ...c }, t));
     }
     this.op({ t: 'e', bytes, time: t });
     this.changed();
@@ -275,7 +256,7 @@ export class Scorer {
       this.warn('identify', f.error);
       return -1;
     }
-    const t = this.now();
+    const t = Date.now();
     const [fired, changed] = this.engine.identify(f, t);
     if (fired < 0) {
       this.warn('identify', '', this.engine.why());
@@ -307,11 +288,10 @@ export class Scorer {
     this.queued = true;
     queueMicrotask(() => {
       this.queued = false;
-      if (!this.live) return;
       this.guard('announce', () => this.announce());
       if (this.pageChanged) {
         this.pageChanged = false;
-        if (this.nudger) this.nudger.stop();
+        this.nudger?.stop();
         this.watchTriggers();
       }
       this.run('event');
@@ -321,7 +301,7 @@ export class Scorer {
   /** Dispatches shopper-intent:<kind>; false when a listener called preventDefault(). */
   emit(kind, detail, cancelable) {
     try {
-      return dispatchEvent(new CustomEvent(PREFIX + kind, { detail, cancelable: !!cancelable }));
+      return dispatchEvent(new CustomEvent(PREFIX + kind, { detail, cancelable }));
     } catch (e) {
       return true;
     }
@@ -329,7 +309,7 @@ export class Scorer {
 
   /** score, stage and intent events for what changed since they were last announced. */
   announce() {
-    const now = this.engine.verdict(this.now());
+    const now = this.engine.verdict(Date.now());
     const was = this.last;
     this.last = now;
     const [score, stage, intent] = now;
@@ -350,16 +330,12 @@ export class Scorer {
     const url = this.rt.beacon_url;
     if (!url) return;
     // What ab-report needs beside the data layer's convention: who, and when.
-    const body = Object.assign({}, entry, { visitor: this.visitorId(), time: t });
+    const body = { ...entry, visitor: this.engine.state(Date.now()).visitorId, time: t };
     try {
       navigator.sendBeacon(url, JSON.stringify(body));
     } catch (e) {
       /* fire and forget */
     }
-  }
-
-  visitorId() {
-    return this.engine.state(this.now()).visitorId;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -368,9 +344,9 @@ export class Scorer {
   watchTriggers() {
     const [idle, exit] = this.engine.triggers();
     if (idle >= 0 && !this.triggers.idle) {
-      this.triggers.watchIdle(idle, (ms) => this.live && this.guard('idle', () => this.run('idle', ms)));
+      this.triggers.watchIdle(idle, (ms) => this.guard('idle', () => this.run('idle', ms)));
     }
-    if (exit && !this.triggers.exit) this.triggers.watchExit(() => this.live && this.guard('exit', () => this.run('exit')));
+    if (exit && !this.triggers.exit) this.triggers.watchExit(() => this.guard('exit', () => this.run('exit')));
   }
 
   /**
@@ -387,7 +363,7 @@ export class Scorer {
     // tried again on this page).
     if (this.waiting) {
       if (this.waiting.length < 100 && !this.nudgesFailed) this.waiting.push([trigger, idleMs]);
-    } else if (this.persists() && this.engine.mayNudge(this.now())) {
+    } else if (this.persists() && this.engine.mayNudge(Date.now())) {
       this.loadNudges([[trigger, idleMs]]);
     }
   }
@@ -415,7 +391,7 @@ export class Scorer {
       this.engine = chunk.moveTo(this.engine, w);
       this.nudger = new chunk.Nudger(this);
       this.log('nudge engine loaded');
-      waiting.forEach(([trigger, idleMs]) => this.live && this.guard('nudge', () => this.run(trigger, idleMs)));
+      waiting.forEach(([trigger, idleMs]) => this.guard('nudge', () => this.run(trigger, idleMs)));
     })).catch((e) => {
       this.nudgesFailed = true;
       this.warn('nudges', 'the nudge engine could not be loaded: ' + e);
@@ -424,7 +400,7 @@ export class Scorer {
 
   /** reset() or consent withdrawn: the nudge goes, and every timer and watcher. */
   stop() {
-    if (this.nudger) this.nudger.stop();
+    this.nudger?.stop();
     this.triggers.cancelAll();
   }
 
@@ -435,7 +411,7 @@ export class Scorer {
     if (!this.dirty || this.saveTimer || !this.persists()) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = 0;
-      if (this.live) this.guard('save', () => this.save());
+      this.guard('save', () => this.save());
     }, this.rt.save_delay_ms);
   }
 
@@ -452,36 +428,33 @@ export class Scorer {
 
   /**
    * Builds on the profile in `entry` (another tab's, or this visitor's from an earlier page):
-   * re-applies this tab's operations it lacks. False when the entry is unreadable.
+   * re-applies this tab's operations it lacks. An unreadable entry is replaced on the next save.
    */
   adopt(entry) {
-    const now = this.now();
+    const now = Date.now();
     const [clock, body] = parseEntry(entry);
     const why = this.engine.load(body, now);
     if (why !== null) {
       this.warn('state', 'the stored profile was replaced: ', why);
       this.dirty = true;
-      return false;
+      return;
     }
     const included = clock.get(this.tab) || 0;
     this.pending = this.pending.filter((o) => o.seq > included);
     if (this.starting) this.last = this.engine.verdict(now);
-    this.pending.forEach((o) => this.reapply(o));
+    const e = this.engine;
+    this.pending.forEach((o) => {
+      if (o.t === 'e') e.track(o.bytes, o.time);
+      else if (o.t === 'i') e.identify(o.facts, o.time);
+      // Nudges and dismissals are logged only by the engine with nudges (nudger.js).
+      else if (o.t === 'n') e.w.si_record(o.rule, o.variation, o.time);
+      else if (o.t === 'd') e.w.si_dismiss();
+    });
     this.dirty = this.pending.length > 0;
     this.clock = clock;
     this.synced = entry;
     this.syncedOurs = false;
     if (!this.starting) this.announce();
-    return true;
-  }
-
-  reapply(o) {
-    const e = this.engine;
-    if (o.t === 'e') e.track(o.bytes, o.time);
-    else if (o.t === 'i') e.identify(o.facts, o.time);
-    // Nudges and dismissals are logged only by the engine with nudges (nudger.js).
-    else if (o.t === 'n') e.w.si_record(o.rule, o.variation, o.time);
-    else if (o.t === 'd') e.w.si_dismiss();
   }
 
   /** Reads the stored profile (consent just given, or a back-forward restore). */
@@ -526,12 +499,11 @@ export class Scorer {
     }
     // A reset, a consent withdrawal or a store's logout in another tab: forget the visitor here
     // too. A new visitor starts; it is stored on its next change, as any visitor is.
-    this.forgetVisitor();
     this.warn('cleared', 'another tab deleted the stored profile; this tab goes on as a new visitor');
-    this.stop();
-    this.announce();
+    this.forgetVisitor();
   }
 
+  /** A new visitor here: nudges and watchers stop, listeners hear of the new verdict. */
   forgetVisitor() {
     this.engine.fresh(randomHex(16));
     this.pending = [];
@@ -539,14 +511,8 @@ export class Scorer {
     this.synced = null;
     this.syncedOurs = false;
     this.dirty = false;
-  }
-
-  /** Deletes the stored entry (and the pixel's inbox); the profile stays in memory for the page. */
-  deleteStored() {
-    this.store.remove();
-    this.synced = null;
-    this.syncedOurs = false;
-    this.dirty = true;
+    this.stop();
+    this.announce();
   }
 
   /** Applies a consent signal: reads storage when storing becomes allowed, and deletes the entry at
@@ -556,7 +522,11 @@ export class Scorer {
     const wasRefused = this.consent.refused();
     update(this.consent);
     if (this.consent.refused()) {
-      this.deleteStored();
+      // The stored entry (and the pixel's inbox) goes; the profile stays in memory for the page.
+      this.store.remove();
+      this.synced = null;
+      this.syncedOurs = false;
+      this.dirty = true;
       if (!wasRefused) this.stop();
     }
     if (this.consent.allowed() && !was && !this.starting) this.loadWithInbox();
@@ -565,10 +535,6 @@ export class Scorer {
   googleConsent(command, params) {
     const say = googleSay(command, params);
     if (say) this.consentChanged((c) => (c.google = say));
-  }
-
-  shopifyConsent(say) {
-    this.consentChanged((c) => (c.shopify = say));
   }
 
   /** Shopify loads its customer privacy API late: until it has answered, ask again now and then. */
@@ -588,13 +554,11 @@ export class Scorer {
   reset() {
     this.store.remove();
     this.forgetVisitor();
-    this.stop();
-    this.announce();
   }
 
   /** state(): the engine's view, plus where the profile is kept. */
   state() {
-    const s = this.engine.state(this.now());
+    const s = this.engine.state(Date.now());
     s.storage = this.persists() ? 'local' : 'memory';
     return s;
   }

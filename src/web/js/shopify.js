@@ -8,8 +8,11 @@
 const EVENTS = ['shopify:page:view', 'shopify:product:view', 'shopify:product:select', 'shopify:collection:view',
   'shopify:cart:view', 'shopify:cart:lines-update', 'shopify:search:update', 'visitorConsentCollected'];
 
+/** The events that map to a GA4 event without parameters. */
+const PLAIN = { 'shopify:collection:view': 'view_item_list', 'shopify:cart:view': 'view_cart', 'shopify:search:update': 'search' };
+
 const obj = (v) => (v && typeof v === 'object' ? v : null);
-const field = (e, k) => (e[k] !== undefined ? e[k] : obj(e.detail) ? e.detail[k] : undefined);
+const field = (e, k) => (e[k] !== undefined ? e[k] : obj(e.detail)?.[k]);
 
 /** Ids are often numbers; only whole ones make sense as ids. */
 function text(v) {
@@ -32,14 +35,14 @@ function price(v) {
 
 /** A GA4 item from a product and its variant (either may be missing). */
 function item(product, variant, quantity) {
-  product = obj(product) || (obj(variant) && obj(variant.product));
-  const itemId = id(product && product.id) || id(obj(variant) && variant.id);
+  product = obj(product) || obj(obj(variant)?.product);
+  const itemId = id(product?.id) || id(obj(variant)?.id);
   if (itemId === undefined) return null;
   const out = { item_id: itemId };
-  const name = text(product && product.title);
+  const name = text(product?.title);
   if (name !== undefined) out.item_name = name;
-  const amount = price(obj(variant) && variant.price);
-  const p = amount !== undefined ? amount : price(product && product.price);
+  const amount = price(obj(variant)?.price);
+  const p = amount !== undefined ? amount : price(product?.price);
   if (p !== undefined) out.price = p;
   if (quantity !== undefined) out.quantity = quantity;
   return out;
@@ -54,7 +57,7 @@ function onEvent(s, e) {
   if (type === 'shopify:page:view') return s.pageView('page');
   if (type === 'visitorConsentCollected') {
     const d = obj(e.detail);
-    if (d && typeof d.analyticsAllowed === 'boolean') s.shopifyConsent({ granted: d.analyticsAllowed, chosen: true });
+    if (typeof d?.analyticsAllowed === 'boolean') s.consentChanged((c) => (c.shopify = { granted: d.analyticsAllowed, chosen: true }));
     return;
   }
   const context = text(field(e, 'context'));
@@ -67,10 +70,7 @@ function onEvent(s, e) {
     if (!it) return;
     name = type === 'shopify:product:select' ? 'select_variant' : 'view_item';
     params = { items: [it] };
-  } else if (type === 'shopify:collection:view') name = 'view_item_list';
-  else if (type === 'shopify:cart:view') name = 'view_cart';
-  else if (type === 'shopify:search:update') name = 'search';
-  else if (type === 'shopify:cart:lines-update') {
+  } else if (type === 'shopify:cart:lines-update') {
     const action = text(field(e, 'action'));
     // An update gives the new quantity, not the change: not an add or a removal.
     if (action !== 'add' && action !== 'remove') return;
@@ -87,6 +87,6 @@ function onEvent(s, e) {
       }
     }
     params = { items };
-  } else return;
+  } else name = PLAIN[type];
   s.track(name, params, 'shopify');
 }

@@ -12,7 +12,7 @@ export class Store {
   constructor(key, warn) {
     this.key = key;
     this.warn = warn;
-    this.opened = false;
+    // `opened`, on first use: localStorage, or null when it is unavailable.
   }
 
   /** localStorage, opened on first use: the first access is a blocking call to the browser (the
@@ -31,13 +31,9 @@ export class Store {
     return this.opened;
   }
 
-  writable() {
-    return !!this.area;
-  }
-
   read() {
     try {
-      return this.area ? this.area.getItem(this.key) : null;
+      return this.area?.getItem(this.key) ?? null;
     } catch (e) {
       return null;
     }
@@ -71,7 +67,7 @@ export class Store {
   takeInbox() {
     try {
       const key = this.key + ':inbox';
-      const text = this.area && this.area.getItem(key);
+      const text = this.area?.getItem(key);
       if (!text) return [];
       this.area.removeItem(key);
       const list = JSON.parse(text);
@@ -114,5 +110,5 @@ export function randomHex(bytes) {
   } catch (e) {
     for (let i = 0; i < bytes; i++) a[i] = (Math.random() * 256) | 0;
   }
-  return Array.from(a, (b) => (b < 16 ? '0' : '') + b.toString(16)).join('');
+  return Array.from(a, (b) => (b + 256).toString(16).slice(1)).join('');
 }

@@ -7,16 +7,12 @@ const ACTIVITY = ['pointermove', 'pointerdown', 'keydown', 'scroll', 'wheel', 't
 // The longest timer browsers keep (2^31 - 1 ms); later deadlines are re-armed on the next check.
 const MAX_DELAY = 2147483647;
 
+/** `idle` and `exit`: the functions that stop each watcher, while it watches. */
 export class Triggers {
-  constructor() {
-    this.idle = null;
-    this.exit = null;
-  }
-
   /** Calls `fn(idleMs)` after `ms` without pointer, key, scroll or touch activity; then again only
    * after new activity and another `ms` of quiet. Activity only stamps the time: one timer checks. */
   watchIdle(ms, fn) {
-    this.stopIdle();
+    this.idle?.();
     let last = Date.now();
     let fired = false;
     let timer = 0;
@@ -42,14 +38,9 @@ export class Triggers {
     };
   }
 
-  stopIdle() {
-    if (this.idle) this.idle();
-    this.idle = null;
-  }
-
   /** Calls `fn` when the pointer leaves through the top of the viewport (a mouse on a desktop). */
   watchExit(fn) {
-    this.stopExit();
+    this.exit?.();
     const onOut = (e) => {
       if (!e.relatedTarget && e.clientY <= 0) fn();
     };
@@ -57,14 +48,10 @@ export class Triggers {
     this.exit = () => document.removeEventListener('mouseout', onOut);
   }
 
-  stopExit() {
-    if (this.exit) this.exit();
-    this.exit = null;
-  }
-
   cancelAll() {
-    this.stopIdle();
-    this.stopExit();
+    this.idle?.();
+    this.exit?.();
+    this.idle = this.exit = null;
   }
 
   /** [idle watched, exit intent watched] (for tests). */

@@ -97,11 +97,7 @@ export function writeValue(b, v, depth) {
   }
   if (t !== 'object' || depth > 6) return b.byte(9);
   const list = Array.isArray(v);
-  b.byte(list ? 7 : 8);
-  const countAt = b.n;
-  b.u32(0);
-  const sizeAt = b.n;
-  b.u32(0);
+  const at = open(b, list ? 7 : 8);
   let count = 0;
   if (list) {
     count = v.length;
@@ -119,20 +115,20 @@ export function writeValue(b, v, depth) {
       count++;
     }
   }
-  b.u32(count, countAt);
-  b.u32(b.n - sizeAt - 4, sizeAt);
+  close(b, at, count);
 }
 
-/** A map entry `key: x`, unless `x` is undefined, written by `write` (a plain value without). */
+/** A map entry `key` (ASCII): `x`, unless `x` is undefined, written by `write` (a plain value without). */
 function entry(b, key, x, write) {
   if (x === undefined) return 0;
   b.u16(key.length);
-  for (let i = 0; i < key.length; i++) b.u8[b.n++] = key.charCodeAt(i);
+  b.text(key);
   if (write) write(b, x);
   else writeValue(b, x, 6);
   return 1;
 }
 
+/** A list (7) or map (8) header, its count and size filled in by close(); returns where its body starts. */
 function open(b, tag) {
   b.byte(tag);
   b.u32(0);
@@ -145,7 +141,8 @@ function close(b, at, count) {
   b.u32(b.n - at, at - 4);
 }
 
-const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** A plain object or the like: not null, not an array. */
+export const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function item(b, v) {
   if (!isObject(v)) return writeValue(b, v, 6);
