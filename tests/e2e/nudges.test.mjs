@@ -405,9 +405,12 @@ test('the debug switch logs every decision and refusal; ?intent-debug opens the 
   await viewProduct(page, 'Coat');
   await track(page, 'add_to_cart', { items: [] });
   await track(page, 'add_to_cart', { items: [{ price: 1 }] });
+  // Refusals are worded a moment later (errors.js loads on the first).
+  await page.waitForFunction(() => window.__infos.filter((m) => m.startsWith('shopper-intent: refused')).length >= 2);
   const infos = await page.evaluate(() => window.__infos);
   assert.ok(infos.some((m) => m.startsWith('shopper-intent: decision')), JSON.stringify(infos));
   assert.equal(infos.filter((m) => m.startsWith('shopper-intent: refused')).length, 2, 'every refusal, not one per kind');
+  assert.ok(infos.includes('shopper-intent: refused: add_to_cart: items[0] has neither item_id nor item_name'), JSON.stringify(infos));
   await v.context.close();
 });
 
