@@ -4,7 +4,7 @@
 // given late keeps every event of the page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, visitor, NO_CONSENT, state, track, warnings, stored, pagehide, item } from './support.mjs';
+import { useBrowser, visitor, NO_CONSENT, state, track, warnings, warningsOnce, stored, pagehide, item } from './support.mjs';
 
 useBrowser();
 
@@ -90,7 +90,7 @@ test('consent() grants and refuses; a malformed choice names the field', async (
   assert.equal(await stored(page), null);
   await consent(page, { analytics: 'yes' });
   await consent(page, { marketing: true });
-  assert.deepEqual(await warnings(page), ['shopper-intent: consent: field `analytics`: must be true or false, not a string']);
+  assert.deepEqual(await warningsOnce(page), ['shopper-intent: consent: field `analytics`: must be true or false, not a string']);
   await pagehide(page);
   assert.equal(await stored(page), null);
   await v.context.close();

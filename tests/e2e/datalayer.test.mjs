@@ -222,6 +222,6 @@ test('a renamed data layer is followed; a name that holds something else is repo
     config: { runtime: { require_consent: false, data_layer: 'shopLayer' } },
     head: "window.shopLayer = {push() {}};",
   });
-  assert.deepEqual(await warnings(wrong), ['shopper-intent: runtime.data_layer: window.shopLayer is not an array; the data layer is not watched']);
+  assert.deepEqual(await warningsOnce(wrong), ['shopper-intent: runtime.data_layer: window.shopLayer is not an array; the data layer is not watched']);
   await v.context.close();
 });

@@ -16,3 +16,38 @@ test('errors.js words every kind of refusal as the core does', () => {
 test('an unknown code still says it was refused', () => {
   assert.equal(message({ c: 99, t: ['', '', '', ''], n: [-1, 0, 0] }), 'refused (error 99)');
 });
+
+test("the tag's own warnings are worded from their key and arguments", () => {
+  const cases = [
+    [['badName'], 'track(name, params): the name must be a short string'],
+    [['unreadable', 'view_item', 'Error: boom'], 'view_item: its parameters could not be read (Error: boom); refused'],
+    [['tooMany', 2000], 'more than 2000 events on one page: the oldest are no longer re-applied when consent arrives or another tab writes'],
+    [['noNudges', 'Error: HTTP 404'], 'the nudge engine could not be loaded: Error: HTTP 404'],
+    [['noRender', 'Error: x'], 'the built-in nudge could not be shown: Error: x'],
+    [['replaced', stateParts()], 'the stored profile was replaced: stored state: corrupt; its fields do not decode'],
+    [['cleared'], 'another tab deleted the stored profile; this tab goes on as a new visitor'],
+    [['failed', 'save', 'Error: x'], 'save failed: Error: x'],
+    [['noStorage'], 'localStorage is unavailable; this visitor is remembered for this page only'],
+    [['full'], 'localStorage refused the profile (full?); kept in memory, and saving is retried'],
+    [['notArray', 'shopLayer'], 'runtime.data_layer: window.shopLayer is not an array; the data layer is not watched'],
+    [['object', 'identify', null, 'a string'], 'identify: the argument must be an object, not a string'],
+    [['object', 'identify', 'lastPurchase', 'an array'], 'identify: field `lastPurchase`: must be an object, not an array'],
+    [['unknown', 'consent', 'ads', 'analytics'], 'consent: field `ads`: unknown field; expected one of analytics'],
+    [['whole', 'identify', 'emailOpens30d', 'a number'], 'identify: field `emailOpens30d`: must be a whole number of 0 or more, not a number'],
+    [['trueFalse', 'identify', 'smsOptIn', 'a string'], 'identify: field `smsOptIn`: must be true or false, not a string'],
+    [['bounces', 'identify', 'bounced'], 'identify: field `bounced`: must be true, false or a whole number of bounces'],
+    [['finite', 'identify', 'lastEmailOpen', 'a string'], 'identify: field `lastEmailOpen`: must be a finite number, not a string'],
+    [['time', 'identify', 'lastEmailOpen'], 'identify: field `lastEmailOpen`: must be a time in ms since 1970, as Date.now() gives it'],
+    [['noTime', 'identify', 'lastPurchase.time'], "identify: field `lastPurchase.time`: is missing; it is the purchase's time in ms"],
+    [['noChoice', 'consent', 'analytics'], 'consent: field `analytics`: is missing; pass {analytics: true} or {analytics: false}'],
+    [['unread', 'identify', null, 'Error: boom'], 'identify: the argument could not be read (Error: boom)'],
+  ];
+  for (const [words, expected] of cases) assert.equal(message(words), expected, JSON.stringify(words));
+  // A key this version does not know is still shown, not lost.
+  assert.equal(message(['someday', 1]), 'someday 1');
+});
+
+/** The parts of a stored-state refusal, as the fixture holds them. */
+function stateParts() {
+  return cases.find((c) => c.parts.c === 10).parts;
+}

@@ -90,7 +90,7 @@ test('disabled storage falls back to memory', async () => {
   const s = await state(page);
   assert.equal(s.storage, 'memory');
   assert.equal(s.score, 4);
-  assert.deepEqual(await warnings(page), ['shopper-intent: localStorage is unavailable; this visitor is remembered for this page only']);
+  assert.deepEqual(await warningsOnce(page), ['shopper-intent: localStorage is unavailable; this visitor is remembered for this page only']);
   await v.context.close();
 });
 
@@ -110,7 +110,7 @@ test('a full storage is logged once, and saving succeeds once space is freed', a
   await pagehide(page);
   assert.equal(await stored(page), null);
   assert.equal((await state(page)).score, 6);
-  const w = await warnings(page);
+  const w = await warningsOnce(page);
   assert.equal(w.length, 1, JSON.stringify(w));
   assert.ok(w[0].includes('refused the profile'));
   // The store frees some space: the next save goes through.
@@ -229,7 +229,7 @@ test('another tab forgetting the visitor (reset, logout) makes this tab forget t
   await a.waitForFunction((id) => window.shopperIntent.state().visitorId !== id, visitorId);
   const s = await state(a);
   assert.equal(s.score, 0);
-  assert.ok((await warnings(a)).some((w) => w.includes('another tab deleted the stored profile')));
+  await a.waitForFunction(() => window.__warnings.some((w) => w.includes('another tab deleted the stored profile')));
   // The old visitor is not written back; the new one is stored on its next change.
   await track(a, 'view_item', item('B', 1));
   await pagehide(a);

@@ -55,19 +55,14 @@ export function globalPrivacyControl() {
   }
 }
 
-/** consent({analytics}): the store's own banner. Returns the choice, or the error message. */
+/** consent({analytics}): the store's own banner. Returns the choice, or the error's words (errors.js). */
 export function readChoice(choice) {
-  const field = (name, why) => 'consent: field `' + name + '`: ' + why;
-  if (!isObject(choice)) {
-    return { error: 'consent: the argument must be an object, not ' + kind(choice) };
-  }
+  if (!isObject(choice)) return { error: ['object', 'consent', null, kind(choice)] };
   const bad = Object.keys(choice).find((k) => k !== 'analytics');
-  if (bad !== undefined) return { error: field(bad, 'unknown field; expected one of analytics') };
+  if (bad !== undefined) return { error: ['unknown', 'consent', bad, 'analytics'] };
   const v = choice.analytics;
-  if (v === undefined || v === null) {
-    return { error: field('analytics', 'is missing; pass {analytics: true} or {analytics: false}') };
-  }
-  if (typeof v !== 'boolean') return { error: field('analytics', 'must be true or false, not ' + kind(v)) };
+  if (v === undefined || v === null) return { error: ['noChoice', 'consent', 'analytics'] };
+  if (typeof v !== 'boolean') return { error: ['trueFalse', 'consent', 'analytics', kind(v)] };
   return { granted: v };
 }
 

@@ -60,7 +60,7 @@ export class DataLayer {
     const current = window[this.name];
     if (Array.isArray(current)) return current;
     if (current === undefined) return (window[this.name] = []);
-    this.s.warn('layer', 'runtime.data_layer: window.' + this.name + ' is not an array; the data layer is not watched');
+    this.s.warn('layer', ['notArray', this.name]);
     return null;
   }
 

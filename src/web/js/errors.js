@@ -1,11 +1,47 @@
-// The words of the engine's refusals: `Error::message` of src/core/error.rs, from the parts the
-// scorer hands over (`Error::parts`: code, four texts, numbers [item, a, b], item -1 for none).
-// A chunk of its own, loaded on the first refusal: the phrases stay out of what loads at start.
-// tests/errors.rs writes every kind of error with its message to tests/fixtures/errors.json, and
-// tests/e2e/errors.test.mjs checks that this gives the same text for each.
+// The words of every warning the tag logs, in a chunk of their own loaded on the first one: the
+// phrases stay out of what loads at start. Two kinds:
+// - the engine's refusals: `Error::message` of src/core/error.rs, from the parts the scorer hands
+//   over (`Error::parts`: code, four texts, numbers [item, a, b], item -1 for none). The core
+//   writes every kind with its message to tests/fixtures/errors.json, and
+//   tests/e2e/errors.test.mjs checks that this gives the same text for each;
+// - the tag's own: a key of WORDS and its arguments (the e2e tests check their text).
 
-/** The message for parts `p` ({ c, t, n }). */
-export function message({ c, t, n }) {
+/** `call: field \`f\`: why`, or `call: the argument why`, as the core's `Kind::Argument`. */
+const arg = (call, field, why) => call + ': ' + (field ? 'field `' + field + '`: ' : 'the argument ') + why;
+
+// Quoted keys: esbuild's --mangle-props leaves them alone (the tag names them in strings).
+const WORDS = {
+  'badName': () => 'track(name, params): the name must be a short string',
+  'unreadable': (name, e) => name + ': its parameters could not be read (' + e + '); refused',
+  'tooMany': (n) => 'more than ' + n + ' events on one page: the oldest are no longer re-applied when consent arrives or another tab writes',
+  'noNudges': (e) => 'the nudge engine could not be loaded: ' + e,
+  'noRender': (e) => 'the built-in nudge could not be shown: ' + e,
+  'replaced': (why) => 'the stored profile was replaced: ' + message(why),
+  'cleared': () => 'another tab deleted the stored profile; this tab goes on as a new visitor',
+  'failed': (what, e) => what + ' failed: ' + e,
+  'noStorage': () => 'localStorage is unavailable; this visitor is remembered for this page only',
+  'full': () => 'localStorage refused the profile (full?); kept in memory, and saving is retried',
+  'notArray': (name) => 'runtime.data_layer: window.' + name + ' is not an array; the data layer is not watched',
+  // The arguments of identify() and consent(): the call, the field (none: the argument itself), a value.
+  'object': (call, field, k) => arg(call, field, 'must be an object, not ' + k),
+  'unknown': (call, field, list) => arg(call, field, 'unknown field; expected one of ' + list),
+  'whole': (call, field, k) => arg(call, field, 'must be a whole number of 0 or more, not ' + k),
+  'trueFalse': (call, field, k) => arg(call, field, 'must be true or false, not ' + k),
+  'bounces': (call, field) => arg(call, field, 'must be true, false or a whole number of bounces'),
+  'finite': (call, field, k) => arg(call, field, 'must be a finite number, not ' + k),
+  'time': (call, field) => arg(call, field, 'must be a time in ms since 1970, as Date.now() gives it'),
+  'noTime': (call, field) => arg(call, field, "is missing; it is the purchase's time in ms"),
+  'noChoice': (call, field) => arg(call, field, 'is missing; pass {analytics: true} or {analytics: false}'),
+  'unread': (call, field, e) => arg(call, field, 'could not be read (' + e + ')'),
+};
+
+/** The message for a warning: the tag's own `[key, ...args]`, or an engine refusal's parts ({ c, t, n }). */
+export function message(p) {
+  if (Array.isArray(p)) {
+    const words = WORDS[p[0]];
+    return words ? words(...p.slice(1)) : p.join(' ');
+  }
+  const { c, t, n } = p;
   const [a, b, x, y] = t;
   const [item, m, k] = n;
   // `items[i].name`, `items[i]` or `name`, as the core's `field`.

@@ -1,6 +1,6 @@
 // identify(profile): the argument read and checked here, where the store calls it; the engine
-// applies the facts idempotently (src/core/identify.rs). Messages name the field, as the core's
-// config errors do.
+// applies the facts idempotently (src/core/identify.rs). Errors are words for errors.js, which
+// names the field as the core's config errors do.
 
 import { kind } from './consent.js';
 import { isObject, wire } from './wire.js';
@@ -10,21 +10,22 @@ const FIELDS = ['emailOpens30d', 'lastEmailOpen', 'emailSubscribed', 'unsubscrib
 const YES_NO = ['emailSubscribed', 'unsubscribed', 'spamComplaint', 'smsOptIn'];
 
 class Bad {
-  constructor(message) {
-    this.message = message;
+  constructor(words) {
+    this.words = words;
   }
 }
 
-function field(name, why) {
-  return new Bad('identify: field `' + name + '`: ' + why);
+/** Field `name` is wrong: `key` of errors.js's words, with value `v`. */
+function field(key, name, v) {
+  return new Bad([key, 'identify', name, v]);
 }
 
 const given = (v) => v !== undefined && v !== null;
 
 function time(v, name) {
   if (!given(v)) return -1;
-  if (typeof v !== 'number' || !isFinite(v)) throw field(name, 'must be a finite number, not ' + kind(v));
-  if (!(v >= 0 && v < 9e15)) throw field(name, 'must be a time in ms since 1970, as Date.now() gives it');
+  if (typeof v !== 'number' || !isFinite(v)) throw field('finite', name, kind(v));
+  if (!(v >= 0 && v < 9e15)) throw field('time', name);
   return Math.floor(v);
 }
 
@@ -37,18 +38,16 @@ const whole = (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v
  */
 export function readFacts(p) {
   try {
-    if (!isObject(p)) {
-      throw new Bad('identify: the argument must be an object, not ' + kind(p));
-    }
+    if (!isObject(p)) throw field('object', null, kind(p));
     const bad = Object.keys(p).find((k) => FIELDS.indexOf(k) < 0);
-    if (bad !== undefined) throw field(bad, 'unknown field; expected one of ' + FIELDS.join(', '));
+    if (bad !== undefined) throw field('unknown', bad, FIELDS.join(', '));
     const opens = p.emailOpens30d;
-    if (given(opens) && !whole(opens)) throw field('emailOpens30d', 'must be a whole number of 0 or more, not ' + kind(opens));
+    if (given(opens) && !whole(opens)) throw field('whole', 'emailOpens30d', kind(opens));
     let yesNo = 0;
     YES_NO.forEach((name, i) => {
       const v = p[name];
       if (!given(v)) return;
-      if (typeof v !== 'boolean') throw field(name, 'must be true or false, not ' + kind(v));
+      if (typeof v !== 'boolean') throw field('trueFalse', name, kind(v));
       yesNo |= (v ? 2 : 1) << (2 * i);
     });
     const b = p.bounced;
@@ -57,15 +56,15 @@ export function readFacts(p) {
       if (b === true) bounced = -2;
       else if (b === false) bounced = 0;
       else if (whole(b)) bounced = b;
-      else throw field('bounced', 'must be true, false or a whole number of bounces');
+      else throw field('bounces', 'bounced');
     }
     const lp = p.lastPurchase;
     let purchase = null;
     let purchaseTime = -1;
     if (given(lp)) {
-      if (!isObject(lp)) throw field('lastPurchase', 'must be an object, not ' + kind(lp));
+      if (!isObject(lp)) throw field('object', 'lastPurchase', kind(lp));
       purchaseTime = time(lp.time, 'lastPurchase.time');
-      if (purchaseTime < 0) throw field('lastPurchase.time', "is missing; it is the purchase's time in ms");
+      if (purchaseTime < 0) throw field('noTime', 'lastPurchase.time');
       purchase = wire(lp, true);
     }
     return {
@@ -77,6 +76,6 @@ export function readFacts(p) {
       purchaseTime,
     };
   } catch (e) {
-    return { error: e instanceof Bad ? e.message : 'identify: the argument could not be read (' + e + ')' };
+    return { error: e instanceof Bad ? e.words : ['unread', 'identify', null, String(e)] };
   }
 }

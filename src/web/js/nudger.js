@@ -105,7 +105,7 @@ export class Nudger {
     s.inFlight(s.opts.render()).then((render) => {
       if (this.shown !== shown) return;
       shown.hide = render.show(d.kind, d.message, () => s.guard('dismiss', () => this.dismissed()), s.rt);
-    }).catch((e) => s.warn('render', 'the built-in nudge could not be shown: ' + e));
+    }).catch((e) => s.warn('render', ['noRender', String(e)]));
   }
 
   /** The visitor closed the built-in nudge: another may follow. */

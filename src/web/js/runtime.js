@@ -24,16 +24,17 @@ const MAX_PENDING = 20000;
 const SAME_ACTION_MS = 2000;
 
 /**
- * Writes `text` to console[level], with refusal `why` worded after it (errors.js, a chunk loaded
- * on the first refusal). A page that broke its console cannot make us throw.
+ * Writes warning `w` to console[level] after `prefix`: a text, or words to look up (a key and
+ * its arguments, or an engine refusal's parts) in errors.js, a chunk loaded on the first. A page
+ * that broke its console cannot make us throw.
  */
-function say(level, text, why) {
-  if (why) {
-    import('./errors.js').then((m) => m.message(why), () => 'refused (error ' + why.c + ')').then((w) => say(level, text + w));
+function say(level, w, prefix = '') {
+  if (typeof w !== 'string') {
+    import('./errors.js').then((m) => m.message(w), () => JSON.stringify(w)).then((t) => say(level, t, prefix));
     return;
   }
   try {
-    console[level]('shopper-intent: ' + text);
+    console[level]('shopper-intent: ' + prefix + w);
   } catch (e) {
     /* nothing to do */
   }
@@ -70,14 +71,11 @@ export class Scorer {
     // nudger (the nudge half, nudger.js, once the nudge chunk is loaded).
   }
 
-  /**
-   * Logs a problem once per kind (every one with the debug switch), to the console only. A
-   * refusal's parts `why` (engine.js `why`) are worded by errors.js, loaded on the first.
-   */
-  warn(kind, message, why) {
+  /** Logs problem `w` (see `say`) once per kind (every one with the debug switch), to the console only. */
+  warn(kind, w) {
     if (this.warned[kind] && !this.debug) return;
     this.warned[kind] = 1;
-    say('warn', message, why);
+    say('warn', w);
   }
 
   /** The debug switch's log of decisions and refusals. */
@@ -95,7 +93,7 @@ export class Scorer {
     try {
       return fn();
     } catch (e) {
-      this.warn('failed:' + what, what + ' failed: ' + e);
+      this.warn('failed:' + what, ['failed', what, String(e)]);
     }
   }
 
@@ -179,7 +177,7 @@ export class Scorer {
    */
   track(name, params, source, time) {
     if (typeof name !== 'string' || name.length === 0 || name.length > 100) {
-      this.warn('name', 'track(name, params): the name must be a short string');
+      this.warn('name', ['badName']);
       return -1;
     }
     const t = time === undefined ? Date.now() : time;
@@ -210,7 +208,7 @@ export class Scorer {
     try {
       bytes = this.engine.encode(name, params === undefined ? {} : params);
     } catch (e) {
-      this.warn('read', name + ': its parameters could not be read (' + e + '); refused');
+      this.warn('read', ['unreadable', name, String(e)]);
       return -1;
     }
     return this.apply(bytes, t, name);
@@ -227,8 +225,8 @@ export class Scorer {
     }
     if (fired < 0) {
       const why = this.engine.why();
-      this.warn('event', '', why);
-      if (this.debug) say('info', 'refused: ', why);
+      this.warn('event', why);
+      if (this.debug) say('info', why, 'refused: ');
       return -1;
     }
     if (name === 'purchase') {
@@ -259,7 +257,7 @@ export class Scorer {
     const t = Date.now();
     const [fired, changed] = this.engine.identify(f, t);
     if (fired < 0) {
-      this.warn('identify', '', this.engine.why());
+      this.warn('identify', this.engine.why());
       return -1;
     }
     if (changed) {
@@ -275,7 +273,7 @@ export class Scorer {
     // Trimmed in batches: one shift per event would copy the whole log each time.
     if (this.pending.length >= MAX_PENDING + 1000) {
       this.pending.splice(0, 1000);
-      this.warn('pending', 'more than ' + MAX_PENDING + ' events on one page: the oldest are no longer re-applied when consent arrives or another tab writes');
+      this.warn('pending', ['tooMany', MAX_PENDING]);
     }
     this.pending.push(o);
   }
@@ -394,7 +392,7 @@ export class Scorer {
       waiting.forEach(([trigger, idleMs]) => this.guard('nudge', () => this.run(trigger, idleMs)));
     })).catch((e) => {
       this.nudgesFailed = true;
-      this.warn('nudges', 'the nudge engine could not be loaded: ' + e);
+      this.warn('nudges', ['noNudges', String(e)]);
     });
   }
 
@@ -435,7 +433,7 @@ export class Scorer {
     const [clock, body] = parseEntry(entry);
     const why = this.engine.load(body, now);
     if (why !== null) {
-      this.warn('state', 'the stored profile was replaced: ', why);
+      this.warn('state', ['replaced', why]);
       this.dirty = true;
       return;
     }
@@ -499,7 +497,7 @@ export class Scorer {
     }
     // A reset, a consent withdrawal or a store's logout in another tab: forget the visitor here
     // too. A new visitor starts; it is stored on its next change, as any visitor is.
-    this.warn('cleared', 'another tab deleted the stored profile; this tab goes on as a new visitor');
+    this.warn('cleared', ['cleared']);
     this.forgetVisitor();
   }
 

@@ -26,7 +26,7 @@ export class Store {
       } catch (e) {
         this.opened = null;
       }
-      if (!this.opened) this.warn('storage', 'localStorage is unavailable; this visitor is remembered for this page only');
+      if (!this.opened) this.warn('storage', ['noStorage']);
     }
     return this.opened;
   }
@@ -46,7 +46,7 @@ export class Store {
       this.area.setItem(this.key, text);
       return true;
     } catch (e) {
-      this.warn('full', 'localStorage refused the profile (full?); kept in memory, and saving is retried');
+      this.warn('full', ['full']);
       return false;
     }
   }
