@@ -349,7 +349,8 @@ pub extern "C" fn si_state(now: f64) {
     let p = &e.profile;
     let s = p.snapshot(model, t);
     let mut out = Out::default();
-    out.f64(s.score).str(s.stage.name()).str(s.intent.name());
+    // Stage, intent and channel as their index: the tag names them (engine.js, as for `si_score`).
+    out.f64(s.score).u8(s.stage as u8).u8(s.intent as u8);
     out.u8(s.suppression.reasons().count() as u8);
     for r in s.suppression.reasons() {
         out.str(r);
@@ -362,7 +363,7 @@ pub extern "C" fn si_state(now: f64) {
         .time(v.started_ms)
         .u32(v.page_views)
         .opt(v.landing());
-    out.str(v.channel().name());
+    out.u8(v.channel().index());
     out.u8(p.signals().count() as u8);
     for sig in p.signals() {
         out.str(sig.rule.name()).f64(sig.points).time(sig.time_ms);

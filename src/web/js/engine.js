@@ -40,6 +40,8 @@ class Out {
 
 const STAGES = ['cold', 'warm', 'mql', 'sql'];
 const INTENTS = ['none', 'low', 'mid', 'high'];
+// src/core/visit.rs `Channel`, in its order.
+const CHANNELS = ['direct', 'email', 'sms', 'paid_search', 'paid_social', 'organic', 'referral'];
 
 /** The bytes at `url` (fetch's default credentials: same-origin); an HTTP error names `what`. */
 export function fetchBytes(url, what) {
@@ -197,7 +199,7 @@ export class Engine {
   state(now) {
     this.w.si_state(now);
     const r = this.out();
-    const s = { score: r.f64(), stage: r.str(), intent: r.str() };
+    const s = { score: r.f64(), stage: STAGES[r.u8b()], intent: INTENTS[r.u8b()] };
     const suppression = [];
     for (let n = r.u8b(); n > 0; n--) suppression.push(r.str());
     s.suppressed = suppression.length > 0;
@@ -206,7 +208,7 @@ export class Engine {
     s.highValue = r.u8b() === 1;
     s.visitorId = r.str();
     const index = r.u32();
-    s.visit = { id: s.visitorId + '-' + index, index, startedAt: r.f64(), pageViews: r.u32(), landing: r.opt(), channel: r.str() };
+    s.visit = { id: s.visitorId + '-' + index, index, startedAt: r.f64(), pageViews: r.u32(), landing: r.opt(), channel: CHANNELS[r.u8b()] };
     const signals = [];
     for (let n = r.u8b(); n > 0; n--) signals.push({ rule: r.str(), points: r.f64(), time: r.f64() });
     s.signals = signals;
