@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../chromium.mjs';
-import { useBrowser, visitor, open, NO_CONSENT, state, track, warnings, warningsOnce, errors, events, stored, rules, pagehide, settle, item } from './support.mjs';
+import { useBrowser, visitor, open, NO_CONSENT, state, track, warnings, warningsOnce, errors, errorsOnce, events, stored, rules, pagehide, settle, item } from './support.mjs';
 
 useBrowser();
 
@@ -23,7 +23,7 @@ test('a bad config is logged with the field at fault, and every call still takes
   ]) {
     const v = await visitor();
     const page = await v.tab('/t/bad.html', { config });
-    assert.deepEqual(await errors(page), ['shopper-intent: ' + message + ' (not started)']);
+    assert.deepEqual(await errorsOnce(page), ['shopper-intent: ' + message + ' (not started)']);
     await v.context.close();
   }
   const v = await visitor();
@@ -61,7 +61,7 @@ test('data-config takes a model file or a JSON config; an old JSON model or anyt
     const page = await v.tab('/t/file.html', { tag: ` data-config="${file}"` });
     // Started: the model's SQL threshold (the default's, or the config's).
     const started = await page.evaluate(async () => (await window.shopperIntent.ready) !== null && window.shopperIntent.model.stages.sql);
-    const logged = await errors(page);
+    const logged = typeof message === 'number' ? await errors(page) : await errorsOnce(page);
     if (typeof message === 'number') {
       assert.deepEqual([started, logged], [message, []], file);
     } else {

@@ -41,6 +41,13 @@ test("the tag's own warnings are worded from their key and arguments", () => {
     [['noTime', 'identify', 'lastPurchase.time'], "identify: field `lastPurchase.time`: is missing; it is the purchase's time in ms"],
     [['noChoice', 'consent', 'analytics'], 'consent: field `analytics`: is missing; pass {analytics: true} or {analytics: false}'],
     [['unread', 'identify', null, 'Error: boom'], 'identify: the argument could not be read (Error: boom)'],
+    [['badOn', 'score, stage'], 'on(type, callback): type is one of score, stage, callback a function'],
+    [['notModelFile', 'config /c.json', 'Unexpected token'], 'config /c.json is neither a model file (shopper-intent compile) nor JSON: Unexpected token'],
+    [['damaged', 'config /m.bin'], 'config /m.bin: a damaged model file'],
+    [['oldModel', 'inline config'], 'inline config is a model file of an older version: compile it again'],
+    [['unreadModel'], 'the model does not read (compiled by another version?)'],
+    [['notStarted', ['damaged', 'config /m.bin']], 'config /m.bin: a damaged model file (not started)'],
+    [['notStarted', 'config /x.json: HTTP 404'], 'config /x.json: HTTP 404 (not started)'],
   ];
   for (const [words, expected] of cases) assert.equal(message(words), expected, JSON.stringify(words));
   // A key this version does not know is still shown, not lost.

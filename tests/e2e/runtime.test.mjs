@@ -310,6 +310,8 @@ test('on() calls back on changes and unsubscribes; CustomEvents go to window', a
   assert.deepEqual(result.events, ['high']);
   assert.equal(result.bogus, 'function');
   assert.equal(result.score, 19);
+  // Worded a moment later (errors.js loads on the first warning).
+  for (let i = 0; i < 100 && !logs.some((l) => l.includes('on(type, callback)')); i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(logs.filter((l) => l.includes('on(type, callback)')).length, 1);
   await context.close();
 });

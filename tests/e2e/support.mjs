@@ -113,6 +113,11 @@ export async function warningsOnce(page, n = 1) {
   return warnings(page);
 }
 export const errors = (page) => page.evaluate(() => window.__errors);
+/** The errors, once there are `n` (their words come a moment later, as the warnings'). */
+export async function errorsOnce(page, n = 1) {
+  await page.waitForFunction((k) => window.__errors.length >= k, n);
+  return errors(page);
+}
 export const events = (page) => page.evaluate(() => window.__events);
 export const stored = (page) => page.evaluate((k) => localStorage.getItem(k), KEY);
 export const rules = (s) => s.signals.map((x) => x.rule);

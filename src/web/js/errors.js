@@ -22,6 +22,13 @@ const WORDS = {
   'noStorage': () => 'localStorage is unavailable; this visitor is remembered for this page only',
   'full': () => 'localStorage refused the profile (full?); kept in memory, and saving is retried',
   'notArray': (name) => 'runtime.data_layer: window.' + name + ' is not an array; the data layer is not watched',
+  'badOn': (types) => 'on(type, callback): type is one of ' + types + ', callback a function',
+  // Start-up: the model, and why the scorer did not start (a string, or words).
+  'notModelFile': (what, e) => what + ' is neither a model file (shopper-intent compile) nor JSON: ' + e,
+  'damaged': (what) => what + ': a damaged model file',
+  'oldModel': (what) => what + ' is a model file of an older version: compile it again',
+  'unreadModel': () => 'the model does not read (compiled by another version?)',
+  'notStarted': (w) => (typeof w === 'string' ? w : message(w)) + ' (not started)',
   // The arguments of identify() and consent(): the call, the field (none: the argument itself), a value.
   'object': (call, field, k) => arg(call, field, 'must be an object, not ' + k),
   'unknown': (call, field, list) => arg(call, field, 'unknown field; expected one of ' + list),

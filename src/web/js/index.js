@@ -10,7 +10,7 @@
 // before the scorer is ready are queued and replayed (window.shopperIntent is there at once).
 
 import { Engine, compileWasm, decoder, fetchBytes, instantiate } from './engine.js';
-import { Scorer, PREFIX } from './runtime.js';
+import { Scorer, PREFIX, Words, say } from './runtime.js';
 import { randomHex } from './storage.js';
 import { isObject } from './wire.js';
 
@@ -26,7 +26,7 @@ function parse(text, what) {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(what + ' is neither a model file (shopper-intent compile) nor JSON: ' + e.message);
+    throw new Words('notModelFile', what, e.message);
   }
 }
 
@@ -41,7 +41,7 @@ function readFile(b, what) {
   } catch (e) {
     /* damaged */
   }
-  if (!model || model.format !== MODEL_FORMAT || !model.runtime) throw new Error(what + ': a damaged model file');
+  if (!model || model.format !== MODEL_FORMAT || !model.runtime) throw new Words('damaged', what);
   model.bytes = b.subarray(end);
   return model;
 }
@@ -60,7 +60,7 @@ const defaultModel = () => load(here('shopper-intent.model.bin'), 'the default m
  * compiler, loaded for it only. */
 function compiled(c, what) {
   if (c?.format === MODEL_FORMAT) {
-    throw new Error(what + ' is a model file of an older version: compile it again');
+    throw new Words('oldModel', what);
   }
   if (isObject(c) && Object.keys(c).length === 0) return defaultModel();
   return import('./compiler.js').then((m) => m.compile(c, here('shopper_intent_compiler_bg.wasm')))
@@ -101,7 +101,7 @@ function api() {
     } catch (e) {
       if (!warned[name]) {
         warned[name] = 1;
-        console.warn('shopper-intent: ' + name + '() failed: ' + e);
+        say('warn', ['failed', name + '()', String(e)]);
       }
       return fallback;
     }
@@ -114,7 +114,7 @@ function api() {
     state: call('state', null),
     on(type, callback) {
       if (TYPES.indexOf(type) < 0 || typeof callback !== 'function') {
-        console.warn('shopper-intent: on(type, callback): type is one of ' + TYPES.join(', ') + ', callback a function');
+        say('warn', ['badOn', TYPES.join(', ')]);
         return () => {};
       }
       const listener = (e) => callback(e.detail);
@@ -144,7 +144,7 @@ function boot(tag) {
       const t = performance.now();
       const w = instantiate(module);
       const engine = new Engine(w);
-      if (!engine.init(model.bytes, randomHex(16))) throw new Error('the model does not read (compiled by another version?)');
+      if (!engine.init(model.bytes, randomHex(16))) throw new Words('unreadModel');
       const debug = !!model.runtime.debug || /[?&#]intent-debug\b/.test(location.href);
       const render = () => import('./render.js');
       const scorer = new Scorer(engine, model.runtime, { render, nudges: nudgeEngine, debug });
@@ -166,7 +166,7 @@ function boot(tag) {
     })
     .catch((e) => {
       fail();
-      console.error('shopper-intent: ' + (e?.message || e) + ' (not started)');
+      say('error', ['notStarted', e?.words || String(e?.message || e)]);
     });
 }
 

@@ -28,7 +28,7 @@ const SAME_ACTION_MS = 2000;
  * its arguments, or an engine refusal's parts) in errors.js, a chunk loaded on the first. A page
  * that broke its console cannot make us throw.
  */
-function say(level, w, prefix = '') {
+export function say(level, w, prefix = '') {
   if (typeof w !== 'string') {
     import('./errors.js').then((m) => m.message(w), () => JSON.stringify(w)).then((t) => say(level, t, prefix));
     return;
@@ -37,6 +37,14 @@ function say(level, w, prefix = '') {
     console[level]('shopper-intent: ' + prefix + w);
   } catch (e) {
     /* nothing to do */
+  }
+}
+
+/** An error whose message is words for errors.js: a key and its arguments. */
+export class Words extends Error {
+  constructor(...words) {
+    super(words.join(' '));
+    this.words = words;
   }
 }
 
