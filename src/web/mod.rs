@@ -4,7 +4,8 @@
 //! store's objects (catching what they throw), listens to the page, owns storage, consent,
 //! timers and rendering. It writes an event or an argument into the buffer [`si_input`] returns,
 //! in the wire format of [`crate::core::wire`], and calls one of these exports; results come
-//! back as numbers, and anything longer as a record it reads at [`si_out_ptr`]. No JS object is
+//! back as numbers, and anything longer as a record it reads at [`si_out_ptr`]; a refusal's
+//! reason is its parts (`Out::why`, `Error::parts`), which the tag words. No JS object is
 //! held here and no JS function is called but `Math.pow`, so nothing the page does can throw
 //! through wasm frames.
 //!
