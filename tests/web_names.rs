@@ -1,10 +1,10 @@
-//! The engine hands stage, intent and channel to the tag as indices (`src/web/mod.rs`,
+//! The engine hands stage, intent, channel and suppression to the tag as indices or bits (`src/web/mod.rs`,
 //! `si_score` and `si_state`), and the tag names them from its own lists in
 //! `src/web/js/engine.js`: those lists must be the core's names, in the core's order.
 #![cfg(not(target_arch = "wasm32"))]
 
 use shopper_intent::core::visit::Channel;
-use shopper_intent::core::{Intent, Stage};
+use shopper_intent::core::{Intent, Stage, Suppression};
 
 /// The quoted names of `const NAME = ['a', 'b'];` in engine.js.
 fn js_list(name: &str) -> Vec<String> {
@@ -22,7 +22,7 @@ fn js_list(name: &str) -> Vec<String> {
 }
 
 #[test]
-fn the_tag_names_stages_intents_and_channels_as_the_core_does() {
+fn the_tag_names_stages_intents_channels_and_suppression_as_the_core_does() {
     let names = |v: Vec<&str>| v.into_iter().map(String::from).collect::<Vec<_>>();
     assert_eq!(
         js_list("STAGES"),
@@ -36,4 +36,10 @@ fn the_tag_names_stages_intents_and_channels_as_the_core_does() {
         js_list("CHANNELS"),
         names(Channel::ALL.map(|c| c.name()).to_vec())
     );
+    // Bit i of `si_state`'s suppression byte is reason i.
+    let all = Suppression {
+        opted_out: true,
+        bounced: true,
+    };
+    assert_eq!(js_list("SUPPRESSION"), names(all.reasons().collect()));
 }

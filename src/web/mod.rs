@@ -352,10 +352,8 @@ pub extern "C" fn si_state(now: f64) {
     let mut out = Out::default();
     // Stage, intent and channel as their index: the tag names them (engine.js, as for `si_score`).
     out.f64(s.score).u8(s.stage as u8).u8(s.intent as u8);
-    out.u8(s.suppression.reasons().count() as u8);
-    for r in s.suppression.reasons() {
-        out.str(r);
-    }
+    // The suppression reasons as bits: 1 opted out, 2 bounced (the tag names them).
+    out.u8(u8::from(s.suppression.opted_out) | u8::from(s.suppression.bounced) << 1);
     out.f64(s.value)
         .u8(u8::from(s.high_value))
         .str(p.visitor_id());

@@ -42,6 +42,8 @@ const STAGES = ['cold', 'warm', 'mql', 'sql'];
 const INTENTS = ['none', 'low', 'mid', 'high'];
 // src/core/visit.rs `Channel`, in its order.
 const CHANNELS = ['direct', 'email', 'sms', 'paid_search', 'paid_social', 'organic', 'referral'];
+// src/core/score.rs `Suppression::reasons`, one bit each.
+const SUPPRESSION = ['opted_out', 'bounced'];
 
 /** The bytes at `url` (fetch's default credentials: same-origin); an HTTP error names `what`. */
 export function fetchBytes(url, what) {
@@ -200,8 +202,8 @@ export class Engine {
     this.w.si_state(now);
     const r = this.out();
     const s = { score: r.f64(), stage: STAGES[r.u8b()], intent: INTENTS[r.u8b()] };
-    const suppression = [];
-    for (let n = r.u8b(); n > 0; n--) suppression.push(r.str());
+    const bits = r.u8b();
+    const suppression = SUPPRESSION.filter((_, i) => bits >> i & 1);
     s.suppressed = suppression.length > 0;
     s.suppression = suppression;
     s.value = r.f64();
