@@ -27,8 +27,8 @@ const config = (arm, rules, extra = {}) => ({
   experiments: { [EXPERIMENT]: { force: arm } },
   actions: { rules },
 });
-const RECORD = `window.__actions = []; window.__prevent = false; window.dataLayer = [];
-  addEventListener('shopper-intent:action', (e) => { window.__actions.push(e.detail); if (window.__prevent) e.preventDefault(); });`;
+const RECORD = `window.__actions = []; window.__at = []; window.__prevent = false; window.dataLayer = [];
+  addEventListener('shopper-intent:action', (e) => { window.__actions.push(e.detail); window.__at.push(Date.now()); if (window.__prevent) e.preventDefault(); });`;
 
 const actions = (page) => page.evaluate(() => window.__actions.map((a) => a.action));
 const lastAction = (page) => page.evaluate(() => window.__actions[window.__actions.length - 1]);
@@ -121,10 +121,13 @@ test('a purchase after an exposure pushes the conversion', async () => {
 
 test('a dwell rule fires when its timer does; navigation cancels it and hides the nudge', async () => {
   const [v, page] = await nudgePage(config(1, TIMED));
+  const viewed = await page.evaluate(() => Date.now());
   await pageView(page, '/products/coat');
-  assert.deepEqual(await actions(page), []);
-  await page.waitForTimeout(600);
+  await page.waitForFunction(() => window.__actions.length > 0);
   assert.deepEqual(await actions(page), ['test_dwell']);
+  // Not before its 0.3 s (measured in the page, so a slow machine cannot make it look early).
+  const fired = await page.evaluate(() => window.__at[0]);
+  assert.ok(fired - viewed >= 300, `fired ${fired - viewed} ms after the page view`);
   await page.locator(NUDGE).waitFor();
   // A nudge on screen goes with its page, and a new page's timer is its own.
   await pageView(page, '/collections/all');
