@@ -107,17 +107,15 @@ export async function heap(page) {
 export const state = (page) => page.evaluate(() => window.shopperIntent.state());
 export const track = (page, name, params) => page.evaluate(([n, p]) => window.shopperIntent.track(n, p), [name, params]);
 export const warnings = (page) => page.evaluate(() => window.__warnings);
-/** The warnings, once there are `n`: a refusal's words come a moment later (errors.js loads on the first). */
-export async function warningsOnce(page, n = 1) {
-  await page.waitForFunction((k) => window.__warnings.length >= k, n);
-  return warnings(page);
-}
 export const errors = (page) => page.evaluate(() => window.__errors);
-/** The errors, once there are `n` (their words come a moment later, as the warnings'). */
-export async function errorsOnce(page, n = 1) {
-  await page.waitForFunction((k) => window.__errors.length >= k, n);
-  return errors(page);
+/** What console[kind] logged (`__warnings` or `__errors`), once there are `n` lines: their words
+ * come a moment later (errors.js loads on the first). */
+async function logged(page, list, n) {
+  await page.waitForFunction(([l, k]) => window[l].length >= k, [list, n]);
+  return page.evaluate((l) => window[l], list);
 }
+export const warningsOnce = (page, n = 1) => logged(page, '__warnings', n);
+export const errorsOnce = (page, n = 1) => logged(page, '__errors', n);
 export const events = (page) => page.evaluate(() => window.__events);
 export const stored = (page) => page.evaluate((k) => localStorage.getItem(k), KEY);
 export const rules = (s) => s.signals.map((x) => x.rule);
