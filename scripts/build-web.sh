@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds what a store downloads into pkg/ (see README, "Building"):
 #   shopper-intent.js              the tag: loader and runtime (it instantiates the engines itself, without wasm-bindgen glue)
-#   shopper_intent_bg.wasm         the engine (no_std: core + the boundary of src/web/mod.rs), without nudges
+#   shopper_intent_bg.wasm         the engine (no_std: core + the boundary of src/web/mod.rs), without nudges or scorecards
+#   shopper_intent_card_bg.wasm    the same with scorecards, loaded instead for a model with one
 #   shopper_intent_nudges_bg.wasm  the engine with nudges, loaded when a nudge could first be decided
 #   shopper-intent.model.bin       the default model, compiled (`shopper-intent compile`; bytes, see src/web/js/model-file.js)
 #   render-*.js                    the built-in nudge renderer, loaded on the first nudge a page leaves to it
@@ -19,12 +20,13 @@ OUT=pkg
 GLUE=target/web
 mkdir -p "$OUT" "$GLUE"
 
-# Three builds of the same crate: separate target dirs, since cargo names cdylibs without a hash.
+# Four builds of the same crate: separate target dirs, since cargo names cdylibs without a hash.
 source scripts/wasm.sh
 wasm() { # $1 build name, $2 features, $3 output name
     wasm_module . "$2" "$3" "target/wasm-$1" "$GLUE/$1" "$OUT/$3_bg.wasm"
 }
 wasm bundle bundle shopper_intent
+wasm card bundle,scorecard shopper_intent_card
 wasm nudges bundle,nudges shopper_intent_nudges
 wasm compiler compiler shopper_intent_compiler
 

@@ -73,3 +73,40 @@ fn an_invalid_config_names_the_field_and_writes_nothing() {
     assert!(stderr.contains("`stages`"), "{stderr}");
     assert!(!out.exists());
 }
+
+#[test]
+fn a_model_with_a_scorecard_says_so_and_names_the_tag_s_data_scorecard() {
+    let dir = tempfile::tempdir().unwrap();
+    let vectors: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/vectors/scorecard.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let path = dir.path().join("card.json");
+    std::fs::write(&path, vectors["cases"][0]["config"].to_string()).unwrap();
+    let card = compile(&[path.to_str().unwrap()]);
+    assert!(card.status.success());
+    assert_eq!(parts(&card.stdout).0["summary"]["scorecard"], true);
+    let note = String::from_utf8(card.stderr).unwrap();
+    assert!(
+        note.starts_with("note: ") && note.contains(" data-scorecard>"),
+        "{note}"
+    );
+    // npx shopper-intent-compile says the same words.
+    let js = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/web/js/compile-cli.js"
+    ))
+    .unwrap();
+    assert!(
+        js.contains(note.trim_end()),
+        "compile-cli.js words it otherwise"
+    );
+
+    let plain = compile(&[]);
+    assert_eq!(parts(&plain.stdout).0["summary"]["scorecard"], false);
+    assert!(plain.stderr.is_empty(), "no note without a scorecard");
+}

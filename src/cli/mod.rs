@@ -148,6 +148,9 @@ fn compile(args: CompileArgs) -> Result<ExitCode, String> {
         None => crate::core::Config::default(),
     };
     let file = model_bin(&config.model_file().map_err(|e| e.to_string())?)?;
+    if config.compile().is_ok_and(|m| !m.scorecard.is_empty()) {
+        eprintln!("{SCORECARD_NOTE}");
+    }
     match &args.out {
         Some(path) => std::fs::write(path, file)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
@@ -160,6 +163,11 @@ fn compile(args: CompileArgs) -> Result<ExitCode, String> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// What `compile` says of a model with a scorecard (`npx shopper-intent-compile` says the same).
+pub const SCORECARD_NOTE: &str = "note: this model has a scorecard: add data-scorecard to the \
+    script tag (<script type=\"module\" src=\"/pkg/shopper-intent.js\" data-config=\"...\" \
+    data-scorecard>), so that it fetches the scorer with scorecards at once, not one round trip later";
 
 /// The first bytes of a model file: no JSON text starts with a NUL, so the tag tells the two apart.
 pub const MODEL_MAGIC: &[u8; 4] = b"\0sim";

@@ -8,7 +8,7 @@
 
 use super::experiment::Experiment;
 use super::model::{Actions, Conditions, Kind, Model, Nudge, On, PageRole, PageType, Per, Rule};
-use super::scorecard::{Binned, Crossed, Odds, Scorecard};
+use super::scorecard::Scorecard;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -77,6 +77,18 @@ struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
     bad: bool,
+    /// A scorecard the scorer without scorecards skipped (see [`Unread::Scorecard`]).
+    card: bool,
+}
+
+/// Why a model's bytes were not read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unread {
+    /// Another format, cut short, trailing bytes or a reference out of range.
+    Damaged,
+    /// A model with a scorecard, read by the scorer built without scorecards (`bundle` without
+    /// the `scorecard` feature): the tag then loads the scorer with them.
+    Scorecard,
 }
 
 impl Reader<'_> {
@@ -164,6 +176,7 @@ impl Reader<'_> {
     fn opt_num(&mut self) -> Option<f64> {
         self.flag().then(|| self.num())
     }
+    #[cfg(any(feature = "scorecard", not(feature = "bundle")))]
     fn nums(&mut self) -> Vec<f64> {
         // Each number is 8 bytes: a count beyond what is left is refused before allocating.
         let n = self.len();
@@ -313,13 +326,19 @@ impl Model {
     /// Reads [`Model::to_bytes`]; `None` for anything else (another format, cut short, trailing
     /// bytes), so a damaged model is never half-used.
     pub fn from_bytes(bytes: &[u8]) -> Option<Model> {
+        Model::read(bytes).ok()
+    }
+
+    /// [`Model::from_bytes`], saying why a model was not read.
+    pub fn read(bytes: &[u8]) -> Result<Model, Unread> {
         let mut r = Reader {
             bytes,
             at: 0,
             bad: false,
+            card: false,
         };
         if r.byte() != FORMAT {
-            return None;
+            return Err(Unread::Damaged);
         }
         let mut rules = [Rule {
             points: 0.0,
@@ -425,31 +444,7 @@ impl Model {
                 force: (r.int() as usize).checked_sub(1),
             })
             .collect();
-        let bins = (0..r.len())
-            .map(|_| Binned {
-                characteristic: r.byte(),
-                edges: r.nums(),
-                points: r.nums(),
-            })
-            .collect();
-        let crossed = (0..r.len())
-            .map(|_| Crossed {
-                rows: r.byte(),
-                row_edges: r.nums(),
-                columns: r.byte(),
-                column_edges: r.nums(),
-                points: r.nums(),
-            })
-            .collect();
-        let odds = r.flag().then(|| Odds {
-            pdo: r.num(),
-            zero_points: r.num(),
-        });
-        let scorecard = Scorecard {
-            bins,
-            crossed,
-            odds,
-        };
+        let scorecard = scorecard(&mut r);
         let model = Model {
             rules,
             session_timeout_ms,
@@ -500,13 +495,63 @@ impl Model {
                 && c.columns < count
                 && c.points.len() == (c.row_edges.len() + 1) * (c.column_edges.len() + 1);
         }
-        (whole && references_hold).then_some(model)
+        match (r.card, whole && references_hold) {
+            (true, _) => Err(Unread::Scorecard),
+            (false, true) => Ok(model),
+            (false, false) => Err(Unread::Damaged),
+        }
     }
+}
+
+/// The scorecard section.
+#[cfg(any(feature = "scorecard", not(feature = "bundle")))]
+fn scorecard(r: &mut Reader) -> Scorecard {
+    use super::scorecard::{Binned, Crossed, Odds};
+    let bins = (0..r.len())
+        .map(|_| Binned {
+            characteristic: r.byte(),
+            edges: r.nums(),
+            points: r.nums(),
+        })
+        .collect();
+    let crossed = (0..r.len())
+        .map(|_| Crossed {
+            rows: r.byte(),
+            row_edges: r.nums(),
+            columns: r.byte(),
+            column_edges: r.nums(),
+            points: r.nums(),
+        })
+        .collect();
+    let odds = r.flag().then(|| Odds {
+        pdo: r.num(),
+        zero_points: r.num(),
+    });
+    Scorecard {
+        bins,
+        crossed,
+        odds,
+    }
+}
+
+/// The scorecard section, in the scorer built without scorecards (1,010 B of its gzipped wasm,
+/// with the points they add at snapshot time): a model with one is refused as
+/// [`Unread::Scorecard`]. The characteristics are still observed, so a profile reads the same in
+/// either scorer and a store that calibrates later keeps its visitors' history.
+#[cfg(all(feature = "bundle", not(feature = "scorecard")))]
+fn scorecard(r: &mut Reader) -> Scorecard {
+    let (bins, crossed) = (r.len(), r.len());
+    r.card = bins + crossed > 0;
+    if r.flag() {
+        (r.num(), r.num());
+    }
+    Scorecard::default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::scorecard::{Binned, Crossed, Odds};
 
     #[test]
     fn a_scorecard_round_trips() {
@@ -536,6 +581,8 @@ mod tests {
         // A table whose points do not fill its cells is refused.
         model.scorecard.crossed[0].points.pop();
         assert_eq!(Model::from_bytes(&model.to_bytes()), None);
+        // Damaged, not "needs the scorer with scorecards": this build reads scorecards.
+        assert_eq!(Model::read(&model.to_bytes()), Err(Unread::Damaged));
     }
 
     #[test]

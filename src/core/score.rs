@@ -860,8 +860,12 @@ impl Profile {
         if let Some(points) = self.condition(model, RuleId::NoEmailOpens30d, t) {
             score += points;
         }
-        // Scorecard bins (src/core/scorecard.rs): 0 unless the store calibrated a scorecard.
-        score += model.scorecard.points(&self.characteristics, t);
+        // Scorecard bins (src/core/scorecard.rs): 0 unless the store calibrated a scorecard (and
+        // none in the scorer built without scorecards, whose models have none).
+        #[cfg(any(feature = "scorecard", not(feature = "bundle")))]
+        {
+            score += model.scorecard.points(&self.characteristics, t);
+        }
         let score = round(score * 100.0) / 100.0;
         // The highest tier with a signal in the window.
         let mut intent = Intent::None;

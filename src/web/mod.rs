@@ -149,7 +149,9 @@ pub extern "C" fn si_out_len() -> u32 {
     engine().out.1 as u32
 }
 
-/// Loads a compiled model (the input); 1 when it reads whole, 0 when it does not. The visitor
+/// Loads a compiled model (the input); 1 when it reads whole, 0 when it does not, 2 when it has
+/// a scorecard and this is the scorer without scorecards (the tag then loads the one with them:
+/// `compiled::Unread::Scorecard`). The visitor
 /// becomes a new one with the id that follows the model in the input (`model_len` bytes of
 /// model, then the id).
 #[no_mangle]
@@ -166,11 +168,17 @@ pub extern "C" fn si_init(model_len: u32) -> u32 {
     if let Some(old) = e.model.take() {
         core::mem::forget(old);
     }
-    e.model = Model::from_bytes(model);
+    let read = Model::read(model);
+    let answer = match read {
+        Ok(_) => 1,
+        Err(crate::core::compiled::Unread::Damaged) => 0,
+        Err(crate::core::compiled::Unread::Scorecard) => 2,
+    };
+    e.model = read.ok();
     // The model lives on across calls; so does this call's input, which costs a few KB once.
     #[cfg(feature = "bundle")]
     heap::keep();
-    u32::from(e.model.is_some())
+    answer
 }
 
 /// The profile becomes a new visitor with the id in the input.

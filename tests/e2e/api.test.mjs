@@ -1,6 +1,7 @@
 // window.shopperIntent in Chromium: config errors (logged, never thrown), track(), state()'s shape,
 // the change events (and callbacks that call back in), identify(), reset(), the clock (never
-// backwards; a new visit after 30 minutes), a calibrated config, and calls made before ready.
+// backwards; a new visit after 30 minutes), a calibrated config, a scorecard model (the scorer with
+// scorecards), and calls made before ready.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -259,6 +260,28 @@ test('a calibrated config loads unchanged and is the model that scores', async (
   assert.ok(Math.abs(s.score - 19) < 0.05, `score ${s.score}`);
   assert.equal(s.stage, 'sql');
   await v.context.close();
+});
+
+test('a model with a scorecard is scored by the scorer with scorecards: after the model, or at once with data-scorecard', async () => {
+  // The first case of tests/vectors/scorecard.json: its rules at 0 points, bins that give 16 for one view.
+  const card = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests', 'vectors', 'scorecard.json'), 'utf8')).cases[0];
+  for (const [tag, fetched] of [['', ['shopper_intent_bg.wasm', 'shopper_intent_card_bg.wasm']], [' data-scorecard', ['shopper_intent_card_bg.wasm']]]) {
+    const v = await visitor();
+    const wasm = [];
+    v.context.on('request', (r) => r.url().endsWith('.wasm') && wasm.push(path.basename(new URL(r.url()).pathname)));
+    const page = await v.tab('/t/card.html', { config: card.config, tag });
+    await track(page, 'view_item', { items: [{ item_id: 'A' }] });
+    const s = await state(page);
+    assert.equal(s.score, card.events[0].expect.score, tag);
+    assert.equal(s.stage, 'cold', tag);
+    await track(page, 'view_item', { items: [{ item_id: 'B' }] });
+    await track(page, 'view_item', { items: [{ item_id: 'A' }] });
+    assert.equal((await state(page)).score, card.events[2].expect.score, tag);
+    // The config compiler, then the scorer(s): the one without scorecards is not fetched with the hint.
+    assert.deepEqual(wasm.filter((f) => f !== 'shopper_intent_compiler_bg.wasm').sort(), fetched, tag);
+    assert.deepEqual(v.logs, [], tag);
+    await v.context.close();
+  }
 });
 
 test('calls made before the scorer is ready are queued and replayed; ready resolves with the API', async () => {

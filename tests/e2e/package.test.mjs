@@ -3,7 +3,7 @@
 // installed files served and loaded in Chromium by the one tag.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -29,7 +29,7 @@ test('the packed tarball installs, compiles a config and runs in a page', async 
   fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'a-store', private: true }));
   npm(['install', '--offline', '--no-audit', '--no-fund', path.join(dir, tarball)], project);
   const installed = path.join(project, 'node_modules', 'shopper-intent');
-  for (const f of ['shopper-intent.js', 'shopper_intent_bg.wasm', 'shopper_intent_nudges_bg.wasm', 'shopper-intent.model.bin', 'shopper-intent.d.ts', 'compile.mjs']) {
+  for (const f of ['shopper-intent.js', 'shopper_intent_bg.wasm', 'shopper_intent_card_bg.wasm', 'shopper_intent_nudges_bg.wasm', 'shopper-intent.model.bin', 'shopper-intent.d.ts', 'compile.mjs']) {
     assert.ok(fs.existsSync(path.join(installed, f)), `${f} is in the package`);
   }
   // The store's config, compiled without Rust.
@@ -44,6 +44,13 @@ test('the packed tarball installs, compiles a config and runs in a page', async 
   const [cliHeader, cliBytes] = readModelFile(fs.readFileSync(path.join(installed, 'shopper-intent.model.bin')));
   assert.deepEqual(header, cliHeader);
   assert.ok(bytes.equals(cliBytes), 'the same model bytes');
+  // A model with a scorecard: the compiler names the tag's data-scorecard.
+  const card = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests', 'vectors', 'scorecard.json'), 'utf8')).cases[0].config;
+  fs.writeFileSync(path.join(project, 'card.json'), JSON.stringify(card));
+  const carded = spawnSync('npx', ['--no-install', 'shopper-intent-compile', 'card.json'], { cwd: project, encoding: 'utf8' });
+  assert.equal(carded.status, 0, carded.stderr);
+  assert.match(carded.stderr, / data-scorecard>/);
+  assert.equal(spawnSync('npx', ['--no-install', 'shopper-intent-compile', 'empty.json'], { cwd: project, encoding: 'utf8' }).stderr, '', 'no note without one');
   fs.writeFileSync(path.join(project, 'index.html'), `<!doctype html><title>store</title><link rel="icon" href="data:,">
     <script>window.dataLayer = [{event: 'view_item', items: [{item_id: 'A', price: 10}]}];</script>
     <script type="module" src="/node_modules/shopper-intent/shopper-intent.js" data-config="/intent-model.bin"></script>`);

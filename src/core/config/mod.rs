@@ -847,6 +847,7 @@ pub fn model_file(model: &Model, runtime: &Runtime) -> String {
             "stages": {"sql": model.stages[0], "mql": model.stages[1], "warm": model.stages[2]},
             "decay_half_life_days": model.half_life_ms / DAY_MS,
             "intent_window_days": model.intent_window_ms as f64 / DAY_MS,
+            "scorecard": !model.scorecard.is_empty(),
         },
         "model": super::pack::to_base64(&model.to_bytes()),
     });

@@ -29,3 +29,7 @@ if (!ok) {
   process.exit(1);
 }
 process.stdout.write(modelFile(out));
+// As `shopper-intent compile` says it (SCORECARD_NOTE in src/cli/mod.rs).
+if (JSON.parse(out).summary.scorecard) {
+  process.stderr.write('note: this model has a scorecard: add data-scorecard to the script tag (<script type="module" src="/pkg/shopper-intent.js" data-config="..." data-scorecard>), so that it fetches the scorer with scorecards at once, not one round trip later\n');
+}

@@ -113,11 +113,12 @@ export class Engine {
     this.input(b.u8, b.n);
   }
 
-  /** Loads compiled model bytes; a new visitor with `id`. False when the model does not read. */
+  /** Loads compiled model bytes; a new visitor with `id`. 1 when the model reads, 0 when it does not,
+   * 2 when it has a scorecard and this scorer has none (si_init). */
   init(model, id) {
     this.model = model;
     this.inputText(id, model);
-    return this.w.si_init(model.length) === 1;
+    return this.w.si_init(model.length);
   }
 
   fresh(id) {

@@ -1,7 +1,8 @@
 // shopper-intent, the one tag:
 //   <script type="module" src="/pkg/shopper-intent.js" data-config="/intent-model.bin"></script>
 // Config: data-config (a URL), else <script type="application/json" id="shopper-intent-config">,
-// else the default model. A model file (`shopper-intent compile`, bytes: see model-file.js)
+// else the default model. data-scorecard: the model has a scorecard (`shopper-intent compile`
+// says so), so the scorer with scorecards is fetched at once rather than after the model. A model file (`shopper-intent compile`, bytes: see model-file.js)
 // starts at once; a plain JSON config is compiled first by a module loaded only then. A config
 // that cannot be read or is invalid is logged (console.error) and the scorer is not started: the
 // page works as without it.
@@ -139,12 +140,16 @@ function boot(tag) {
   // Calls a page made before the tag ran: `(window.shopperIntentQ = window.shopperIntentQ || []).push(['identify', {...}])`.
   const early = Array.isArray(window.shopperIntentQ) ? window.shopperIntentQ : [];
   window.shopperIntent = si;
-  Promise.all([compileWasm(here('shopper_intent_bg.wasm')), readModel(tag)])
-    .then(([module, model]) => {
+  // The scorer without scorecards, unless the tag says the model has one (data-scorecard): a model
+  // with one that the first scorer refuses (2) gets the other, one round trip later.
+  const card = () => compileWasm(here('shopper_intent_card_bg.wasm'));
+  Promise.all([tag.hasAttribute('data-scorecard') ? card() : compileWasm(here('shopper_intent_bg.wasm')), readModel(tag)])
+    .then(function begin([module, model]) {
       const t = performance.now();
-      const w = instantiate(module);
-      const engine = new Engine(w);
-      if (!engine.init(model.bytes, randomHex(16))) throw new Words('unreadModel');
+      const engine = new Engine(instantiate(module));
+      const read = engine.init(model.bytes, randomHex(16));
+      if (read === 2) return card().then((m) => begin([m, model]));
+      if (read !== 1) throw new Words('unreadModel');
       const debug = !!model.runtime.debug || /[?&#]intent-debug\b/.test(location.href);
       const render = () => import('./render.js');
       const scorer = new Scorer(engine, model.runtime, { render, nudges: nudgeEngine, debug });

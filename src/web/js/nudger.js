@@ -19,7 +19,7 @@ const MAX_DELAY = 2147483647;
  */
 export function moveTo(engine, w) {
   const e = new engine.constructor(w);
-  if (!e.init(engine.model, '')) throw new Error('the model does not read in the nudge engine');
+  if (e.init(engine.model, '') !== 1) throw new Error('the model does not read in the nudge engine');
   const why = e.load(engine.save(), Infinity);
   if (why !== null) throw new Error('the profile does not move to the nudge engine: ' + message(why));
   return e;
