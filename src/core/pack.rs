@@ -22,8 +22,21 @@ fn unzigzag(z: u64) -> u64 {
     (z >> 1) ^ (z & 1).wrapping_neg()
 }
 
-// Tokens carry a 64-bit difference and two flag bits: 66 bits, hence u128.
-fn put_varint(mut v: u128, out: &mut Vec<u8>) {
+// A token is a varint of up to 66 bits: a 64-bit difference `z` above two flag bits (`z << 2 |
+// f`), or a run. Written as its first 7 bits, then the rest (`z >> 5`) as a u64 varint: the same
+// bytes as one 66-bit varint, without u128 arithmetic in the wasm.
+fn put_token(z: u64, flags: u8, out: &mut Vec<u8>) {
+    let first = (z as u8 & 0x1f) << 2 | flags;
+    let rest = z >> 5;
+    if rest == 0 {
+        out.push(first);
+        return;
+    }
+    out.push(first | 0x80);
+    put_varint(rest, out);
+}
+
+fn put_varint(mut v: u64, out: &mut Vec<u8>) {
     while v >= 0x80 {
         out.push(v as u8 | 0x80);
         v >>= 7;
@@ -31,17 +44,32 @@ fn put_varint(mut v: u128, out: &mut Vec<u8>) {
     out.push(v as u8);
 }
 
-fn take_varint(bytes: &[u8], at: &mut usize) -> Option<u128> {
-    let mut v = 0u128;
-    for shift in (0..70).step_by(7) {
+/// A token: (`z`, the two flag bits); `None` when cut short or over 66 bits.
+fn take_token(bytes: &[u8], at: &mut usize) -> Option<(u64, u8)> {
+    let first = *bytes.get(*at)?;
+    *at += 1;
+    let low = u64::from(first >> 2 & 0x1f);
+    if first & 0x80 == 0 {
+        return Some((low, first & 3));
+    }
+    // The rest: at most 59 bits (9 bytes, the last with 3).
+    let mut rest = 0u64;
+    let mut shift = 0;
+    loop {
         let b = *bytes.get(*at)?;
         *at += 1;
-        v |= u128::from(b & 0x7f) << shift;
+        if shift == 56 && b > 7 {
+            return None;
+        }
+        rest |= u64::from(b & 0x7f) << shift;
         if b & 0x80 == 0 {
-            return Some(v);
+            return Some((low | rest << 5, first & 3));
+        }
+        shift += 7;
+        if shift > 56 {
+            return None;
         }
     }
-    None
 }
 
 /// Word `i` of `bytes`; 0 for a word not there (before the start: the predictors' base).
@@ -74,19 +102,19 @@ pub fn pack(bytes: &[u8]) -> Vec<u8> {
             continue;
         }
         if run > 0 {
-            put_varint(2 * (u128::from(run) - 1) + 1, &mut out);
+            put_token((run - 1) >> 1, ((run - 1) as u8 & 1) << 1 | 1, &mut out);
             run = 0;
         }
-        let near = u128::from(zigzag(w.wrapping_sub(prev)));
-        let stride = u128::from(zigzag(w.wrapping_sub(far)));
+        let near = zigzag(w.wrapping_sub(prev));
+        let stride = zigzag(w.wrapping_sub(far));
         if stride < near {
-            put_varint(stride << 2 | 2, &mut out);
+            put_token(stride, 2, &mut out);
         } else {
-            put_varint(near << 2, &mut out);
+            put_token(near, 0, &mut out);
         }
     }
     if run > 0 {
-        put_varint(2 * (u128::from(run) - 1) + 1, &mut out);
+        put_token((run - 1) >> 1, ((run - 1) as u8 & 1) << 1 | 1, &mut out);
     }
     out
 }
@@ -97,16 +125,21 @@ pub fn unpack(packed: &[u8], len: usize) -> Option<Vec<u8>> {
     let mut out: Vec<u8> = Vec::with_capacity(n * 8);
     let mut at = 0;
     while at < packed.len() {
-        let token = take_varint(packed, &mut at)?;
+        let (z, flags) = take_token(packed, &mut at)?;
         let done = out.len() / 8;
-        let count = if token & 1 == 1 { (token >> 1) + 1 } else { 1 };
-        if count > (n - done) as u128 {
+        // A run's count: the token without its low bit (`z << 1 | flags >> 1`), plus one.
+        let count = match flags & 1 {
+            1 if z >> 62 != 0 => return None,
+            1 => (z << 1 | u64::from(flags >> 1)) + 1,
+            _ => 1,
+        };
+        if count > (n - done) as u64 {
             return None;
         }
         let (prev, far) = predictions(&out, done);
-        let w = match token & 3 {
-            0 => prev.wrapping_add(unzigzag(u64::try_from(token >> 2).ok()?)),
-            2 => far.wrapping_add(unzigzag(u64::try_from(token >> 2).ok()?)),
+        let w = match flags {
+            0 => prev.wrapping_add(unzigzag(z)),
+            2 => far.wrapping_add(unzigzag(z)),
             _ => prev,
         };
         for _ in 0..count {
@@ -203,6 +236,50 @@ mod tests {
         let zeros = pack(&[0u8; 800]);
         assert_eq!(zeros.len(), 2, "100 zero words are one run");
         assert_eq!(unpack(&zeros, 800), Some(alloc::vec![0u8; 800]));
+    }
+
+    /// The 66-bit varint the tokens are (the layout's definition).
+    fn varint66(mut v: u128) -> Vec<u8> {
+        let mut out = Vec::new();
+        while v >= 0x80 {
+            out.push(v as u8 | 0x80);
+            v >>= 7;
+        }
+        out.push(v as u8);
+        out
+    }
+
+    #[test]
+    fn tokens_are_66_bit_varints_and_read_back() {
+        for z in [
+            0,
+            1,
+            31,
+            32,
+            127,
+            128,
+            1 << 40,
+            u64::MAX >> 5,
+            u64::MAX >> 2,
+            u64::MAX,
+        ] {
+            for flags in 0..4u8 {
+                let mut out = Vec::new();
+                put_token(z, flags, &mut out);
+                assert_eq!(
+                    out,
+                    varint66(u128::from(z) << 2 | u128::from(flags)),
+                    "{z} {flags}"
+                );
+                let mut at = 0;
+                assert_eq!(take_token(&out, &mut at), Some((z, flags)));
+                assert_eq!(at, out.len());
+                assert_eq!(take_token(&out[..out.len() - 1], &mut 0), None, "cut short");
+            }
+        }
+        // Over 66 bits.
+        assert_eq!(take_token(&varint66(1 << 66), &mut 0), None);
+        assert_eq!(take_token(&[0xff; 11], &mut 0), None);
     }
 
     #[test]
