@@ -48,6 +48,8 @@ table "loaded at start" "${start[@]}"
 start_gz=$total_gz
 table "loaded at start instead, for a model with a scorecard" "${card[@]}"
 card_gz=$total_gz
+mapfile -t shopify < <(ls pkg/shopify-*.js 2>/dev/null)
+if [ ${#shopify[@]} -gt 0 ]; then table "loaded at start too, on a Shopify storefront" "${shopify[@]}"; fi
 if [ ${#lazy[@]} -gt 0 ]; then table "loaded only when needed" "${lazy[@]}"; fi
 
 [ -n "$budget_file" ] || exit 0

@@ -103,9 +103,12 @@ test('data-intent clicks become events, even when a handler stops the click', as
   await v.context.close();
 });
 
+// A Shopify storefront: its theme script sets window.Shopify before the tag runs.
+const SHOPIFY = "window.Shopify = {shop: 'test.myshopify.com'};";
+
 test("Shopify's storefront events become GA4 events", async () => {
   const v = await visitor();
-  const page = await v.tab('/t/p.html', { config: NO_CONSENT });
+  const page = await v.tab('/t/p.html', { config: NO_CONSENT, head: SHOPIFY });
   const product = { id: 'gid://shopify/Product/7', title: 'Wool overcoat' };
   const variant = { id: 'gid://shopify/ProductVariant/9', price: { amount: '280.00', currencyCode: 'USD' } };
   // A card in a collection grid is not a product view.
@@ -145,7 +148,7 @@ test("Shopify's storefront events become GA4 events", async () => {
 
 test('the same action reported by GA4 and by Shopify counts once', async () => {
   const v = await visitor();
-  const page = await v.tab('/t/p.html', { config: NO_CONSENT, head: 'window.dataLayer = [];' });
+  const page = await v.tab('/t/p.html', { config: NO_CONSENT, head: 'window.dataLayer = [];' + SHOPIFY });
   await run(page, () => window.dataLayer.push({ event: 'view_item', ecommerce: { items: [{ item_id: 'SKU-7', price: 280 }] } }));
   await shopify(page, 'shopify:product:view', { context: 'page', product: { id: 'gid://shopify/Product/7', title: 'Coat' }, selectedVariant: null });
   assert.deepEqual(rules(await state(page)), ['site_visit', 'product_view']);
@@ -157,8 +160,18 @@ test('the same action reported by GA4 and by Shopify counts once', async () => {
   // Shopify can be switched off. (A visitor of its own: a tab of the same one would read the
   // profile the first tab saves after its delay, with that tab's views and cart.)
   const w = await visitor();
-  const off = await w.tab('/t/off.html', { config: { runtime: { require_consent: false, shopify: false } } });
+  const off = await w.tab('/t/off.html', { config: { runtime: { require_consent: false, shopify: false } }, head: SHOPIFY });
   await shopify(off, 'shopify:product:view', { context: 'page', product: { id: '7', title: 'Coat' }, selectedVariant: null });
   assert.deepEqual(rules(await state(off)), ['site_visit']);
   await w.context.close();
+  // Off a Shopify storefront the adapter is not even fetched, and such events are not read.
+  const x = await visitor();
+  const fetched = [];
+  x.context.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  const plain = await x.tab('/t/plain.html', { config: { runtime: { require_consent: false } } });
+  await shopify(plain, 'shopify:product:view', { context: 'page', product: { id: '7', title: 'Coat' }, selectedVariant: null });
+  assert.deepEqual(rules(await state(plain)), ['site_visit']);
+  assert.ok(!fetched.some((p) => /\/shopify-[^/]*\.js$/.test(p)), fetched.join(' '));
+  assert.ok(fetched.some((p) => p.endsWith('/shopper-intent.js')), 'the request log saw the tag');
+  await x.context.close();
 });

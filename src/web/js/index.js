@@ -143,16 +143,20 @@ function boot(tag) {
   // The scorer without scorecards, unless the tag says the model has one (data-scorecard): a model
   // with one that the first scorer refuses (2) gets the other, one round trip later.
   const card = () => compileWasm(here('shopper_intent_card_bg.wasm'));
-  Promise.all([tag.hasAttribute('data-scorecard') ? card() : compileWasm(here('shopper_intent_bg.wasm')), readModel(tag)])
-    .then(function begin([module, model]) {
+  // The Shopify adapter only on a Shopify storefront (its theme script sets window.Shopify before
+  // this module runs), fetched beside the engine and the model; the scorer starts without it if
+  // it fails to load.
+  const shopify = window.Shopify ? import('./shopify.js').catch(() => null) : null;
+  Promise.all([tag.hasAttribute('data-scorecard') ? card() : compileWasm(here('shopper_intent_bg.wasm')), readModel(tag), shopify])
+    .then(function begin([module, model, shopify]) {
       const t = performance.now();
       const engine = new Engine(instantiate(module));
       const read = engine.init(model.bytes, randomHex(16));
-      if (read === 2) return card().then((m) => begin([m, model]));
+      if (read === 2) return card().then((m) => begin([m, model, shopify]));
       if (read !== 1) throw new Words('unreadModel');
       const debug = !!model.runtime.debug || /[?&#]intent-debug\b/.test(location.href);
       const render = () => import('./render.js');
-      const scorer = new Scorer(engine, model.runtime, { render, nudges: nudgeEngine, debug });
+      const scorer = new Scorer(engine, model.runtime, { render, nudges: nudgeEngine, debug, shopify });
       scorer.start();
       si.model = model.summary;
       start({

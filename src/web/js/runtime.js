@@ -11,7 +11,6 @@
 
 import { Consent, googleSay, shopifyNow, globalPrivacyControl, readChoice } from './consent.js';
 import { DataLayer } from './datalayer.js';
-import { listenShopify } from './shopify.js';
 import { href, pathOf, listenNavigation, listenClicks } from './page.js';
 import { Store, parseEntry, joinEntry, setClock, randomHex } from './storage.js';
 import { Triggers } from './triggers.js';
@@ -53,7 +52,8 @@ export class Scorer {
    * `engine`: an initialized Engine; `rt`: the model's runtime section; `opts.render`: loads the
    * built-in renderer on the first nudge the page does not render itself; `opts.nudges`: loads
    * the nudge chunk and the engine with nudges ([chunk, its wasm exports]) when a nudge could
-   * first be decided.
+   * first be decided; `opts.shopify`: the Shopify adapter (shopify.js), loaded on a Shopify
+   * storefront only.
    */
   constructor(engine, rt, opts) {
     this.engine = engine;
@@ -137,7 +137,7 @@ export class Scorer {
     if (rt.spa) listenNavigation(this);
     if (rt.clicks) listenClicks(this);
     if (rt.shopify) {
-      listenShopify(this);
+      this.opts.shopify?.listenShopify(this);
       if (!shopifySays && window.Shopify) {
         [500, 2000, 6000].forEach((ms) => setTimeout(() => this.guard('consent', () => this.recheckShopify()), ms));
       }
