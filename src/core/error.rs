@@ -21,12 +21,6 @@ pub(crate) enum Kind {
     },
     /// A config field that is out of range or of the wrong shape.
     Config { field: String, reason: String },
-    /// A field of the argument of an API call (`identify`, `consent`), read like a config.
-    Argument {
-        call: &'static str,
-        field: String,
-        reason: String,
-    },
     /// An on-site event older than the visitor's last on-site event.
     OutOfOrder { time_ms: u64, last_ms: u64 },
     /// Stored state that cannot be read back.
@@ -83,17 +77,6 @@ impl Error {
             field: field.into(),
             reason: reason.into(),
         })
-    }
-    /// The same field error, reported against the argument of API call `call` instead of the config.
-    pub fn in_argument_of(self, call: &'static str) -> Self {
-        match *self.0 {
-            Kind::Config { field, reason } => Error::of(Kind::Argument {
-                call,
-                field,
-                reason,
-            }),
-            other => Error::of(other),
-        }
     }
     /// True when the event was refused only because it is older than the visitor's last one.
     pub fn is_out_of_order(&self) -> bool {
@@ -180,24 +163,6 @@ impl Error {
                     m.push_str(part);
                 }
             }
-            Kind::Argument {
-                call,
-                field,
-                reason,
-            } if field == "(the config)" => {
-                for part in [call, ": the argument ", reason] {
-                    m.push_str(part);
-                }
-            }
-            Kind::Argument {
-                call,
-                field,
-                reason,
-            } => {
-                for part in [call, ": field `", field, "`: ", reason] {
-                    m.push_str(part);
-                }
-            }
             Kind::OutOfOrder { time_ms, last_ms } => {
                 m.push_str("event at ");
                 push_u64(&mut m, *time_ms);
@@ -265,17 +230,12 @@ impl Error {
                 }
             },
             Kind::Config { field, reason } => (7, [field, reason, "", ""], [-1.0, 0.0, 0.0]),
-            Kind::Argument {
-                call,
-                field,
-                reason,
-            } => (8, [call, field, reason, ""], [-1.0, 0.0, 0.0]),
             Kind::OutOfOrder { time_ms, last_ms } => (
-                9,
+                8,
                 ["", "", "", ""],
                 [-1.0, *time_ms as f64, *last_ms as f64],
             ),
-            Kind::State(why) => (10, [why, "", "", ""], [-1.0, 0.0, 0.0]),
+            Kind::State(why) => (9, [why, "", "", ""], [-1.0, 0.0, 0.0]),
         };
         Parts {
             code,
@@ -352,8 +312,6 @@ mod tests {
                 max: 200,
             }),
             Error::config("actions.rules.x.message", "must be a string, not a number"),
-            Error::config("(the config)", "must be an object").in_argument_of("identify"),
-            Error::config("emailOpens30d", "must be a whole number").in_argument_of("identify"),
             Error::of(Kind::OutOfOrder {
                 time_ms: 1_700_000_000_123,
                 last_ms: 1_700_000_000_456,
@@ -379,7 +337,7 @@ mod tests {
         let mut codes: alloc::vec::Vec<u8> = samples().iter().map(|e| e.parts().code).collect();
         codes.sort_unstable();
         codes.dedup();
-        assert_eq!(codes, (0..=10).collect::<alloc::vec::Vec<u8>>());
+        assert_eq!(codes, (0..=9).collect::<alloc::vec::Vec<u8>>());
         let text = serde_json::to_string_pretty(&cases).unwrap() + "\n";
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/errors.json");
         if std::env::var_os("SI_BLESS").is_some() {

@@ -9,7 +9,7 @@ import { message } from '../../src/web/js/errors.js';
 const cases = JSON.parse(fs.readFileSync(new URL('../fixtures/errors.json', import.meta.url), 'utf8'));
 
 test('errors.js words every kind of refusal as the core does', () => {
-  assert.ok(cases.length >= 11, 'the fixture holds every code');
+  assert.deepEqual([...new Set(cases.map((c) => c.parts.c))].sort((x, y) => x - y), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'the fixture holds every code');
   for (const { parts, message: expected } of cases) assert.equal(message(parts), expected, JSON.stringify(parts));
 });
 
@@ -56,5 +56,5 @@ test("the tag's own warnings are worded from their key and arguments", () => {
 
 /** The parts of a stored-state refusal, as the fixture holds them. */
 function stateParts() {
-  return cases.find((c) => c.parts.c === 10).parts;
+  return cases.find((c) => c.parts.c === 9).parts;
 }

@@ -136,7 +136,7 @@ export class Engine {
     try {
       bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
     } catch (e) {
-      return { c: 10, t: ['not base64; it was not written by this library', '', '', ''], n: [-1, 0, 0] };
+      return { c: 9, t: ['not base64; it was not written by this library', '', '', ''], n: [-1, 0, 0] };
     }
     this.input(bytes, bytes.length);
     return this.w.si_load(now) === 1 ? null : this.why();

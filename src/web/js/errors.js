@@ -6,7 +6,7 @@
 //   tests/e2e/errors.test.mjs checks that this gives the same text for each;
 // - the tag's own: a key of WORDS and its arguments (the e2e tests check their text).
 
-/** `call: field \`f\`: why`, or `call: the argument why`, as the core's `Kind::Argument`. */
+/** `call: field \`f\`: why`, or `call: the argument why`: an API call's argument (facts.js, consent.js). */
 const arg = (call, field, why) => call + ': ' + (field ? 'field `' + field + '`: ' : 'the argument ') + why;
 
 // Quoted keys: esbuild's --mangle-props leaves them alone (the tag names them in strings).
@@ -73,10 +73,8 @@ export function message(p) {
     case 7:
       return 'config field `' + a + '`: ' + b;
     case 8:
-      return b === '(the config)' ? a + ': the argument ' + x : a + ': field `' + b + '`: ' + x;
-    case 9:
       return 'event at ' + m + " ms is earlier than this visitor's previous event at " + k + ' ms; events of one visitor must come in time order';
-    case 10:
+    case 9:
       return 'stored state: ' + a;
     default:
       return 'refused (error ' + c + ')';
