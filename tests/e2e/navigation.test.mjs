@@ -174,4 +174,15 @@ test('the same action reported by GA4 and by Shopify counts once', async () => {
   assert.ok(!fetched.some((p) => /\/shopify-[^/]*\.js$/.test(p)), fetched.join(' '));
   assert.ok(fetched.some((p) => p.endsWith('/shopper-intent.js')), 'the request log saw the tag');
   await x.context.close();
+  // A Shopify storefront whose adapter fails to load: the scorer starts without it, and says so.
+  const y = await visitor();
+  await y.context.route(/\/shopify-[^/]*\.js$/, (route) => route.fulfill({ status: 404, body: '' }));
+  const broken = await y.tab('/t/broken.html', { config: { runtime: { require_consent: false } }, head: SHOPIFY });
+  await shopify(broken, 'shopify:product:view', { context: 'page', product: { id: '7', title: 'Coat' }, selectedVariant: null });
+  assert.deepEqual(rules(await state(broken)), ['site_visit']);
+  const said = await warningsOnce(broken);
+  assert.equal(said.length, 1, said.join(' | '));
+  assert.match(said[0], /^shopper-intent: the Shopify adapter could not be loaded: Shopify's storefront events are not read on this page \(/);
+  assert.deepEqual(y.logs, []);
+  await y.context.close();
 });

@@ -16,6 +16,7 @@ const WORDS = {
   'tooMany': (n) => 'more than ' + n + ' events on one page: the oldest are no longer re-applied when consent arrives or another tab writes',
   'noNudges': (e) => 'the nudge engine could not be loaded: ' + e,
   'noRender': (e) => 'the built-in nudge could not be shown: ' + e,
+  'noShopify': (e) => "the Shopify adapter could not be loaded: Shopify's storefront events are not read on this page (" + e + ')',
   'replaced': (why) => 'the stored profile was replaced: ' + message(why),
   'cleared': () => 'another tab deleted the stored profile; this tab goes on as a new visitor',
   'failed': (what, e) => what + ' failed: ' + e,

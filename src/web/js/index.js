@@ -144,15 +144,15 @@ function boot(tag) {
   // with one that the first scorer refuses (2) gets the other, one round trip later.
   const card = () => compileWasm(here('shopper_intent_card_bg.wasm'));
   // The Shopify adapter only on a Shopify storefront (its theme script sets window.Shopify before
-  // this module runs), fetched beside the engine and the model; the scorer starts without it if
-  // it fails to load.
-  const shopify = window.Shopify ? import('./shopify.js').catch(() => null) : null;
+  // this module runs), fetched beside the engine and the model; if it fails to load, the scorer
+  // starts without it and says so.
+  const shopify = window.Shopify ? import('./shopify.js').catch((e) => ({ failed: String(e) })) : null;
   Promise.all([tag.hasAttribute('data-scorecard') ? card() : compileWasm(here('shopper_intent_bg.wasm')), readModel(tag), shopify])
-    .then(function begin([module, model, shopify]) {
+    .then(function begin([module, model, shopify], carded) {
       const t = performance.now();
       const engine = new Engine(instantiate(module));
       const read = engine.init(model.bytes, randomHex(16));
-      if (read === 2) return card().then((m) => begin([m, model, shopify]));
+      if (read === 2 && !carded) return card().then((m) => begin([m, model, shopify], true));
       if (read !== 1) throw new Words('unreadModel');
       const debug = !!model.runtime.debug || /[?&#]intent-debug\b/.test(location.href);
       const render = () => import('./render.js');

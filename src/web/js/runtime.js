@@ -53,7 +53,7 @@ export class Scorer {
    * built-in renderer on the first nudge the page does not render itself; `opts.nudges`: loads
    * the nudge chunk and the engine with nudges ([chunk, its wasm exports]) when a nudge could
    * first be decided; `opts.shopify`: the Shopify adapter (shopify.js), loaded on a Shopify
-   * storefront only.
+   * storefront only ({failed: why} when it could not be).
    */
   constructor(engine, rt, opts) {
     this.engine = engine;
@@ -137,7 +137,9 @@ export class Scorer {
     if (rt.spa) listenNavigation(this);
     if (rt.clicks) listenClicks(this);
     if (rt.shopify) {
-      this.opts.shopify?.listenShopify(this);
+      const adapter = this.opts.shopify;
+      if (adapter?.failed) this.warn('shopify', ['noShopify', adapter.failed]);
+      else adapter?.listenShopify(this);
       if (!shopifySays && window.Shopify) {
         [500, 2000, 6000].forEach((ms) => setTimeout(() => this.guard('consent', () => this.recheckShopify()), ms));
       }
