@@ -147,8 +147,11 @@ fn compile(args: CompileArgs) -> Result<ExitCode, String> {
         Some(path) => read_config(path)?,
         None => crate::core::Config::default(),
     };
-    let file = model_bin(&config.model_file().map_err(|e| e.to_string())?)?;
-    if config.compile().is_ok_and(|m| !m.scorecard.is_empty()) {
+    // Compiled once: the model file, and whether its model has a scorecard.
+    let model = config.compile().map_err(|e| e.to_string())?;
+    let runtime = config.runtime.resolve().map_err(|e| e.to_string())?;
+    let file = model_bin(&crate::core::config::model_file(&model, &runtime))?;
+    if !model.scorecard.is_empty() {
         eprintln!("{SCORECARD_NOTE}");
     }
     match &args.out {

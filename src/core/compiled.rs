@@ -542,8 +542,10 @@ fn scorecard(r: &mut Reader) -> Scorecard {
 fn scorecard(r: &mut Reader) -> Scorecard {
     let (bins, crossed) = (r.len(), r.len());
     r.card = bins + crossed > 0;
+    // The odds (pdo, zero points) do not score: read past.
     if r.flag() {
-        (r.num(), r.num());
+        r.num();
+        r.num();
     }
     Scorecard::default()
 }
