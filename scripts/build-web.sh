@@ -50,7 +50,7 @@ internal=(
     # pending operations (runtime.js, nudger.js); the model file as read (index.js)
     bytes facts
     # Engine, Out (engine.js), Buf (wire.js)
-    w buf mem input inputText out init fresh conversions why verdict mayNudge u8b str opt text f64 u32 u16 room byte dv u8 at
+    w buf kept mem input inputText out init fresh conversions why verdict mayNudge u8b str opt text f64 u32 u16 room byte dv u8 at
     # identify's facts (facts.js)
     opens lastOpen yesNo purchase purchaseTime
     # Store (storage.js)

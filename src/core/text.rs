@@ -22,13 +22,16 @@ pub fn utf8(b: &[u8]) -> Option<&str> {
             _ => return None,
         };
         let (mut lo, mut hi) = (lo, hi);
-        for k in 1..=n {
-            if !(lo..=hi).contains(b.get(i + k)?) {
+        i += 1;
+        // A plain counter, not `1..=n`: this runs for every byte of every key and text, and
+        // `RangeInclusive`'s `next` was 5 % of `track()` (Chromium's profiler).
+        for _ in 0..n {
+            if !(lo..=hi).contains(b.get(i)?) {
                 return None;
             }
             (lo, hi) = (0x80, 0xbf);
+            i += 1;
         }
-        i += n + 1;
     }
     // SAFETY: every sequence was checked to be well-formed UTF-8 above.
     Some(unsafe { core::str::from_utf8_unchecked(b) })

@@ -107,9 +107,11 @@ impl Params for Wire<'_> {
         for _ in 0..count {
             let len = self.bytes.get(at..at + 2)?;
             let len = u16::from_le_bytes([len[0], len[1]]) as usize;
-            let k = super::text::utf8(self.bytes.get(at + 2..at + 2 + len)?)?;
+            // The key's bytes against `key`'s: equal bytes are the same text, so a key that is
+            // not `key` need not be checked for UTF-8 (every event reads several parameters).
+            let k = self.bytes.get(at + 2..at + 2 + len)?;
             let value = self.child(at + 2 + len);
-            if k == key {
+            if k == key.as_bytes() {
                 return (value.tag() != 0).then_some(value);
             }
             at = value.at + value.size()?;

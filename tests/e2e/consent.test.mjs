@@ -65,16 +65,21 @@ test('consent given late joins the stored profile, with every event of the page'
   const { entry, id } = await returning(v);
   const page = await v.tab('/t/p.html', { head: GTAG + "gtag('consent', 'default', {analytics_storage: 'denied'});" });
   assert.notEqual((await state(page)).visitorId, id, 'not read without consent');
-  // 300 events before the visitor consents (email opens: +1 each, no limit): none may be lost.
+  // 6,000 events before the visitor consents, none of which may be lost: 3,000 email opens (+1
+  // each, no limit) between events the model does not know, of every length. Their bytes, kept
+  // to be re-applied, span several of the tag's 64 KB blocks (engine.js, encode).
   await page.evaluate(() => {
-    for (let i = 0; i < 300; i++) window.shopperIntent.track('email_open');
+    for (let i = 0; i < 6000; i++) {
+      if (i % 2) window.shopperIntent.track('noise_' + i, { page_location: 'x'.repeat(i % 97) });
+      else window.shopperIntent.track('email_open');
+    }
   });
   await gtag(page, 'consent', 'update', 'granted');
   const s = await state(page);
   assert.equal(s.visitorId, id);
-  // The stored profile's 4 points (site_visit, product_view) and all 300 opens: the same visit,
-  // so this page view adds none.
-  assert.ok(Math.abs(s.score - (2 + 2 + 300)) < 0.05, `score ${s.score}`);
+  // The stored profile's 4 points (site_visit, product_view) and all 3,000 opens: the same
+  // visit, so this page view adds none.
+  assert.ok(Math.abs(s.score - (2 + 2 + 3000)) < 0.05, `score ${s.score}`);
   await pagehide(page);
   assert.ok((await stored(page)) !== entry);
   await v.context.close();

@@ -7,10 +7,10 @@ const MAX_LIST = 256; // elements copied of a longer list (the core refuses > 20
 
 const encoder = new TextEncoder();
 
-/** A growable byte buffer, reused from call to call. */
+/** A growable byte buffer. */
 export class Buf {
-  constructor() {
-    this.u8 = new Uint8Array(1024);
+  constructor(size = 1024) {
+    this.u8 = new Uint8Array(size);
     this.dv = new DataView(this.u8.buffer);
     this.n = 0;
   }
