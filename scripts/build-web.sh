@@ -42,7 +42,7 @@ cargo run --quiet --bin shopper-intent -- compile --out "$OUT/shopper-intent.mod
 internal=(
     # Scorer (runtime.js)
     engine opts rt work warned store layer triggers tab seq pending clock synced syncedOurs writtenSeq
-    dirty saveTimer lastPath recent starting queued pageChanged last nudger waiting nudgesFailed
+    dirty saveTimer changedAt lastPath recent starting queued pageChanged last nudger waiting nudgesFailed
     log guard listen persists start loadWithInbox pageView op changed emit announce send
     sameAction watchTriggers run inFlight loadNudges stop scheduleSave saveNow recheck adopt
     load save otherTabWrote forgetVisitor consentChanged googleConsent

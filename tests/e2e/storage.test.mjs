@@ -59,6 +59,42 @@ test('saved once after the delay, for a burst', async () => {
   await v.context.close();
 });
 
+test('a stream of events is saved after its last change, and at the latest five delays after its first', async () => {
+  const v = await visitor();
+  const DELAY = 300;
+  const logWrites = `window.__writeTimes = []; (function () { const real = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (k, v) { window.__writeTimes.push(performance.now()); return real.call(this, k, v); }; })();`;
+  const page = await v.tab('/t/p.html', { config: { runtime: { require_consent: false, save_delay_ms: DELAY } }, head: logWrites });
+  await page.waitForTimeout(2 * DELAY); // the page load's own save
+  // Events every 60 ms for 2.4 s (8 delays), then quiet: the times of the events and of the writes.
+  const { events, saved } = await page.evaluate(async (delay) => {
+    window.__writeTimes = [];
+    const events = [];
+    for (let i = 0; i < 40; i++) {
+      window.shopperIntent.track('view_item', { items: [{ item_id: 'S' + i, price: 5 }] });
+      events.push(performance.now());
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    await new Promise((r) => setTimeout(r, 3 * delay));
+    return { events, saved: window.__writeTimes };
+  }, DELAY);
+  const last = events[events.length - 1];
+  // The rule, whatever a loaded machine does to the timers: every write comes a delay after the
+  // last event before it, or five delays after the first event it is the first write for.
+  let first = events[0];
+  for (const w of saved) {
+    const before = events.filter((t) => t < w);
+    const quiet = w - before[before.length - 1];
+    assert.ok(quiet >= DELAY - 5 || w - first >= 5 * DELAY - 5, `a write ${Math.round(quiet)} ms after an event, ${Math.round(w - first)} ms after the first unsaved one`);
+    first = events.find((t) => t > w) ?? Infinity;
+  }
+  // A stream longer than five delays is written before it ends, and once more after it.
+  assert.ok(saved.some((w) => w < last), `written during the stream: ${saved.map((w) => Math.round(w - events[0]))}`);
+  assert.equal(saved.filter((w) => w > last).length, 1, 'one write after the stream');
+  assert.ok(saved.length <= 4, `${saved.length} writes for 40 events`);
+  await v.context.close();
+});
+
 test('the entry stays under 8 KB for a busy visitor with long CJK and emoji names', async () => {
   const v = await visitor();
   const page = await v.tab('/t/p.html', { config: NO_CONSENT });

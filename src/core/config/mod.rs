@@ -220,7 +220,8 @@ pub struct RuntimeConfig {
         serde(skip_serializing_if = "Option::is_none")
     )]
     pub storage_key: Option<String>,
-    /// Delay after the last change before the profile is saved, in ms.
+    /// Delay after the last change before the profile is saved, in ms (at the latest five
+    /// delays after the first unsaved change).
     #[cfg_attr(
         not(target_arch = "wasm32"),
         serde(skip_serializing_if = "Option::is_none")

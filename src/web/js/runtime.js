@@ -22,6 +22,8 @@ export const PREFIX = 'shopper-intent:';
 const MAX_PENDING = 20000;
 /** A Shopify event this close (ms) to a data-layer event of the same kind is one action seen twice. */
 const SAME_ACTION_MS = 2000;
+/** A profile changing all the time is still saved this many save delays after its first change. */
+const SAVE_MAX_WAIT = 5;
 
 /**
  * Writes warning `w` to console[level] after `prefix`: a text, or words to look up (a key and
@@ -76,7 +78,7 @@ export class Scorer {
     this.starting = true;
     this.last = engine.verdict(0);
     // Set later, undefined until then: synced and syncedOurs (the entry last read or written, and
-    // whether we wrote it), writtenSeq, dirty, saveTimer, lastPath, queued, pageChanged, and
+    // whether we wrote it), writtenSeq, dirty, saveTimer, changedAt, lastPath, queued, pageChanged, and
     // nudger (the nudge half, nudger.js, once the nudge chunk is loaded).
   }
 
@@ -417,12 +419,28 @@ export class Scorer {
   // ---------------------------------------------------------------------------------------
   // Storage and tabs.
 
+  /**
+   * Saves `save_delay_ms` after the last change, and at the latest SAVE_MAX_WAIT delays after the
+   * first unsaved one: a burst, or a stream of lone events, is one write. Each save reads and
+   * writes localStorage, which was the largest part of a lone event's deferred work (measured),
+   * and the timer is re-armed per save, not per event.
+   */
   scheduleSave() {
-    if (!this.dirty || this.saveTimer || !this.persists()) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = 0;
-      this.guard('save', () => this.save());
-    }, this.rt.save_delay_ms);
+    if (!this.dirty || !this.persists()) return;
+    const now = Date.now();
+    this.changedAt = now;
+    if (this.saveTimer) return;
+    const delay = this.rt.save_delay_ms;
+    const latest = now + SAVE_MAX_WAIT * delay;
+    const wait = (ms) => {
+      this.saveTimer = setTimeout(() => {
+        const quiet = Math.min(this.changedAt + delay, latest) - Date.now();
+        if (quiet > 0) return wait(quiet);
+        this.saveTimer = 0;
+        this.guard('save', () => this.save());
+      }, ms);
+    };
+    wait(delay);
   }
 
   saveNow() {

@@ -127,7 +127,7 @@ export interface RuntimeOptions {
   global_privacy_control?: boolean;
   /** The localStorage key (default "shopper-intent"). */
   storage_key?: string;
-  /** Save this long after a change, ms (default 1000, at most 60000). */
+  /** Save this long after the last change, ms, and at the latest 5 times as long after the first unsaved one (default 1000, at most 60000). */
   save_delay_ms?: number;
   /** The GA4/GTM data layer global (default "dataLayer"). */
   data_layer?: string;
