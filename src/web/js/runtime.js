@@ -426,10 +426,11 @@ export class Scorer {
    * and the timer is re-armed per save, not per event.
    */
   scheduleSave() {
-    if (!this.dirty || !this.persists()) return;
+    if (!this.dirty) return;
     const now = Date.now();
     this.changedAt = now;
-    if (this.saveTimer) return;
+    // The timer first: persists() asks consent, too slow for every event.
+    if (this.saveTimer || !this.persists()) return;
     const delay = this.rt.save_delay_ms;
     const latest = now + SAVE_MAX_WAIT * delay;
     const wait = (ms) => {
