@@ -4,7 +4,7 @@
 #   shopper_intent_bg.wasm         the engine (no_std: core + the boundary of src/web/mod.rs), without nudges or scorecards
 #   shopper_intent_card_bg.wasm    the same with scorecards, loaded instead for a model with one
 #   shopper_intent_nudges_bg.wasm  the engine with nudges, loaded when a nudge could first be decided
-#   shopper-intent.model.bin       the default model, compiled (`shopper-intent compile`; bytes, see src/web/js/model-file.js)
+#   shopper-intent.model.bin       the default model, compiled (`shopper-intent compile`; bytes, see `model_file` in src/core/config/mod.rs)
 #   render-*.js                    the built-in nudge renderer, loaded on the first nudge a page leaves to it
 #   shopify-*.js                   the Shopify adapter, loaded at start on a Shopify storefront only
 #   errors-*.js                    the words of the engine's refusals, loaded on the first one

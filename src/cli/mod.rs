@@ -147,12 +147,9 @@ fn compile(args: CompileArgs) -> Result<ExitCode, String> {
         Some(path) => read_config(path)?,
         None => crate::core::Config::default(),
     };
-    // Compiled once: the model file, and whether its model has a scorecard.
-    let model = config.compile().map_err(|e| e.to_string())?;
-    let runtime = config.runtime.resolve().map_err(|e| e.to_string())?;
-    let file = model_bin(&crate::core::config::model_file(&model, &runtime))?;
-    if !model.scorecard.is_empty() {
-        eprintln!("{SCORECARD_NOTE}");
+    let (file, scorecard) = config.model_file().map_err(|e| e.to_string())?;
+    if scorecard {
+        eprintln!("{}", crate::core::config::SCORECARD_NOTE);
     }
     match &args.out {
         Some(path) => std::fs::write(path, file)
@@ -165,36 +162,6 @@ fn compile(args: CompileArgs) -> Result<ExitCode, String> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// What `compile` says of a model with a scorecard (`npx shopper-intent-compile` says the same).
-pub const SCORECARD_NOTE: &str = "note: this model has a scorecard: add data-scorecard to the \
-    script tag (<script type=\"module\" src=\"/pkg/shopper-intent.js\" data-config=\"...\" \
-    data-scorecard>), so that it fetches the scorer with scorecards at once, not one round trip later";
-
-/// The first bytes of a model file: no JSON text starts with a NUL, so the tag tells the two apart.
-pub const MODEL_MAGIC: &[u8; 4] = b"\0sim";
-
-/// The model file the tag loads, from the core's model file `json` (`config::model_file`):
-/// [`MODEL_MAGIC`], the header's length (u32, little-endian), the header (that JSON without its
-/// `model`: format, version, runtime, summary), then the model's bytes, not base64 (smaller
-/// gzipped, and no decoding at start). `npx shopper-intent-compile` writes the same
-/// (src/web/js/model-file.js); the tag reads it (src/web/js/index.js).
-pub fn model_bin(json: &str) -> Result<Vec<u8>, String> {
-    let mut file: serde_json::Value =
-        serde_json::from_str(json).map_err(|e| format!("the model file is not JSON: {e}"))?;
-    let model = file
-        .as_object_mut()
-        .and_then(|o| o.remove("model"))
-        .and_then(|m| m.as_str().and_then(crate::core::pack::from_base64))
-        .ok_or("the model file has no model in base64")?;
-    let header = file.to_string();
-    let mut out = Vec::with_capacity(8 + header.len() + model.len());
-    out.extend_from_slice(MODEL_MAGIC);
-    out.extend_from_slice(&(header.len() as u32).to_le_bytes());
-    out.extend_from_slice(header.as_bytes());
-    out.extend_from_slice(&model);
-    Ok(out)
 }
 
 fn read_config(path: &std::path::Path) -> Result<crate::core::Config, String> {

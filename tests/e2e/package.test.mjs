@@ -12,7 +12,7 @@ import { ROOT, assertBuilt, launchChromium } from '../chromium.mjs';
 
 const MIME = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.bin': 'application/octet-stream', '.json': 'application/json', '.html': 'text/html', '.css': 'text/css' };
 
-/** A model file's parts (src/web/js/model-file.js): [header, model bytes]. */
+/** A model file's parts (src/core/config/mod.rs, `model_file`): [header, model bytes]. */
 function readModelFile(b) {
   assert.deepEqual([...b.subarray(0, 4)], [0, 115, 105, 109], 'a model file starts with "\\0sim"');
   const n = b.readUInt32LE(4);

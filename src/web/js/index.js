@@ -2,7 +2,7 @@
 //   <script type="module" src="/pkg/shopper-intent.js" data-config="/intent-model.bin"></script>
 // Config: data-config (a URL), else <script type="application/json" id="shopper-intent-config">,
 // else the default model. data-scorecard: the model has a scorecard (`shopper-intent compile`
-// says so), so the scorer with scorecards is fetched at once rather than after the model. A model file (`shopper-intent compile`, bytes: see model-file.js)
+// says so), so the scorer with scorecards is fetched at once rather than after the model. A model file (`shopper-intent compile`, bytes: see `model_file` in src/core/config/mod.rs)
 // starts at once; a plain JSON config is compiled first by a module loaded only then. A config
 // that cannot be read or is invalid is logged (console.error) and the scorer is not started: the
 // page works as without it.
@@ -31,7 +31,7 @@ function parse(text, what) {
   }
 }
 
-/** The model in model file `b` (model-file.js): {format, version, runtime, summary, bytes}; null
+/** The model in model file `b` (`model_file`, src/core/config/mod.rs): {format, version, runtime, summary, bytes}; null
  * when `b` does not start as one. */
 function readFile(b, what) {
   if (decoder.decode(b.subarray(0, 4)) !== MAGIC) return null;
