@@ -71,6 +71,11 @@ find "$OUT" -maxdepth 1 \( -name 'render-*.js' -o -name 'shopify-*.js' -o -name 
     --entry-names='[name]' --chunk-names='[name]-[hash]' --log-level=warning --mangle-props="$INTERNAL" \
     --alias:shopper-intent-compiler="./$GLUE/compiler/shopper_intent_compiler.js"
 mv "$OUT/index.js" "$OUT/shopper-intent.js"
+# V8's explicit compile hint (Chromium 136+; other engines read a comment): almost every function
+# of the tag runs at start, so V8 compiles them all on the script-streaming thread instead of each
+# on the main thread at its first call (V8.CompileCode in the start's trace: 5.3-10.3 ms -> 0.3-0.9).
+{ echo '//# allFunctionsCalledOnLoad'; cat "$OUT/shopper-intent.js"; } > "$OUT/tag.js"
+mv "$OUT/tag.js" "$OUT/shopper-intent.js"
 # The package's config compiler for Node (npx shopper-intent-compile), beside the compiler wasm.
 "$BIN/esbuild" src/web/js/compile-cli.js --bundle --format=esm --platform=node --minify --log-level=warning \
     --banner:js='#!/usr/bin/env node' --outfile="$OUT/compile.mjs" \

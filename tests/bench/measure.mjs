@@ -4,9 +4,10 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 
-/** Trace categories: main-thread tasks (RunTask) and what runs in them (scripts, V8 and wasm
- * compiles); not `toplevel`, which makes every process's trace several times larger. */
-export const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8', 'v8.wasm'];
+/** Trace categories: main-thread tasks (RunTask) and what runs in them (scripts, V8's lazy
+ * JavaScript compiles, wasm compiles); not `toplevel`, which makes every process's trace several
+ * times larger. */
+export const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8', 'disabled-by-default-v8.compile', 'v8.wasm'];
 
 /**
  * Records the requests of one page from its CDP session: url, type, when it was sent and when its

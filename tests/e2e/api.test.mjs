@@ -1,7 +1,7 @@
 // window.shopperIntent in Chromium: config errors (logged, never thrown), track(), state()'s shape,
 // the change events (and callbacks that call back in), identify(), reset(), the clock (never
 // backwards; a new visit after 30 minutes), a calibrated config, a scorecard model (the scorer with
-// scorecards), and calls made before ready.
+// scorecards), calls made before ready, and the engine's memory growing under a large event.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -321,5 +321,25 @@ test('per-item limits hold for any number of items (10,000 adds over 1,000 SKUs)
   assert.ok(r.fired <= 1000 && r.fired >= 800, `${r.fired} adds fired`);
   assert.ok(r.score <= 2 + 15 * 1000, `score ${r.score}`);
   assert.equal(r.again, 0);
+  await v.context.close();
+});
+
+test("the engine's memory grows under a 2 MB event, and every record read after it is right", async () => {
+  const v = await visitor();
+  const page = await v.tab('/t/p.html', { config: NO_CONSENT });
+  const r = await page.evaluate(() => {
+    const si = window.shopperIntent;
+    const first = si.track('view_item', { items: [{ item_id: 'A', price: 1 }] });
+    // 250 items of 8,000-character names: 2 MB of input, more than the engine's memory holds, so
+    // it grows (its old buffer is detached); the core refuses more than 200 items.
+    const name = 'x'.repeat(8000);
+    const big = si.track('add_to_cart', { items: Array.from({ length: 250 }, (_, i) => ({ item_id: 'B' + i, item_name: name, price: 1 })) });
+    const after = si.track('add_to_cart', { items: [{ item_id: 'A', item_name: 'Linen shirt', price: 5 }] });
+    return { first, big, after, state: si.state() };
+  });
+  assert.deepEqual([r.first, r.big, r.after], [1, -1, 1]);
+  assert.deepEqual(await warningsOnce(page), ['shopper-intent: add_to_cart: items has 250 elements; GA4 allows at most 200']);
+  assert.deepEqual(rules(r.state).sort(), ['add_to_cart', 'product_view', 'site_visit']);
+  assert.equal(r.state.value, 5);
   await v.context.close();
 });

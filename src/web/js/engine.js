@@ -128,7 +128,7 @@ export class Engine {
 
   /**
    * Loads a stored profile (base64 text, as `save` wrote it); `null` when it read, else why not
-   * (parts, as `why`).
+   * (the engine's parts, as `why`, or the tag's words for text that is not base64).
    * Base64 is the browser's own (`atob`, `btoa`): the engine sees only the stored bytes.
    */
   load(text, now) {
@@ -136,7 +136,7 @@ export class Engine {
     try {
       bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
     } catch (e) {
-      return { c: 9, t: ['not base64; it was not written by this library', '', '', ''], n: [-1, 0, 0] };
+      return ['notBase64'];
     }
     this.input(bytes, bytes.length);
     return this.w.si_load(now) === 1 ? null : this.why();

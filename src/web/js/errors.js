@@ -18,6 +18,8 @@ const WORDS = {
   'noRender': (e) => 'the built-in nudge could not be shown: ' + e,
   'noShopify': (e) => "the Shopify adapter could not be loaded: Shopify's storefront events are not read on this page (" + e + ')',
   'replaced': (why) => 'the stored profile was replaced: ' + message(why),
+  // As `Profile::decode` says it natively (src/core/state.rs).
+  'notBase64': () => 'stored state: not base64; it was not written by this library',
   'cleared': () => 'another tab deleted the stored profile; this tab goes on as a new visitor',
   'failed': (what, e) => what + ' failed: ' + e,
   'noStorage': () => 'localStorage is unavailable; this visitor is remembered for this page only',
