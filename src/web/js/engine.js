@@ -64,20 +64,17 @@ export function compileWasm(url) {
 
 /**
  * An instance of engine `module` (the scorer, or the engine with nudges), without
- * wasm-bindgen's glue: its imports are `Math.pow` (src/web/mod.rs) and the externref table's
- * init, which has nothing to do here since no JS value crosses the boundary. Any other import
- * is refused by name, so a wasm-bindgen that changes them fails the tests, not a page.
+ * wasm-bindgen's glue: its one import is `Math.pow` (src/web/mod.rs); the build drops
+ * wasm-bindgen's start and externref table, which only its glue uses (scripts/wasm.sh). Any
+ * other import is refused by name, so a wasm-bindgen that changes them fails the tests, not a page.
  */
 export function instantiate(module) {
   const imports = {};
   WebAssembly.Module.imports(module).forEach((i) => {
-    const f = /^__wbg_pow_/.test(i.name) ? Math.pow : i.name === '__wbindgen_init_externref_table' ? () => {} : null;
-    if (!f) throw new Error('the engine imports ' + i.name + ', which this tag does not provide');
-    (imports[i.module] = imports[i.module] || {})[i.name] = f;
+    if (!/^__wbg_pow_/.test(i.name)) throw new Error('the engine imports ' + i.name + ', which this tag does not provide');
+    (imports[i.module] = imports[i.module] || {})[i.name] = Math.pow;
   });
-  const w = new WebAssembly.Instance(module, imports).exports;
-  w.__wbindgen_start();
-  return w;
+  return new WebAssembly.Instance(module, imports).exports;
 }
 
 /** One wasm instance: the model and the visitor's profile. */
