@@ -1,6 +1,7 @@
 //! The engine hands stage, intent, channel and suppression to the tag as indices or bits (`src/web/mod.rs`,
 //! `si_score` and `si_state`), and the tag names them from its own lists in
-//! `src/web/js/engine.js`: those lists must be the core's names, in the core's order.
+//! `src/web/js/engine.js`: those lists must be the core's names, in the core's order. So must the
+//! few constants and words the tag holds itself.
 #![cfg(not(target_arch = "wasm32"))]
 
 use shopper_intent::core::visit::Channel;
@@ -42,4 +43,35 @@ fn the_tag_names_stages_intents_channels_and_suppression_as_the_core_does() {
         bounced: true,
     };
     assert_eq!(js_list("SUPPRESSION"), names(all.reasons().collect()));
+}
+
+/// `const NAME = '…';` in a tag source, as written there (escapes included).
+fn js_string(js: &str, name: &str) -> String {
+    let start = format!("const {name} = '");
+    let line = js
+        .lines()
+        .find(|l| l.starts_with(&start))
+        .unwrap_or_else(|| panic!("no `{start}`"));
+    line[start.len()..].trim_end_matches("';").to_string()
+}
+
+/// What the tag must say or read as the core does, where it cannot ask the engine: the model
+/// file's magic and format (index.js reads the file before any engine runs), and the words for a
+/// stored profile that is not base64 (errors.js; base64 is the browser's own).
+#[test]
+fn the_tag_reads_the_model_file_and_words_bad_base64_as_the_core_does() {
+    use shopper_intent::core::config::{MODEL_FILE_FORMAT, MODEL_MAGIC};
+    use shopper_intent::core::Profile;
+    let index = include_str!("../src/web/js/index.js");
+    let magic = std::str::from_utf8(MODEL_MAGIC)
+        .unwrap()
+        .replace('\0', "\\0");
+    assert_eq!(js_string(index, "MAGIC"), magic);
+    assert_eq!(js_string(index, "MODEL_FORMAT"), MODEL_FILE_FORMAT);
+    let why = Profile::decode("not|base64").unwrap_err().message();
+    let words = format!("'notBase64': () => '{why}',");
+    assert!(
+        include_str!("../src/web/js/errors.js").contains(&words),
+        "errors.js should have {words}"
+    );
 }
