@@ -7,13 +7,16 @@
 //! byte. A model that does not read back whole is refused; the browser then logs why.
 
 use super::experiment::Experiment;
-use super::model::{Actions, Conditions, Kind, Model, Nudge, On, PageRole, PageType, Per, Rule};
+use super::model::{
+    default_message, Actions, Conditions, Kind, Model, Nudge, On, PageRole, PageType, Per, Rule,
+};
 use super::scorecard::Scorecard;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// Version of the byte layout. Bump it when the layout changes.
-pub const FORMAT: u8 = 2;
+/// Version of the byte layout. Bump it when the layout changes. Format 3: a rule's message is
+/// empty when it is its rule's default; format 2 files, which wrote every message, read the same.
+pub const FORMAT: u8 = 3;
 
 const ROLES: [PageRole; 9] = [
     PageRole::Plain,
@@ -247,7 +250,13 @@ impl Model {
             w.flag(n.enabled);
             w.text(&n.action);
             w.flag(n.kind == Kind::Chat);
-            w.text(&n.message);
+            // Left out when it is the rule's default (see `default_message`).
+            let message = n.message.as_str();
+            w.text(if default_message(&n.name) == Some(message) {
+                ""
+            } else {
+                message
+            });
             w.flag(n.promotional);
             w.int(n.priority.into());
             w.int(n.experiment.map_or(0, |e| e as u64 + 1));
@@ -337,7 +346,7 @@ impl Model {
             bad: false,
             card: false,
         };
-        if r.byte() != FORMAT {
+        if !(FORMAT - 1..=FORMAT).contains(&r.byte()) {
             return Err(Unread::Damaged);
         }
         let mut rules = [Rule {
@@ -384,7 +393,7 @@ impl Model {
         let email_mediums = r.texts();
         let email_click_ids = r.texts();
         let (enabled, max_per_visit, attribution_ms) = (r.flag(), r.small(), r.int());
-        let nudges = (0..r.len())
+        let mut nudges: Vec<Nudge> = (0..r.len())
             .map(|_| {
                 let name = r.text();
                 Nudge {
@@ -426,6 +435,7 @@ impl Model {
                 }
             })
             .collect();
+        r.bad |= !default_messages(&mut nudges);
         let experiments: Vec<Experiment> = (0..r.len())
             .map(|_| Experiment {
                 key: r.text(),
@@ -501,6 +511,26 @@ impl Model {
             (false, false) => Err(Unread::Damaged),
         }
     }
+}
+
+/// Puts back the messages a compiled model left out, each its rule's default; false when a rule
+/// without one is not a default rule.
+#[cfg(any(feature = "nudges", feature = "compiler", not(feature = "bundle")))]
+fn default_messages(rules: &mut [Nudge]) -> bool {
+    let mut known = true;
+    for n in rules.iter_mut().filter(|n| n.message.is_empty()) {
+        match default_message(&n.name) {
+            Some(m) => n.message = m.into(),
+            None => known = false,
+        }
+    }
+    known
+}
+
+/// The scorers show no message (only the nudge engine does): theirs stay as read.
+#[cfg(all(feature = "bundle", not(any(feature = "nudges", feature = "compiler"))))]
+fn default_messages(_: &mut [Nudge]) -> bool {
+    true
 }
 
 /// The scorecard section.
@@ -601,5 +631,63 @@ mod tests {
         let mut other = bytes;
         other[0] = FORMAT + 1;
         assert_eq!(Model::from_bytes(&other), None);
+    }
+
+    /// `text` as the writer writes it: its length (one byte, under 128), then its bytes.
+    fn written(text: &str) -> Vec<u8> {
+        assert!(text.len() < 128);
+        [&[text.len() as u8][..], text.as_bytes()].concat()
+    }
+
+    fn replaced(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+        let at = bytes.windows(from.len()).position(|w| w == from).unwrap();
+        [&bytes[..at], to, &bytes[at + from.len()..]].concat()
+    }
+
+    #[test]
+    fn default_messages_are_left_out_and_read_back() {
+        use crate::core::model::DEFAULT_MESSAGES;
+        let model = Model::default();
+        let bytes = model.to_bytes();
+        for (name, message) in DEFAULT_MESSAGES {
+            let rule = model.actions.rules.iter().find(|n| n.name == name).unwrap();
+            assert_eq!(rule.message, message);
+            assert!(
+                !bytes
+                    .windows(message.len())
+                    .any(|w| w == message.as_bytes()),
+                "{name}"
+            );
+        }
+        // A store's own message is written, on a default rule too.
+        let mut own = model.clone();
+        own.actions.rules[0].message = "Need a hand?".into();
+        assert_eq!(Model::from_bytes(&own.to_bytes()), Some(own));
+
+        // Format 2 wrote every message in full: such a file reads as the same model. Built from
+        // placeholders, each then replaced by its rule's default as format 2 wrote it.
+        let mut placeholders = model.clone();
+        for (i, n) in placeholders.actions.rules.iter_mut().enumerate() {
+            n.message = String::from("\u{1}message of rule ");
+            n.message.push(char::from(b'a' + i as u8));
+        }
+        let mut old = placeholders.to_bytes();
+        for (i, n) in model.actions.rules.iter().enumerate() {
+            old = replaced(
+                &old,
+                &written(&placeholders.actions.rules[i].message),
+                &written(&n.message),
+            );
+        }
+        old[0] = 2;
+        assert_eq!(Model::from_bytes(&old), Some(model.clone()));
+
+        // A message left out on a rule that is not a default one has nothing to stand for.
+        let name = &model.actions.rules[0].name;
+        let other: String = name.chars().map(|_| 'x').collect();
+        assert_eq!(
+            Model::from_bytes(&replaced(&bytes, &written(name), &written(&other))),
+            None
+        );
     }
 }

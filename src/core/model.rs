@@ -275,6 +275,58 @@ pub struct Nudge {
     pub when: Vec<Conditions>,
 }
 
+/// The default rules' messages, by rule name (`config::actions::default_rules` takes its own from
+/// here). A compiled model leaves out a message that is its rule's default and the engines that
+/// show messages put it back (`compiled.rs`), so the model file the tag loads at start carries no
+/// copy that only the lazily loaded nudge engine shows. Neutral on purpose: they make no offer a
+/// store has not made.
+pub const DEFAULT_MESSAGES: [(&str, &str); 9] = [
+    (
+        "proactive_chat",
+        "I noticed you've been looking at {product}. Can I help with any questions?",
+    ),
+    (
+        "free_shipping_offer",
+        "Welcome back! Ask us about free shipping on your order today.",
+    ),
+    (
+        "payment_options",
+        "Welcome back! Questions about paying? We can walk you through the payment options.",
+    ),
+    (
+        "guest_checkout",
+        "Welcome back! No account needed: you can check out as a guest.",
+    ),
+    (
+        "cart_reminder",
+        "Welcome back! Your cart is still saved for you.",
+    ),
+    (
+        "size_help",
+        "Not sure about the size? We're happy to help you find the right fit.",
+    ),
+    (
+        "shipping_reassurance",
+        "Wondering about delivery? Our shipping page lists the costs and delivery times.",
+    ),
+    (
+        "returns_reassurance",
+        "Not sure yet? Our returns policy explains how to send items back.",
+    ),
+    (
+        "comparison_help",
+        "Comparing options? We can help you pick the right one.",
+    ),
+];
+
+/// The default message of the rule named `name`, if it is a default rule.
+pub fn default_message(name: &str) -> Option<&'static str> {
+    DEFAULT_MESSAGES
+        .iter()
+        .find(|(rule, _)| *rule == name)
+        .map(|(_, message)| *message)
+}
+
 /// The compiled `actions` section.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Actions {

@@ -7,7 +7,9 @@ use crate::core::error::Error;
 use crate::core::event::{Params, Value};
 use crate::core::experiment::{fnv32a, Experiment};
 use crate::core::fields::Fields;
-use crate::core::model::{Actions, Conditions, Kind, Nudge, On, PageType, DAY_MS, VIEWED};
+use crate::core::model::{
+    default_message, Actions, Conditions, Kind, Nudge, On, PageType, DAY_MS, VIEWED,
+};
 use crate::core::score::{Intent, Stage};
 use crate::core::state::CheckoutStep;
 use alloc::string::{String, ToString};
@@ -382,20 +384,20 @@ const BUYING_PAGES: &[&str] = &[
 ];
 const CHECKOUT_PAGES: &[&str] = &["cart", "checkout", "checkout_shipping", "checkout_payment"];
 
-/// A default rule: everything explicit but `when`.
+/// Default rule `name`: everything explicit but `when`; its message is [`default_message`]'s.
 fn rule(
+    name: &str,
     kind: &str,
     promotional: bool,
     priority: u32,
     max_per_visitor: u32,
-    message: &str,
     when: Vec<ConditionsConfig>,
-) -> RuleConfig {
-    RuleConfig {
+) -> (String, RuleConfig) {
+    let rule = RuleConfig {
         enabled: Some(true),
         action: None,
         kind: Some(kind.into()),
-        message: Some(message.into()),
+        message: default_message(name).map(String::from),
         promotional: Some(promotional),
         priority: Some(priority),
         experiment: Some(DEFAULT_EXPERIMENT.into()),
@@ -406,7 +408,8 @@ fn rule(
         max_per_visitor: Some(max_per_visitor),
         cooldown_min: Some(0.0),
         when: Some(when),
-    }
+    };
+    (name.into(), rule)
 }
 
 /// A return after a checkout abandoned at `step`, after 5 s on any page.
@@ -420,8 +423,8 @@ fn abandoned_at(step: &str) -> Vec<ConditionsConfig> {
 }
 
 /// The default rules by name, each in the [`DEFAULT_EXPERIMENT`] holdout. See the table in the
-/// README; the messages are neutral on purpose (they make no offer a store has not made):
-/// stores should write their own.
+/// README; their messages are [`crate::core::model::DEFAULT_MESSAGES`]: stores should write
+/// their own.
 pub fn default_rules() -> Vec<(String, RuleConfig)> {
     let sql_back = |extra: ConditionsConfig| ConditionsConfig {
         stage: Some(Levels::AtLeast("sql".into())),
@@ -447,14 +450,12 @@ pub fn default_rules() -> Vec<(String, RuleConfig)> {
         ]
     };
     alloc::vec![
-    (
-        "proactive_chat".into(),
         rule(
+            "proactive_chat",
             "chat",
             true,
             100,
             3,
-            "I noticed you've been looking at {product}. Can I help with any questions?",
             alloc::vec![
                 sql_back(ConditionsConfig {
                     return_visit: Some(true),
@@ -466,48 +467,36 @@ pub fn default_rules() -> Vec<(String, RuleConfig)> {
                 }),
             ],
         ),
-    ),
-    (
-        "free_shipping_offer".into(),
         rule(
+            "free_shipping_offer",
             "banner",
             true,
             90,
             2,
-            "Welcome back! Ask us about free shipping on your order today.",
             abandoned_at("shipping"),
         ),
-    ),
-    (
-        "payment_options".into(),
         rule(
+            "payment_options",
             "banner",
             false,
             90,
             2,
-            "Welcome back! Questions about paying? We can walk you through the payment options.",
             abandoned_at("payment"),
         ),
-    ),
-    (
-        "guest_checkout".into(),
         rule(
+            "guest_checkout",
             "banner",
             false,
             90,
             2,
-            "Welcome back! No account needed: you can check out as a guest.",
             abandoned_at("account"),
         ),
-    ),
-    (
-        "cart_reminder".into(),
         rule(
+            "cart_reminder",
             "banner",
             true,
             80,
             3,
-            "Welcome back! Your cart is still saved for you.",
             alloc::vec![ConditionsConfig {
                 return_visit: Some(true),
                 cart: Some(true),
@@ -516,15 +505,12 @@ pub fn default_rules() -> Vec<(String, RuleConfig)> {
                 ..ConditionsConfig::default()
             }],
         ),
-    ),
-    (
-        "size_help".into(),
         rule(
+            "size_help",
             "chat",
             false,
             60,
             0,
-            "Not sure about the size? We're happy to help you find the right fit.",
             alloc::vec![
                 ConditionsConfig {
                     viewed: names(&["size_guide"]),
@@ -538,44 +524,27 @@ pub fn default_rules() -> Vec<(String, RuleConfig)> {
                 },
             ],
         ),
-    ),
-    (
-        "shipping_reassurance".into(),
         rule(
+            "shipping_reassurance",
             "banner",
             false,
             50,
             0,
-            "Wondering about delivery? Our shipping page lists the costs and delivery times.",
             reassurance(),
         ),
-    ),
-    (
-        "returns_reassurance".into(),
+        rule("returns_reassurance", "banner", false, 45, 0, reassurance(),),
         rule(
-            "banner",
-            false,
-            45,
-            0,
-            "Not sure yet? Our returns policy explains how to send items back.",
-            reassurance(),
-        ),
-    ),
-    (
-        "comparison_help".into(),
-        rule(
+            "comparison_help",
             "chat",
             false,
             30,
             0,
-            "Comparing options? We can help you pick the right one.",
             alloc::vec![ConditionsConfig {
                 intent: Some(Levels::OneOf(alloc::vec!["mid".into()])),
                 dwell_s: Some(5.0),
                 ..ConditionsConfig::default()
             }],
         ),
-    ),
     ]
 }
 
