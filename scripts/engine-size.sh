@@ -46,7 +46,7 @@ without() {
 
 # The scorer holds no nudge engine (that is pkg/shopper_intent_nudges_bg.wasm); these are the
 # nudge parts it keeps: the gate, the triggers it watches, conversions and arms.
-NUDGES=(si_may_nudge si_wants_exit si_idle_ms write_conversions write_arms)
+NUDGES=(write_gate si_wants_exit si_idle_ms write_conversions write_arms)
 CODEC=(si_save si_load)
 IDENTIFY=(si_identify)
 STATE=(si_state)
@@ -65,7 +65,7 @@ identify=$((all - no_identify)) state=$((all - no_state))
 row() { printf '%-68s %7s %6s\n' "$@"; }
 share() { awk -v p="$1" -v t="$all" 'BEGIN { printf "%.1f%%", 100 * p / t }'; }
 row "part of the engine" "gzip-9" "share"
-row "nudge parts at start: may_nudge, exit and idle wants, conversions, arms" "$nudges" "$(share "$nudges")"
+row "nudge parts at start: the gate, exit and idle wants, conversions, arms" "$nudges" "$(share "$nudges")"
 row "profile storage: packing and base64 (si_save, si_load)" "$codec" "$(share "$codec")"
 row "identify()" "$identify" "$(share "$identify")"
 row "state() record" "$state" "$(share "$state")"

@@ -720,7 +720,17 @@ pub fn next_deadline(profile: &Profile, model: &Model, now_ms: u64) -> Option<u6
 /// `None` and [`next_deadline`] `None` for every trigger, so the browser loads the nudge engine
 /// only once it is true.
 pub fn may_nudge(profile: &Profile, model: &Model, now_ms: u64) -> bool {
-    let f = facts(profile, model, now_ms);
+    may_nudge_at(profile, model, now_ms, profile.snapshot(model, now_ms))
+}
+
+/// [`may_nudge`] with the snapshot at `now_ms` already taken.
+pub fn may_nudge_at(profile: &Profile, model: &Model, now_ms: u64, snap: Snapshot) -> bool {
+    let f = Facts {
+        profile,
+        model,
+        snap,
+        now_ms,
+    };
     f.open()
         && model.actions.rules.iter().any(|r| {
             r.enabled

@@ -79,18 +79,25 @@ impl<'a> Wire<'a> {
         Some((u32_at(self.bytes, self.at + 1)?, self.at + 9))
     }
 
+    /// The object entry at `at`: its key's bytes and its value (the next entry follows the value).
+    /// Inlined: as a call, the scorer was 35 B larger (gzip -9).
+    #[inline(always)]
+    fn entry(&self, at: usize) -> Option<(&'a [u8], Wire<'a>)> {
+        let len = self.bytes.get(at..at + 2)?;
+        let len = u16::from_le_bytes([len[0], len[1]]) as usize;
+        Some((
+            self.bytes.get(at + 2..at + 2 + len)?,
+            self.child(at + 2 + len),
+        ))
+    }
+
     /// The entries of an object: key and value.
     fn entries(&self) -> impl Iterator<Item = (&'a str, Wire<'a>)> + '_ {
         let (count, mut at) = self.body(8).unwrap_or((0, 0));
         (0..count).map_while(move |_| {
-            let len = self
-                .bytes
-                .get(at..at + 2)
-                .map(|b| u16::from_le_bytes([b[0], b[1]]) as usize)?;
-            let key = super::text::utf8(self.bytes.get(at + 2..at + 2 + len)?)?;
-            let value = self.child(at + 2 + len);
+            let (key, value) = self.entry(at)?;
             at = value.at + value.size()?;
-            Some((key, value))
+            Some((super::text::utf8(key)?, value))
         })
     }
 
@@ -105,12 +112,9 @@ impl Params for Wire<'_> {
         // `entries`, as a loop (this runs for every parameter the decoder reads).
         let (count, mut at) = self.body(8)?;
         for _ in 0..count {
-            let len = self.bytes.get(at..at + 2)?;
-            let len = u16::from_le_bytes([len[0], len[1]]) as usize;
             // The key's bytes against `key`'s: equal bytes are the same text, so a key that is
             // not `key` need not be checked for UTF-8 (every event reads several parameters).
-            let k = self.bytes.get(at + 2..at + 2 + len)?;
-            let value = self.child(at + 2 + len);
+            let (k, value) = self.entry(at)?;
             if k == key.as_bytes() {
                 return (value.tag() != 0).then_some(value);
             }

@@ -19,7 +19,7 @@
 //!
 //! Two builds: the scorer the tag loads at start (feature `bundle`), and the engine with nudges
 //! (`bundle` + `nudges`: [`si_nudge`], [`si_record`], [`si_dismiss`]), which the loader fetches
-//! the first time [`si_may_nudge`] says a nudge could be decided, and moves the profile into.
+//! the first time [`si_score`] says a nudge could be decided, and moves the profile into.
 
 #[cfg(feature = "bundle")]
 mod heap;
@@ -34,7 +34,7 @@ use crate::core::actions;
 use crate::core::event::{Event, EventKind};
 use crate::core::identify::{Bounced, Facts};
 use crate::core::wire::Wire;
-use crate::core::{Model, Profile};
+use crate::core::{Model, Profile, Snapshot};
 use alloc::vec::Vec;
 use core::cell::UnsafeCell;
 use out::Out;
@@ -330,7 +330,8 @@ pub extern "C" fn si_identify(
     fired
 }
 
-/// The score at `now` (the stage and intent are then read with [`si_stage`], [`si_intent`]).
+/// The score at `now`; its record: the stage, the intent, and 1 when a nudge could be decided
+/// ([`actions::may_nudge`]: until then the tag does not load the engine with nudges).
 #[no_mangle]
 pub extern "C" fn si_score(now: f64) -> f64 {
     begin();
@@ -338,9 +339,11 @@ pub extern "C" fn si_score(now: f64) -> f64 {
     let Some(model) = e.model.as_ref() else {
         return 0.0;
     };
-    let s = e.profile.snapshot(model, clock(e, now));
+    let t = clock(e, now);
+    let s = e.profile.snapshot(model, t);
     let mut out = Out::default();
     out.u8(s.stage as u8).u8(s.intent as u8);
+    write_gate(&mut out, &e.profile, model, t, s);
     finish(e, out);
     s.score
 }
@@ -389,6 +392,12 @@ fn write_conversions(out: &mut Out, profile: &Profile, model: &Model, purchase: 
     }
 }
 
+/// 1 when a nudge could be decided at `t`, into the score's record (the nudge engine's part of
+/// `si_score`).
+fn write_gate(out: &mut Out, profile: &Profile, model: &Model, t: u64, s: Snapshot) {
+    out.u8(u8::from(actions::may_nudge_at(profile, model, t, s)));
+}
+
 /// The visitor's experiment arms at `t`, into the state record (the nudge engine's part of
 /// `si_state`).
 fn write_arms(out: &mut Out, profile: &Profile, model: &Model, t: u64) {
@@ -397,16 +406,6 @@ fn write_arms(out: &mut Out, profile: &Profile, model: &Model, t: u64) {
     for a in &arms {
         out.str(a.experiment).str(a.variant).u32(a.variation as u32);
     }
-}
-
-/// Whether a nudge could be decided at `now` (see [`actions::may_nudge`]): 1 when it could.
-#[no_mangle]
-pub extern "C" fn si_may_nudge(now: f64) -> u32 {
-    let e = engine();
-    e.model.as_ref().is_some_and(|model| {
-        let t = clock(e, now);
-        actions::may_nudge(&e.profile, model, t)
-    }) as u32
 }
 
 /// Which triggers the model's rules need: bit 0 exit intent; the idle time (ms) is returned by

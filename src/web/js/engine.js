@@ -191,11 +191,12 @@ export class Engine {
     return [fired, changed];
   }
 
-  /** Score, stage and intent at `now`. */
+  /** Score, stage and intent at `now`, and whether a nudge could be decided then: until it
+   * could, the engine with nudges is not needed. */
   verdict(now) {
     const score = this.w.si_score(now);
     const r = this.out();
-    return [score, STAGES[r.u8b()], INTENTS[r.u8b()]];
+    return [score, STAGES[r.u8b()], INTENTS[r.u8b()], r.u8b() === 1];
   }
 
   /** The visitor's state at `now` (without the fields the runtime adds). */
@@ -221,11 +222,6 @@ export class Engine {
       s.experiments[key] = { variant: r.str(), variation: r.u32() };
     }
     return s;
-  }
-
-  /** Whether a nudge could be decided at `now`: until then, the engine with nudges is not needed. */
-  mayNudge(now) {
-    return this.w.si_may_nudge(now) === 1;
   }
 
   /** [idle ms or -1, exit intent wanted]. */

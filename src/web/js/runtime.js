@@ -363,7 +363,7 @@ export class Scorer {
 
   /**
    * Runs the nudge half on a trigger. The engine the tag starts with has no nudges: until one
-   * could be decided (`mayNudge`), the engine with nudges would decide nothing and wait for
+   * could be decided (`verdict`), the engine with nudges would decide nothing and wait for
    * nothing, so it and the nudge chunk are loaded only then, once per page.
    */
   run(trigger, idleMs) {
@@ -375,7 +375,7 @@ export class Scorer {
     // tried again on this page).
     if (this.waiting) {
       if (this.waiting.length < 100 && !this.nudgesFailed) this.waiting.push([trigger, idleMs]);
-    } else if (this.persists() && this.engine.mayNudge(Date.now())) {
+    } else if (this.persists() && (trigger === 'event' ? this.last : this.engine.verdict(Date.now()))[3]) {
       this.loadNudges([[trigger, idleMs]]);
     }
   }
