@@ -66,7 +66,7 @@ row() { printf '%-68s %7s %6s\n' "$@"; }
 share() { awk -v p="$1" -v t="$all" 'BEGIN { printf "%.1f%%", 100 * p / t }'; }
 row "part of the engine" "gzip-9" "share"
 row "nudge parts at start: the gate, exit and idle wants, conversions, arms" "$nudges" "$(share "$nudges")"
-row "profile storage: packing and base64 (si_save, si_load)" "$codec" "$(share "$codec")"
+row "profile storage: packing and the checks on load (si_save, si_load)" "$codec" "$(share "$codec")"
 row "identify()" "$identify" "$(share "$identify")"
 row "state() record" "$state" "$(share "$state")"
 row "the rest: model, event decoding, scoring, visits (init, track, score)" "$core" "$(share "$core")"
