@@ -75,3 +75,31 @@ fn the_tag_reads_the_model_file_and_words_bad_base64_as_the_core_does() {
         "errors.js should have {words}"
     );
 }
+
+/// The types the tag names itself (`kind()` in consent.js, for identify's and consent's
+/// arguments) are worded in errors.js as the core words a [`Value`]'s type.
+#[test]
+fn the_tag_words_a_value_type_as_the_core_does() {
+    use shopper_intent::core::Value;
+    let errors = include_str!("../src/web/js/errors.js");
+    for (kind, value) in [
+        ("undefined", Value::Missing),
+        ("null", Value::Null),
+        ("boolean", Value::Bool(true)),
+        ("number", Value::Number(1.0)),
+        ("string", Value::Text("x".into())),
+        ("array", Value::List(0)),
+        ("object", Value::Map),
+    ] {
+        let entry = format!("{kind}: '{}'", value.type_name());
+        assert!(
+            errors.contains(&entry),
+            "errors.js KINDS should have {entry}"
+        );
+    }
+    let other = format!("|| '{}'", Value::Other.type_name());
+    assert!(
+        errors.contains(&other),
+        "errors.js should word any other type {other}"
+    );
+}

@@ -296,7 +296,9 @@ pub enum Value {
 }
 
 impl Value {
-    pub(crate) fn type_name(&self) -> &'static str {
+    /// How messages name this type ("a string", "missing"); the tag words its own the same
+    /// (`KINDS` in src/web/js/errors.js, pinned by tests/web_names.rs).
+    pub fn type_name(&self) -> &'static str {
         match self {
             Value::Missing => "missing",
             Value::Null => "null",

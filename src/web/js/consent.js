@@ -66,11 +66,7 @@ export function readChoice(choice) {
   return { granted: v };
 }
 
-/** How the core names a JS value's type in messages. */
+/** A JS value's type, for the words errors.js gives it (as the core names types: `KINDS`). */
 export function kind(v) {
-  if (v === undefined) return 'missing';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  const t = typeof v;
-  return t === 'boolean' || t === 'number' || t === 'string' ? 'a ' + t : t === 'object' ? 'an object' : 'an unsupported value';
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
 }

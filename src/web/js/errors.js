@@ -6,6 +6,10 @@
 //   tests/e2e/errors.test.mjs checks that this gives the same text for each;
 // - the tag's own: a key of WORDS and its arguments (the e2e tests check their text).
 
+/** `kind()`'s types (consent.js) as the core names them in its messages (`Value`, src/core/event.rs). */
+const KINDS = { undefined: 'missing', null: 'null', array: 'an array', boolean: 'a boolean', number: 'a number', string: 'a string', object: 'an object' };
+const kindOf = (k) => KINDS[k] || 'an unsupported value';
+
 /** `call: field \`f\`: why`, or `call: the argument why`: an API call's argument (facts.js, consent.js). */
 const arg = (call, field, why) => call + ': ' + (field ? 'field `' + field + '`: ' : 'the argument ') + why;
 
@@ -33,12 +37,12 @@ const WORDS = {
   'unreadModel': () => 'the model does not read (compiled by another version?)',
   'notStarted': (w) => (typeof w === 'string' ? w : message(w)) + ' (not started)',
   // The arguments of identify() and consent(): the call, the field (none: the argument itself), a value.
-  'object': (call, field, k) => arg(call, field, 'must be an object, not ' + k),
+  'object': (call, field, k) => arg(call, field, 'must be an object, not ' + kindOf(k)),
   'unknown': (call, field, list) => arg(call, field, 'unknown field; expected one of ' + list),
-  'whole': (call, field, k) => arg(call, field, 'must be a whole number of 0 or more, not ' + k),
-  'trueFalse': (call, field, k) => arg(call, field, 'must be true or false, not ' + k),
+  'whole': (call, field, k) => arg(call, field, 'must be a whole number of 0 or more, not ' + kindOf(k)),
+  'trueFalse': (call, field, k) => arg(call, field, 'must be true or false, not ' + kindOf(k)),
   'bounces': (call, field) => arg(call, field, 'must be true, false or a whole number of bounces'),
-  'finite': (call, field, k) => arg(call, field, 'must be a finite number, not ' + k),
+  'finite': (call, field, k) => arg(call, field, 'must be a finite number, not ' + kindOf(k)),
   'time': (call, field) => arg(call, field, 'must be a time in ms since 1970, as Date.now() gives it'),
   'noTime': (call, field) => arg(call, field, "is missing; it is the purchase's time in ms"),
   'noChoice': (call, field) => arg(call, field, 'is missing; pass {analytics: true} or {analytics: false}'),
