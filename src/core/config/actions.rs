@@ -532,7 +532,7 @@ pub fn default_rules() -> Vec<(String, RuleConfig)> {
             0,
             reassurance(),
         ),
-        rule("returns_reassurance", "banner", false, 45, 0, reassurance(),),
+        rule("returns_reassurance", "banner", false, 45, 0, reassurance()),
         rule(
             "comparison_help",
             "chat",

@@ -376,6 +376,7 @@ export class Scorer {
     if (this.waiting) {
       if (this.waiting.length < 100 && !this.nudgesFailed) this.waiting.push([trigger, idleMs]);
     } else if (this.persists() && (trigger === 'event' ? this.last : this.engine.verdict(Date.now()))[3]) {
+      // (An 'event' run follows an announcement, whose verdict holds the gate: no second call.)
       this.loadNudges([[trigger, idleMs]]);
     }
   }
