@@ -22,9 +22,16 @@ wasm_module() {
     # wasm-bindgen's own exports first (`__wbindgen_start` and its externref table, the abort
     # globals), which only its glue uses: with them go their import and the table (the scorer
     # 112 B gzip less). The config compiler keeps them, since it runs through that glue.
-    local own=()
-    case ",$feature," in *,bundle,*) own=(--remove-exports --pass-arg='remove-exports@__*') ;; esac
-    tests/node_modules/.bin/wasm-opt "${own[@]}" --low-memory-unused -Oz -ocimfs=0 --flatten --rereloop -Oz \
-        --generate-global-effects -Oz --converge -O3 -Oz --converge \
-        --strip-debug --strip-producers --strip-target-features "$glue/${name}_bg.wasm" -o "$out"
+    # Those engines also lose the data only a panic message reads (scripts/panic-data.mjs), which
+    # --memory-packing then leaves out of the file; the compiler's messages print numbers.
+    local opt=tests/node_modules/.bin/wasm-opt strip=(--strip-debug --strip-producers --strip-target-features)
+    local passes=(--low-memory-unused -Oz -ocimfs=0 --flatten --rereloop -Oz
+        --generate-global-effects -Oz --converge -O3 -Oz --converge)
+    case ",$feature," in
+    *,bundle,*)
+        "$opt" --remove-exports --pass-arg='remove-exports@__*' "${passes[@]}" "$glue/${name}_bg.wasm" -o "$out"
+        node scripts/panic-data.mjs "$out" >/dev/null
+        "$opt" --memory-packing "${strip[@]}" "$out" -o "$out" ;;
+    *) "$opt" "${passes[@]}" "${strip[@]}" "$glue/${name}_bg.wasm" -o "$out" ;;
+    esac
 }

@@ -87,3 +87,18 @@ test('the packed tarball installs, compiles a config and runs in a page', async 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// scripts/panic-data.mjs: the engines the tag instantiates leave out what only a panic message
+// reads; the compiler, run through wasm-bindgen's glue, prints numbers and keeps core's table.
+test('the engines the tag loads hold no panic-only text; the compiler keeps its digits', () => {
+  assertBuilt();
+  const digits = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join('');
+  const text = (f) => fs.readFileSync(path.join(ROOT, 'pkg', f)).toString('latin1');
+  for (const f of ['shopper_intent_bg.wasm', 'shopper_intent_card_bg.wasm', 'shopper_intent_nudges_bg.wasm']) {
+    const wasm = text(f);
+    for (const piece of ['/rustc/', 'memory allocation of', 'capacity overflow', digits]) {
+      assert.ok(!wasm.includes(piece), `${f} holds ${JSON.stringify(piece.slice(0, 24))}`);
+    }
+  }
+  assert.ok(text('shopper_intent_compiler_bg.wasm').includes(digits), 'the compiler formats numbers with core::fmt');
+});
