@@ -7,34 +7,36 @@
 use shopper_intent::core::visit::Channel;
 use shopper_intent::core::{Intent, Stage, Suppression};
 
-/// The quoted names of `const NAME = ['a', 'b'];` in engine.js.
-fn js_list(name: &str) -> Vec<String> {
-    let js = include_str!("../src/web/js/engine.js");
-    let start = format!("const {name} = [");
+/// The quoted names of `const NAME = ['a', 'b'];` in a tag source.
+fn js_list(js: &str, name: &str) -> Vec<String> {
+    let start = format!("const {name} = ['");
     let line = js
         .lines()
         .find(|l| l.starts_with(&start))
-        .unwrap_or_else(|| panic!("engine.js has no `{start}`"));
+        .unwrap_or_else(|| panic!("no `{start}`"));
     line[start.len()..]
-        .trim_end_matches("];")
-        .split(',')
-        .map(|s| s.trim().trim_matches('\'').to_string())
+        .trim_end_matches("'];")
+        .split("', '")
+        .map(String::from)
         .collect()
 }
+
+const ENGINE: &str = include_str!("../src/web/js/engine.js");
+const ERRORS: &str = include_str!("../src/web/js/errors.js");
 
 #[test]
 fn the_tag_names_stages_intents_channels_and_suppression_as_the_core_does() {
     let names = |v: Vec<&str>| v.into_iter().map(String::from).collect::<Vec<_>>();
     assert_eq!(
-        js_list("STAGES"),
+        js_list(ENGINE, "STAGES"),
         names(Stage::ALL.map(|s| s.name()).to_vec())
     );
     assert_eq!(
-        js_list("INTENTS"),
+        js_list(ENGINE, "INTENTS"),
         names(Intent::ALL.map(|i| i.name()).to_vec())
     );
     assert_eq!(
-        js_list("CHANNELS"),
+        js_list(ENGINE, "CHANNELS"),
         names(Channel::ALL.map(|c| c.name()).to_vec())
     );
     // Bit i of `si_state`'s suppression byte is reason i.
@@ -42,7 +44,10 @@ fn the_tag_names_stages_intents_channels_and_suppression_as_the_core_does() {
         opted_out: true,
         bounced: true,
     };
-    assert_eq!(js_list("SUPPRESSION"), names(all.reasons().collect()));
+    assert_eq!(
+        js_list(ENGINE, "SUPPRESSION"),
+        names(all.reasons().collect())
+    );
 }
 
 /// `const NAME = '…';` in a tag source, as written there (escapes included).
@@ -68,20 +73,23 @@ fn the_tag_reads_the_model_file_and_words_bad_base64_as_the_core_does() {
         .replace('\0', "\\0");
     assert_eq!(js_string(index, "MAGIC"), magic);
     assert_eq!(js_string(index, "MODEL_FORMAT"), MODEL_FILE_FORMAT);
+    use shopper_intent::core::error::{Stored, STORED};
     let why = Profile::decode("not|base64").unwrap_err().message();
-    let words = format!("'notBase64': () => '{why}',");
-    assert!(
-        include_str!("../src/web/js/errors.js").contains(&words),
-        "errors.js should have {words}"
-    );
+    let at = Stored::NotBase64 as usize;
+    assert_eq!(why, format!("stored state: {}", STORED[at]));
+    let words = format!("'notBase64': () => 'stored state: ' + STORED[{at}],");
+    assert!(ERRORS.contains(&words), "errors.js should have {words}");
 }
 
-/// The types the tag names itself (`kind()` in consent.js, for identify's and consent's
-/// arguments) are worded in errors.js as the core words a [`Value`]'s type.
+/// A refusal hands a type or a stored profile's problem over as an index: errors.js words each
+/// as the core does, in the core's order; the types the tag names itself (`kind()` in
+/// consent.js, for identify's and consent's arguments) are indices of the same words.
 #[test]
-fn the_tag_words_a_value_type_as_the_core_does() {
+fn the_tag_words_types_and_stored_problems_as_the_core_does() {
+    use shopper_intent::core::error::{Type, STORED, TYPES};
     use shopper_intent::core::Value;
-    let errors = include_str!("../src/web/js/errors.js");
+    assert_eq!(js_list(ERRORS, "TYPES"), TYPES);
+    assert_eq!(js_list(ERRORS, "STORED"), STORED);
     for (kind, value) in [
         ("undefined", Value::Missing),
         ("null", Value::Null),
@@ -91,15 +99,16 @@ fn the_tag_words_a_value_type_as_the_core_does() {
         ("array", Value::List(0)),
         ("object", Value::Map),
     ] {
-        let entry = format!("{kind}: '{}'", value.type_name());
+        let entry = format!("{kind}: {}", value.kind() as u8);
         assert!(
-            errors.contains(&entry),
+            ERRORS.contains(&entry),
             "errors.js KINDS should have {entry}"
         );
     }
-    let other = format!("|| '{}'", Value::Other.type_name());
+    assert_eq!(Value::Other.kind(), Type::Unsupported);
+    let other = format!("TYPES[KINDS[k] ?? {}]", Type::Unsupported as u8);
     assert!(
-        errors.contains(&other),
+        ERRORS.contains(&other),
         "errors.js should word any other type {other}"
     );
 }

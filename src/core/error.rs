@@ -24,8 +24,65 @@ pub(crate) enum Kind {
     /// An on-site event older than the visitor's last on-site event.
     OutOfOrder { time_ms: u64, last_ms: u64 },
     /// Stored state that cannot be read back.
-    State(&'static str),
+    State(Stored),
 }
+
+/// The types a refusal names: the scorer hands one over as its index in [`TYPES`] and the tag
+/// words it (`TYPES` in src/web/js/errors.js, pinned by tests/web_names.rs), so the words stay
+/// out of the wasm.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Type {
+    Missing,
+    Null,
+    Boolean,
+    Number,
+    String,
+    Array,
+    Object,
+    Unsupported,
+    StringOrInteger,
+    Fractional,
+}
+
+/// How messages word each [`Type`], in its order.
+pub const TYPES: [&str; 10] = [
+    "missing",
+    "null",
+    "a boolean",
+    "a number",
+    "a string",
+    "an array",
+    "an object",
+    "an unsupported value",
+    "a string or an integer",
+    "a fractional or non-finite number",
+];
+
+impl Type {
+    pub fn word(self) -> &'static str {
+        TYPES[self as usize]
+    }
+}
+
+/// Why a stored profile does not read back, in the order of [`STORED`]: handed over as an index,
+/// like [`Type`] (`STORED` in src/web/js/errors.js).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Stored {
+    Empty,
+    Corrupt,
+    Newer,
+    Older,
+    NotBase64,
+}
+
+/// How messages word each [`Stored`], in its order.
+pub const STORED: [&str; 5] = [
+    "empty",
+    "corrupt; its fields do not decode",
+    "written by a newer version of this library",
+    "written by an older, unsupported version",
+    "not base64; it was not written by this library",
+];
 
 /// What is wrong with an event parameter; `item` is the index in `items`.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,8 +90,8 @@ pub(crate) enum Problem {
     WrongType {
         field: &'static str,
         item: Option<usize>,
-        expected: &'static str,
-        found: &'static str,
+        expected: Type,
+        found: Type,
     },
     Missing {
         field: &'static str,
@@ -111,7 +168,7 @@ impl Error {
                         found,
                     } => {
                         field(&mut m, name, *item);
-                        for part in [" must be ", expected, ", not ", found] {
+                        for part in [" must be ", expected.word(), ", not ", found.word()] {
                             m.push_str(part);
                         }
                     }
@@ -172,7 +229,7 @@ impl Error {
             }
             Kind::State(why) => {
                 m.push_str("stored state: ");
-                m.push_str(why);
+                m.push_str(STORED[*why as usize]);
             }
         }
         m
@@ -202,7 +259,11 @@ impl Error {
                     item,
                     expected,
                     found,
-                } => (0, [event, field, expected, found], [index(item), 0.0, 0.0]),
+                } => (
+                    0,
+                    [event, field, "", ""],
+                    [index(item), *expected as u8 as f64, *found as u8 as f64],
+                ),
                 Problem::Missing { field, item } => {
                     (1, [event, field, "", ""], [index(item), 0.0, 0.0])
                 }
@@ -235,7 +296,7 @@ impl Error {
                 ["", "", "", ""],
                 [-1.0, *time_ms as f64, *last_ms as f64],
             ),
-            Kind::State(why) => (9, [why, "", "", ""], [-1.0, 0.0, 0.0]),
+            Kind::State(why) => (9, ["", "", "", ""], [-1.0, *why as u8 as f64, 0.0]),
         };
         Parts {
             code,
@@ -269,8 +330,8 @@ mod tests {
                 e(Problem::WrongType {
                     field: "price",
                     item,
-                    expected: "a number",
-                    found: "a string",
+                    expected: Type::Number,
+                    found: Type::String,
                 }),
                 e(Problem::Missing {
                     field: "value",
@@ -304,8 +365,8 @@ mod tests {
             e(Problem::WrongType {
                 field: "",
                 item: Some(0),
-                expected: "an object",
-                found: "null",
+                expected: Type::Object,
+                found: Type::Null,
             }),
             e(Problem::TooManyItems {
                 count: 201,
@@ -316,7 +377,7 @@ mod tests {
                 time_ms: 1_700_000_000_123,
                 last_ms: 1_700_000_000_456,
             }),
-            Error::of(Kind::State("corrupt; its fields do not decode")),
+            Error::of(Kind::State(Stored::Corrupt)),
         ]);
         all
     }

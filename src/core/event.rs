@@ -1,7 +1,7 @@
 //! Canonical events: GA4's e-commerce vocabulary plus the extra events of the scoring model,
 //! and their validation. Parameters may sit at the top level or inside `ecommerce`.
 
-use super::error::{Error, Problem};
+use super::error::{Error, Problem, Type};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -205,7 +205,7 @@ impl Event {
             let count = match items.value() {
                 Value::List(n) => n,
                 Value::Missing | Value::Null => 0,
-                other => return Err(wrong_type(ev, "items", None, "an array", &other)),
+                other => return Err(wrong_type(ev, "items", None, Type::Array, &other)),
             };
             if count > MAX_ITEMS {
                 return Err(Error::event(
@@ -221,7 +221,7 @@ impl Event {
                 let Some(raw) = items.at(i) else { continue };
                 match raw.value() {
                     Value::Map => {}
-                    other => return Err(wrong_type(ev, "", Some(i), "an object", &other)),
+                    other => return Err(wrong_type(ev, "", Some(i), Type::Object, &other)),
                 }
                 event.items.push(item(ev, &raw, i, &mut event.coupon)?);
             }
@@ -296,19 +296,22 @@ pub enum Value {
 }
 
 impl Value {
-    /// How messages name this type ("a string", "missing"); the tag words its own the same
-    /// (`KINDS` in src/web/js/errors.js, pinned by tests/web_names.rs).
-    pub fn type_name(&self) -> &'static str {
+    pub fn kind(&self) -> Type {
         match self {
-            Value::Missing => "missing",
-            Value::Null => "null",
-            Value::Bool(_) => "a boolean",
-            Value::Number(_) => "a number",
-            Value::Text(_) | Value::LongText(_) => "a string",
-            Value::List(_) => "an array",
-            Value::Map => "an object",
-            Value::Other => "an unsupported value",
+            Value::Missing => Type::Missing,
+            Value::Null => Type::Null,
+            Value::Bool(_) => Type::Boolean,
+            Value::Number(_) => Type::Number,
+            Value::Text(_) | Value::LongText(_) => Type::String,
+            Value::List(_) => Type::Array,
+            Value::Map => Type::Object,
+            Value::Other => Type::Unsupported,
         }
+    }
+
+    /// How messages name this type ("a string", "missing").
+    pub fn type_name(&self) -> &'static str {
+        self.kind().word()
     }
 }
 
@@ -335,7 +338,7 @@ fn wrong_type(
     ev: &'static str,
     field: &'static str,
     item: Option<usize>,
-    expected: &'static str,
+    expected: Type,
     found: &Value,
 ) -> Error {
     Error::event(
@@ -344,7 +347,7 @@ fn wrong_type(
             field,
             item,
             expected,
-            found: found.type_name(),
+            found: found.kind(),
         },
     )
 }
@@ -388,7 +391,7 @@ fn text<P: Params>(
                 max,
             },
         )),
-        other => Err(wrong_type(ev, field, item, "a string", &other)),
+        other => Err(wrong_type(ev, field, item, Type::String, &other)),
     }
 }
 
@@ -410,8 +413,8 @@ fn id_text<P: Params>(
             Problem::WrongType {
                 field,
                 item: Some(i),
-                expected: "a string or an integer",
-                found: "a fractional or non-finite number",
+                expected: Type::StringOrInteger,
+                found: Type::Fractional,
             },
         ));
     }
@@ -431,9 +434,9 @@ fn number<P: Params>(
         Value::Number(n) => n,
         Value::Text(s) => match raw.number_of() {
             Some(n) => n,
-            None => return Err(wrong_type(ev, field, item, "a number", &Value::Text(s))),
+            None => return Err(wrong_type(ev, field, item, Type::Number, &Value::Text(s))),
         },
-        other => return Err(wrong_type(ev, field, item, "a number", &other)),
+        other => return Err(wrong_type(ev, field, item, Type::Number, &other)),
     };
     if !n.is_finite() {
         return Err(Error::event(ev, Problem::NotFinite { field, item }));

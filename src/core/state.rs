@@ -11,7 +11,7 @@
 //! a report prints it (recent purchases, the landing path).
 
 use super::characteristics::Characteristics;
-use super::error::{Error, Kind};
+use super::error::{Error, Kind, Stored};
 use super::model::{RuleId, EVENT_RULES};
 use super::visit::Channel;
 use bytemuck::{Pod, Zeroable};
@@ -758,21 +758,20 @@ impl Profile {
     pub fn from_stored(bytes: &[u8]) -> Result<Profile, Error> {
         let state = |why| Error::of(Kind::State(why));
         match super::pack::open(bytes, core::mem::size_of::<Profile>()) {
-            (None, _) => Err(state("empty")),
+            (None, _) => Err(state(Stored::Empty)),
             (Some(VERSION), body) => body
                 .as_deref()
                 .and_then(Profile::from_bytes)
-                .ok_or(state("corrupt; its fields do not decode")),
-            (Some(v), _) if v > VERSION => Err(state("written by a newer version of this library")),
-            (Some(_), _) => Err(state("written by an older, unsupported version")),
+                .ok_or(state(Stored::Corrupt)),
+            (Some(v), _) if v > VERSION => Err(state(Stored::Newer)),
+            (Some(_), _) => Err(state(Stored::Older)),
         }
     }
 
     /// Reads back what [`Profile::encode`] wrote; anything else is an error with a reason.
     pub fn decode(text: &str) -> Result<Profile, Error> {
-        let bytes = super::pack::from_base64(text).ok_or(Error::of(Kind::State(
-            "not base64; it was not written by this library",
-        )))?;
+        let bytes =
+            super::pack::from_base64(text).ok_or(Error::of(Kind::State(Stored::NotBase64)))?;
         Profile::from_stored(&bytes)
     }
 }

@@ -6,9 +6,14 @@
 //   tests/e2e/errors.test.mjs checks that this gives the same text for each;
 // - the tag's own: a key of WORDS and its arguments (the e2e tests check their text).
 
-/** `kind()`'s types (consent.js) as the core names them in its messages (`Value`, src/core/event.rs). */
-const KINDS = { undefined: 'missing', null: 'null', array: 'an array', boolean: 'a boolean', number: 'a number', string: 'a string', object: 'an object' };
-const kindOf = (k) => KINDS[k] || 'an unsupported value';
+/** The core's words for types and for a stored profile that does not read (`TYPES` and `STORED`
+ * of src/core/error.rs, pinned by tests/web_names.rs): a refusal hands their indices over. */
+const TYPES = ['missing', 'null', 'a boolean', 'a number', 'a string', 'an array', 'an object', 'an unsupported value', 'a string or an integer', 'a fractional or non-finite number'];
+const STORED = ['empty', 'corrupt; its fields do not decode', 'written by a newer version of this library', 'written by an older, unsupported version', 'not base64; it was not written by this library'];
+
+/** `kind()`'s types (consent.js) as the core's `Value::kind`; any other is an unsupported value. */
+const KINDS = { undefined: 0, null: 1, boolean: 2, number: 3, string: 4, array: 5, object: 6 };
+const kindOf = (k) => TYPES[KINDS[k] ?? 7];
 
 /** `call: field \`f\`: why`, or `call: the argument why`: an API call's argument (facts.js, consent.js). */
 const arg = (call, field, why) => call + ': ' + (field ? 'field `' + field + '`: ' : 'the argument ') + why;
@@ -23,7 +28,7 @@ const WORDS = {
   'noShopify': (e) => "the Shopify adapter could not be loaded: Shopify's storefront events are not read on this page (" + e + ')',
   'replaced': (why) => 'the stored profile was replaced: ' + message(why),
   // As `Profile::decode` says it natively (src/core/state.rs).
-  'notBase64': () => 'stored state: not base64; it was not written by this library',
+  'notBase64': () => 'stored state: ' + STORED[4],
   'cleared': () => 'another tab deleted the stored profile; this tab goes on as a new visitor',
   'failed': (what, e) => what + ' failed: ' + e,
   'noStorage': () => 'localStorage is unavailable; this visitor is remembered for this page only',
@@ -56,14 +61,14 @@ export function message(p) {
     return words ? words(...p.slice(1)) : p.join(' ');
   }
   const { c, t, n } = p;
-  const [a, b, x, y] = t;
+  const [a, b] = t;
   const [item, m, k] = n;
   // `items[i].name`, `items[i]` or `name`, as the core's `field`.
   const at = (name) => (item >= 0 ? 'items[' + item + ']' + (name ? '.' : '') : '') + name;
   const event = (s) => a + ': ' + s;
   switch (c) {
     case 0:
-      return event(at(b) + ' must be ' + x + ', not ' + y);
+      return event(at(b) + ' must be ' + TYPES[m] + ', not ' + TYPES[k]);
     case 1:
       return event(b === 'items' ? 'items is missing or empty; this event needs at least one item'
         : item >= 0 ? at('') + ' has neither item_id nor item_name' : at(b) + ' is missing');
@@ -82,7 +87,7 @@ export function message(p) {
     case 8:
       return 'event at ' + m + " ms is earlier than this visitor's previous event at " + k + ' ms; events of one visitor must come in time order';
     case 9:
-      return 'stored state: ' + a;
+      return 'stored state: ' + STORED[m];
     default:
       return 'refused (error ' + c + ')';
   }
