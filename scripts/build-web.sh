@@ -71,6 +71,11 @@ find "$OUT" -maxdepth 1 \( -name 'render-*.js' -o -name 'shopify-*.js' -o -name 
     --entry-names='[name]' --chunk-names='[name]-[hash]' --log-level=warning --mangle-props="$INTERNAL" \
     --alias:shopper-intent-compiler="./$GLUE/compiler/shopper_intent_compiler.js"
 mv "$OUT/index.js" "$OUT/shopper-intent.js"
+# Then terser's compressor, twice over, on each browser file esbuild wrote: it folds what esbuild's
+# minifier leaves (measured on the tag: 9,107 -> 8,867 B gzip). Safe transforms only (no `unsafe`).
+for js in "$OUT"/shopper-intent.js "$OUT"/intent-panel.js "$OUT"/*-*.js; do
+    "$BIN/terser" "$js" --module --compress passes=2 --mangle --output "$js"
+done
 # V8's explicit compile hint (Chromium 136+; other engines read a comment): almost every function
 # of the tag runs at start, so V8 compiles them all on the script-streaming thread instead of each
 # on the main thread at its first call (the bench's trace of the start: V8.ParseFunction,
