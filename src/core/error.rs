@@ -84,6 +84,12 @@ pub const STORED: [&str; 5] = [
     "not base64; it was not written by this library",
 ];
 
+impl Stored {
+    pub fn word(self) -> &'static str {
+        STORED[self as usize]
+    }
+}
+
 /// What is wrong with an event parameter; `item` is the index in `items`.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Problem {
@@ -229,7 +235,7 @@ impl Error {
             }
             Kind::State(why) => {
                 m.push_str("stored state: ");
-                m.push_str(STORED[*why as usize]);
+                m.push_str(why.word());
             }
         }
         m
@@ -237,10 +243,11 @@ impl Error {
 }
 
 /// An error as parts: a code, up to four texts and three numbers (an item index is -1 when
-/// there is none). The browser's scorer hands these to the tag, which words them in a chunk it
+/// there is none; a wrong type's expected and found [`Type`], or a stored profile's [`Stored`],
+/// as indices). The browser's scorer hands these to the tag, which words them in a chunk it
 /// loads on the first refusal (`src/web/js/errors.js`, the same text as [`Error::message`],
-/// pinned by `tests/errors.rs` and `tests/e2e/errors.test.mjs`): the messages' phrases and their
-/// assembly stay out of the wasm loaded at start.
+/// pinned by `tests/fixtures/errors.json` and `tests/e2e/errors.test.mjs`): the messages'
+/// phrases and their assembly stay out of the wasm loaded at start.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parts<'a> {
     pub code: u8,

@@ -296,6 +296,7 @@ pub enum Value {
 }
 
 impl Value {
+    /// This value's [`Type`], as a refusal names it.
     pub fn kind(&self) -> Type {
         match self {
             Value::Missing => Type::Missing,
