@@ -242,7 +242,7 @@ impl Error {
     }
 }
 
-/// An error as parts: a code, up to four texts and three numbers (an item index is -1 when
+/// An error as parts: a code, up to two texts and three numbers (an item index is -1 when
 /// there is none; a wrong type's expected and found [`Type`], or a stored profile's [`Stored`],
 /// as indices). The browser's scorer hands these to the tag, which words them in a chunk it
 /// loads on the first refusal (`src/web/js/errors.js`, the same text as [`Error::message`],
@@ -251,7 +251,7 @@ impl Error {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parts<'a> {
     pub code: u8,
-    pub texts: [&'a str; 4],
+    pub texts: [&'a str; 2],
     pub numbers: [f64; 3],
 }
 
@@ -259,7 +259,7 @@ impl Error {
     /// See [`Parts`]; the codes are `errors.js`'s.
     pub fn parts(&self) -> Parts<'_> {
         let index = |item: &Option<usize>| item.map_or(-1.0, |i| i as f64);
-        let (code, texts, numbers): (u8, [&str; 4], [f64; 3]) = match &*self.0 {
+        let (code, texts, numbers): (u8, [&str; 2], [f64; 3]) = match &*self.0 {
             Kind::Event { event, problem } => match problem {
                 Problem::WrongType {
                     field,
@@ -268,42 +268,28 @@ impl Error {
                     found,
                 } => (
                     0,
-                    [event, field, "", ""],
+                    [event, field],
                     [index(item), *expected as u8 as f64, *found as u8 as f64],
                 ),
-                Problem::Missing { field, item } => {
-                    (1, [event, field, "", ""], [index(item), 0.0, 0.0])
-                }
-                Problem::NotFinite { field, item } => {
-                    (2, [event, field, "", ""], [index(item), 0.0, 0.0])
-                }
-                Problem::Negative { field, item } => {
-                    (3, [event, field, "", ""], [index(item), 0.0, 0.0])
-                }
-                Problem::TooLarge { field, item } => {
-                    (4, [event, field, "", ""], [index(item), 0.0, 0.0])
-                }
+                Problem::Missing { field, item } => (1, [event, field], [index(item), 0.0, 0.0]),
+                Problem::NotFinite { field, item } => (2, [event, field], [index(item), 0.0, 0.0]),
+                Problem::Negative { field, item } => (3, [event, field], [index(item), 0.0, 0.0]),
+                Problem::TooLarge { field, item } => (4, [event, field], [index(item), 0.0, 0.0]),
                 Problem::TooLong {
                     field,
                     item,
                     len,
                     max,
-                } => (
-                    5,
-                    [event, field, "", ""],
-                    [index(item), *len as f64, *max as f64],
-                ),
+                } => (5, [event, field], [index(item), *len as f64, *max as f64]),
                 Problem::TooManyItems { count, max } => {
-                    (6, [event, "", "", ""], [-1.0, *count as f64, *max as f64])
+                    (6, [event, ""], [-1.0, *count as f64, *max as f64])
                 }
             },
-            Kind::Config { field, reason } => (7, [field, reason, "", ""], [-1.0, 0.0, 0.0]),
-            Kind::OutOfOrder { time_ms, last_ms } => (
-                8,
-                ["", "", "", ""],
-                [-1.0, *time_ms as f64, *last_ms as f64],
-            ),
-            Kind::State(why) => (9, ["", "", "", ""], [-1.0, *why as u8 as f64, 0.0]),
+            Kind::Config { field, reason } => (7, [field, reason], [-1.0, 0.0, 0.0]),
+            Kind::OutOfOrder { time_ms, last_ms } => {
+                (8, ["", ""], [-1.0, *time_ms as f64, *last_ms as f64])
+            }
+            Kind::State(why) => (9, ["", ""], [-1.0, *why as u8 as f64, 0.0]),
         };
         Parts {
             code,

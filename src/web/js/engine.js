@@ -179,7 +179,7 @@ export class Engine {
   /** The last call's refusal: its parts (`Error::parts`), which errors.js words. */
   why() {
     const r = this.out();
-    return { c: r.u8b(), t: [r.str(), r.str(), r.str(), r.str()], n: [r.f64(), r.f64(), r.f64()] };
+    return { c: r.u8b(), t: [r.str(), r.str()], n: [r.f64(), r.f64(), r.f64()] };
   }
 
   /** Applies a validated identify() report; see src/web/mod.rs `si_identify`. */

@@ -1,7 +1,7 @@
 // The words of every warning the tag logs, in a chunk of their own loaded on the first one: the
 // phrases stay out of what loads at start. Two kinds:
 // - the engine's refusals: `Error::message` of src/core/error.rs, from the parts the scorer hands
-//   over (`Error::parts`: code, four texts, numbers [item, a, b], item -1 for none; a and b are
+//   over (`Error::parts`: code, two texts, numbers [item, a, b], item -1 for none; a and b are
 //   indices of TYPES for a wrong type, a of STORED for stored state). The core
 //   writes every kind with its message to tests/fixtures/errors.json, and
 //   tests/e2e/errors.test.mjs checks that this gives the same text for each;
