@@ -73,7 +73,7 @@ find "$OUT" -maxdepth 1 \( -name 'render-*.js' -o -name 'shopify-*.js' -o -name 
 mv "$OUT/index.js" "$OUT/shopper-intent.js"
 # Then terser's compressor, twice over, on each browser file esbuild wrote: it folds what esbuild's
 # minifier leaves (measured on the tag: 9,107 -> 8,867 B gzip). Safe transforms only (no `unsafe`).
-for js in "$OUT"/shopper-intent.js "$OUT"/intent-panel.js "$OUT"/*-*.js; do
+for js in "$OUT"/*.js; do
     "$BIN/terser" "$js" --module --compress passes=2 --mangle --output "$js"
 done
 # V8's explicit compile hint (Chromium 136+; other engines read a comment): almost every function
