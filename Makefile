@@ -65,7 +65,7 @@ test-datafusion: ## intent() in DataFusion SQL and on Ballista against the CLI (
 test-wasm:
 	cargo test --target wasm32-unknown-unknown
 
-size-check: wasm-pkg ## fail if what the tag loads at start gzips to more than the ceiling in tests/size-budget; reports the goal and aim
+size-check: wasm-pkg ## fail if what the tag loads at start, or a part loaded later, gzips to more than its ceiling in tests/size-budget; reports the goal and aim
 	@bash scripts/sizes.sh tests/size-budget
 
 e2e: wasm-pkg ## node --test tests/e2e/*.test.mjs, and the bench's arithmetic (tests/bench/*.test.mjs)

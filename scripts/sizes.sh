@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Prints raw / gzip -9 / brotli sizes of what a store downloads from pkg/: first what the tag
 # loads at start (the tag, the engine, the default model), with their total, the same with the
-# scorer for models with a scorecard, then the files
-# loaded only when needed (renderer, config compiler, intent panel).
+# scorer for models with a scorecard, then each part loaded later or only on some pages (the nudge
+# engine, the words, the renderer, the config compiler, the panel, the Shopify adapter).
 #
 #   scripts/sizes.sh                        # tables only
-#   scripts/sizes.sh tests/size-budget      # tables, then fail if the start total (gzip) > budget
+#   scripts/sizes.sh tests/size-budget      # tables, then fail if the start total or a part (gzip)
+#                                           # is over its ceiling there
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -13,7 +14,17 @@ budget_file=${1:-}
 start=(pkg/shopper-intent.js pkg/shopper_intent_bg.wasm pkg/shopper-intent.model.bin)
 # A store whose model has a scorecard loads the scorer with scorecards instead.
 card=(pkg/shopper-intent.js pkg/shopper_intent_card_bg.wasm pkg/shopper-intent.model.bin)
-mapfile -t lazy < <(ls pkg/render-*.js pkg/errors-*.js pkg/chunk-*.js pkg/compiler-*.js pkg/nudges-*.js pkg/shopper_intent_nudges_bg.wasm pkg/shopper_intent_compiler_bg.wasm pkg/intent-panel.js 2>/dev/null)
+# The parts fetched after the start or only on some pages, each the files fetched together: a
+# name (its `part-ceiling` in the budget file), then its files (chunk names carry a hash; the
+# shared chunk, with the words, is a static import of the nudge chunk too, so in both parts).
+parts=(
+    "nudges pkg/nudges-*.js pkg/chunk-*.js pkg/shopper_intent_nudges_bg.wasm"
+    "words pkg/errors-*.js pkg/chunk-*.js"
+    "render pkg/render-*.js"
+    "compiler pkg/compiler-*.js pkg/shopper_intent_compiler_bg.wasm"
+    "panel pkg/intent-panel.js"
+    "shopify pkg/shopify-*.js"
+)
 
 for f in "${start[@]}" "${card[@]}"; do
     if [ ! -f "$f" ]; then
@@ -48,9 +59,21 @@ table "loaded at start" "${start[@]}"
 start_gz=$total_gz
 table "loaded at start instead, for a model with a scorecard" "${card[@]}"
 card_gz=$total_gz
-mapfile -t shopify < <(ls pkg/shopify-*.js 2>/dev/null)
-if [ ${#shopify[@]} -gt 0 ]; then table "loaded at start too, on a Shopify storefront" "${shopify[@]}"; fi
-if [ ${#lazy[@]} -gt 0 ]; then table "loaded only when needed" "${lazy[@]}"; fi
+declare -A part_gz
+shopt -s nullglob
+for p in "${parts[@]}"; do
+    read -r name globs <<<"$p"
+    # shellcheck disable=SC2206 # the globs expand here, on purpose
+    files=($globs)
+    if [ ${#files[@]} -eq 0 ]; then
+        echo "sizes: no file of part '$name' ($globs); run 'make build' first" >&2
+        exit 1
+    fi
+    if [ "$name" = shopify ]; then table "shopify: loaded at start too, on a Shopify storefront" "${files[@]}"
+    else table "$name: loaded only when needed" "${files[@]}"; fi
+    part_gz[$name]=$total_gz
+done
+shopt -u nullglob
 
 [ -n "$budget_file" ] || exit 0
 # The budget file: '#' comments, then 'ceiling N' (enforced), 'goal N' and 'aim N' (reported).
@@ -75,5 +98,21 @@ if [ "$card_gz" -gt "$card_ceiling" ]; then
     echo "size-check: FAIL: what the tag loads at start for a model with a scorecard is $card_gz bytes gzipped, over the card-ceiling of $card_ceiling bytes ($budget_file) by $((card_gz - card_ceiling))." >&2
     exit 1
 fi
+# Each later part under a ceiling of its own ('part-ceiling NAME BYTES'), so that what moves out of
+# the start cannot grow unseen; a part without one fails, as a missing ceiling does.
+over=0
+for p in "${parts[@]}"; do
+    read -r name _ <<<"$p"
+    n=$(awk -v k="$name" '$1 == "part-ceiling" && $2 == k && $3 ~ /^[0-9]+$/ { print $3; c++ } END { exit c == 1 ? 0 : 1 }' "$budget_file") || {
+        echo "size-check: $budget_file must hold one line 'part-ceiling $name <bytes>'" >&2
+        exit 1
+    }
+    if [ "${part_gz[$name]}" -gt "$n" ]; then
+        echo "size-check: FAIL: part '$name' is ${part_gz[$name]} bytes gzipped, over its part-ceiling of $n bytes ($budget_file) by $((part_gz[$name] - n))." >&2
+        over=1
+    fi
+done
+[ "$over" -eq 0 ] || exit 1
 echo "size-check: ok: what the tag loads at start is $start_gz bytes gzipped, within the ceiling of $ceiling bytes ($((ceiling - start_gz)) to spare)."
 echo "size-check: ok: with a scorecard, $card_gz bytes, within the card-ceiling of $card_ceiling bytes ($((card_ceiling - card_gz)) to spare)."
+echo "size-check: ok: every later part within its part-ceiling ($(for p in "${parts[@]}"; do read -r name _ <<<"$p"; printf '%s %s, ' "$name" "${part_gz[$name]}"; done | sed 's/, $//'))."
