@@ -16,10 +16,11 @@
 
 use super::history::{play_reporting, Player, Scan, Totals};
 use super::leads::Visits;
+use super::report_html::{self as html, Bar};
 use super::table;
 use crate::core::channel::{Group, Touch};
 use crate::core::model::DAY_MS;
-use crate::core::visit::path_of;
+use crate::core::url::path_of;
 use crate::core::{Event, EventKind, Model, Profile, Stage};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -603,7 +604,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         args.min_visitors,
     )?;
     if let Some(path) = &args.html {
-        super::write_page(path, &super::report_html::accelerators_page(&report))?;
+        super::write_page(path, &accelerators_page(&report))?;
     }
     super::print_report(&report, args.json, || render(&report))?;
     if report.touchpoints.is_empty() {
@@ -614,4 +615,65 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `accelerators --html`: each touchpoint's score change and SQL rate against its same-stage
+/// baseline, the table, and the comparison's limits.
+pub fn accelerators_page(report: &Report) -> String {
+    let days = report.days;
+    let changes: Vec<Bar> = report
+        .touchpoints
+        .iter()
+        .map(|a| Bar {
+            label: format!("{} ({})", a.touchpoint, a.compared),
+            value: a.difference,
+            low: a.difference_interval.map(|i| i.0),
+            high: a.difference_interval.map(|i| i.1),
+        })
+        .collect();
+    let mut charts = html::bar_chart(
+        &format!("Score change in {days} days: touchpoint minus same-stage baseline"),
+        "points (95% interval)",
+        &changes,
+        &|x| format!("{x:+.0}"),
+    );
+    let sqls: Vec<Bar> = report
+        .touchpoints
+        .iter()
+        .filter_map(|a| {
+            Some(Bar {
+                label: format!("{} ({})", a.touchpoint, a.compared),
+                value: a.sql_difference()?,
+                low: None,
+                high: None,
+            })
+        })
+        .collect();
+    if !sqls.is_empty() {
+        charts.push_str(&html::bar_chart(
+            &format!("Reached SQL in {days} days: touchpoint minus baseline"),
+            "percentage points",
+            &sqls,
+            &|x| format!("{:+.0}", x * 100.0),
+        ));
+    }
+    let (headers, rows) = cells(report);
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let body = format!(
+        r#"<h1>Score accelerators: {file}</h1>
+<p>{n} touchpoints had by at least {min} visitors, each visitor's first time before buying, compared over {days} days with {starts} visit starts.</p>
+<p><b>{limits}</b></p>
+<div class="charts">{charts}</div>
+{table}"#,
+        file = html::escape(&report.file),
+        n = report.touchpoints.len(),
+        min = report.min_visitors,
+        starts = report.visit_starts,
+        limits = html::escape(report.limits),
+        table = html::table(&headers, &rows),
+    );
+    html::document(
+        &format!("shopper-intent accelerators: {}", report.file),
+        &body,
+    )
 }

@@ -10,6 +10,7 @@
 use super::history::Totals;
 use super::leads::{By, Credit, Lead, NO_LANDING};
 use super::metrics;
+use super::report_html::{self as html, Bar};
 use super::spend::Spend;
 use super::table;
 use crate::core::channel::Group;
@@ -454,7 +455,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         eprintln!("wrote {} ({} rows)", path.display(), list.len());
     }
     if let Some(path) = &args.html {
-        let page = super::report_html::channels_page(&report, spend_name.as_deref());
+        let page = channels_page(&report, spend_name.as_deref());
         super::write_page(path, &page)?;
     }
     super::print_report(&report, args.json, || {
@@ -486,6 +487,97 @@ fn no_channels(format: super::read::Format) -> String {
         "{} logs carry no page_location or referrer, so they have no acquisition channel; channels needs jsonl or datalayer logs with page_location",
         format.name()
     )
+}
+
+/// Shares on a percentage axis.
+fn percent_tick(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+fn money_tick(x: f64) -> String {
+    format!("{x:.0}")
+}
+
+/// `channels --html`: the table, SQL rate and CPA for SQL by group with their intervals, and
+/// the average score by day after the first event per group (the eight largest).
+pub fn channels_page(report: &Report, spend: Option<&str>) -> String {
+    let by = report.by.name();
+    let sql_bars: Vec<Bar> = report
+        .rows
+        .iter()
+        .map(|r| Bar {
+            label: format!("{} ({})", r.name, r.visitors),
+            value: r.sql_rate,
+            low: Some(r.sql_rate_interval.0),
+            high: Some(r.sql_rate_interval.1),
+        })
+        .collect();
+    let mut charts = html::bar_chart(
+        &format!("SQL rate by day {} by {by} (95% interval)", report.days),
+        "reached SQL",
+        &sql_bars,
+        &percent_tick,
+    );
+    let cpa_bars: Vec<Bar> = report
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let (low, high) = r.cpa_sql_interval?;
+            Some(Bar {
+                label: format!("{} ({} SQLs)", r.name, r.sqls),
+                value: r.cpa_sql?,
+                low: Some(low),
+                high,
+            })
+        })
+        .collect();
+    if !cpa_bars.is_empty() {
+        charts.push_str(&html::bar_chart(
+            &format!("CPA for SQL by {by} (at the ends of the SQL rate's interval)"),
+            "cost per SQL",
+            &cpa_bars,
+            &money_tick,
+        ));
+    }
+    let mut largest: Vec<&Row> = report.rows.iter().collect();
+    largest.sort_by_key(|r| std::cmp::Reverse(r.visitors));
+    let series: Vec<(String, Vec<(f64, f64)>)> = largest
+        .iter()
+        .take(html::PALETTE.len())
+        .map(|r| {
+            let points = r
+                .average_score_by_day
+                .iter()
+                .enumerate()
+                .map(|(d, s)| (d as f64, *s))
+                .collect();
+            (r.name.clone(), points)
+        })
+        .collect();
+    charts.push_str(&html::line_chart(
+        &format!("Average score by day after the first event, by {by}"),
+        "days after the first event",
+        "average score",
+        &series,
+    ));
+    let (headers, rows) = cells(report, spend.is_some());
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let notes: String = notes(report, spend)
+        .iter()
+        .map(|n| format!("<p>{}</p>", html::escape(n)))
+        .collect();
+    let credit = credit_name(report.touch);
+    let body = format!(
+        r#"<h1>Leads by {by}: {file}</h1>
+<p><b>{visitors}</b> visitors, credited to their {credit} (GA4's default channel grouping of the landing URL and referrer), scored {days} days after their first event. SQL rate: reached SQL by then, before buying; conversion counts purchases over the whole log.</p>
+<div class="charts">{charts}</div>
+{table}{notes}"#,
+        file = html::escape(&report.file),
+        visitors = report.visitors,
+        days = report.days,
+        table = html::table(&headers, &rows),
+    );
+    html::document(&format!("shopper-intent channels: {}", report.file), &body)
 }
 
 #[cfg(test)]

@@ -23,7 +23,6 @@ pub mod sql;
 pub mod synth;
 mod table;
 pub mod tiers;
-mod uci;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

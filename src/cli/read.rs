@@ -22,8 +22,10 @@ mod csv;
 mod datalayer;
 pub(crate) use datalayer::push_event;
 pub mod ga4;
+mod jsonl;
 pub mod segment;
 pub mod shopify;
+pub mod uci;
 
 use super::input;
 use crate::core::characteristics::Characteristics;
@@ -495,10 +497,7 @@ fn parse_line(format: Format, line: u64, text: &str, full: bool) -> Result<Row, 
         Format::Ga4 => ga4::line(text)?,
         Format::Shopify => shopify::line(text)?,
         Format::Segment => segment::line(text)?,
-        _ => {
-            let p = super::score::parse_line(text)?;
-            (p.visitor, p.time_ms, p.event)
-        }
+        _ => jsonl::line(text)?,
     };
     Ok(Row {
         line,
@@ -594,8 +593,8 @@ fn csv_rows(
         Format::Rees46 => csv::rees46_row(row, full, &mut visitor),
         Format::Taobao => csv::taobao_row_event(row, full, &mut visitor),
         _ => {
-            return match super::uci::session(row, line) {
-                Ok(super::uci::Session { events, mapped }) => {
+            return match uci::session(row, line) {
+                Ok(uci::Session { events, mapped }) => {
                     let mut mapped = full.then_some(mapped);
                     events
                         .into_iter()
@@ -698,7 +697,7 @@ pub(crate) fn with_campaign(url: String, campaign: &[(&str, Option<&str>)]) -> S
     let present = |u: &str| {
         ["utm_source", "utm_medium", "utm_campaign", "gclid", "dclid"]
             .iter()
-            .any(|k| crate::core::visit::param(u, k).is_some())
+            .any(|k| crate::core::url::param(u, k).is_some())
     };
     let given: Vec<(&str, &str)> = campaign
         .iter()

@@ -2,7 +2,7 @@
 
 use super::input;
 use super::read::{Detail, Format, Reader};
-use crate::core::{Event, Model, Profile};
+use crate::core::{Model, Profile};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
@@ -60,34 +60,6 @@ struct Tally {
     bad: u64,
     late: u64,
     after_at: u64,
-}
-
-/// A parsed input line: visitor, time and the event (None when unknown).
-pub struct Parsed {
-    /// The visitor id.
-    pub visitor: String,
-    /// When, ms since the Unix epoch.
-    pub time_ms: u64,
-    /// The event; `None` for an event name the model does not know.
-    pub event: Option<Event>,
-}
-
-/// Parses one JSON line of the canonical log.
-pub fn parse_line(text: &str) -> Result<Parsed, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-    let obj = value.as_object().ok_or("not a JSON object")?;
-    let (visitor, time_ms) = input::visitor_and_time(obj)?;
-    let name = obj
-        .get("event")
-        .and_then(|e| e.as_str())
-        .ok_or("`event` is missing or not a string")?;
-    let event = Event::decode(name, time_ms, &&value).map_err(|e| e.to_string())?;
-    Ok(Parsed {
-        visitor,
-        time_ms,
-        event,
-    })
 }
 
 /// Runs `score`.

@@ -12,8 +12,8 @@
 //! 4. after a `purchase`, [`conversions`] lists the experiments it converts.
 //!
 //! Rules are config data (the `actions` section), with defaults implementing the seeds' moves
-//! (`config::actions::default_rules`). Everything a rule needs to remember lives in [`Memory`], one bounded
-//! field of the [`Profile`].
+//! (`config::actions::default_rules`). Everything a rule needs to remember lives in the profile's
+//! [`NudgeMemory`](super::state::NudgeMemory), one bounded field of the [`Profile`].
 //!
 //! Policy, in one place:
 //! - at most one nudge at a time: a recorded nudge is active until the page changes or the
@@ -32,146 +32,19 @@
 use super::decimal::digits;
 use super::event::{Event, EventKind};
 use super::experiment::fnv32a;
-use super::model::{Conditions, Kind, Model, Nudge, On, DAY_MS, VIEWED};
+use super::model::{Conditions, Kind, Model, Nudge, On, DAY_MS};
 use super::score::Snapshot;
-use super::state::{keep_last, live_mut, oldest, push, CheckoutStep, Profile, Times};
+use super::state::{
+    keep_last, live_mut, oldest, push, CheckoutStep, ExposureMemo, Profile, RuleMemo, MAX_PER_DAY,
+    VIEWED,
+};
 use alloc::string::String;
 use alloc::vec::Vec;
-use bytemuck::{Pod, Zeroable};
 
 /// `dataLayer` event of an exposure (GrowthBook's GA4 convention).
 pub const EXPOSURE_EVENT: &str = "experiment_viewed";
 /// `dataLayer` event of a purchase by an exposed visitor.
 pub const CONVERSION_EVENT: &str = "experiment_conversion";
-/// Rules remembered in [`Memory`] (the least recently shown is forgotten first).
-pub const MAX_RULE_MEMOS: usize = 32;
-/// Experiments remembered in [`Memory`].
-pub const MAX_EXPOSURES: usize = 16;
-/// Largest `max_per_day`: that many show times are kept per rule.
-pub const MAX_PER_DAY: u32 = 8;
-
-// ---------------------------------------------------------------------------------------------
-// Memory: caps, cooldowns, the active nudge, exposures. One bounded field of the profile.
-
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
-struct RuleMemo {
-    last_ms: u64,
-    /// Latest show times, as many as `max_per_day` needs (`n_recent` of them).
-    recent: [u64; MAX_PER_DAY as usize],
-    key: u32,
-    /// Visit of `in_visit`.
-    visit: u32,
-    in_visit: u16,
-    total: u16,
-    n_recent: u8,
-    _pad: [u8; 3],
-}
-
-impl RuleMemo {
-    fn recent(&self) -> &[u64] {
-        &self.recent[..(self.n_recent as usize).min(self.recent.len())]
-    }
-}
-
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
-struct ExposureMemo {
-    last_ms: u64,
-    /// Hash of the experiment key.
-    key: u32,
-    /// Visit of the last exposure.
-    visit: u32,
-    variation: u8,
-    _pad: [u8; 7],
-}
-
-/// What the action engine remembers of one visitor. Bounded: at most [`MAX_RULE_MEMOS`] rules
-/// (with at most [`MAX_PER_DAY`] times each) and [`MAX_EXPOSURES`] experiments.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Pod, Zeroable)]
-pub struct Memory {
-    rules: [RuleMemo; MAX_RULE_MEMOS],
-    exposures: [ExposureMemo; MAX_EXPOSURES],
-    /// The active nudge: its page (entry time), rule key and visit (with `has_active`).
-    active_page_ms: u64,
-    active_rule: u32,
-    active_visit: u32,
-    /// Visit of `shown_in_visit`.
-    visit: u32,
-    shown_in_visit: u16,
-    n_rules: u8,
-    n_exposures: u8,
-    has_active: u8,
-    _pad: [u8; 7],
-}
-
-impl Memory {
-    /// Its times one by one (the oracle of the `TIMES` test).
-    #[cfg(test)]
-    pub(crate) fn clamp_times_by_name(&mut self, clamp: &mut impl FnMut(&mut u64)) {
-        for m in self.rules.iter_mut() {
-            clamp(&mut m.last_ms);
-            m.recent.iter_mut().for_each(&mut *clamp);
-        }
-        self.exposures
-            .iter_mut()
-            .for_each(|m| clamp(&mut m.last_ms));
-        clamp(&mut self.active_page_ms);
-    }
-
-    /// Its times, for [`super::state::TIMES`].
-    pub(crate) const TIMES: [Times; 4] = {
-        use core::mem::offset_of as at;
-        let rules = at!(Memory, rules);
-        [
-            Times::each::<RuleMemo>(rules, MAX_RULE_MEMOS, at!(RuleMemo, last_ms), 1),
-            Times::each::<RuleMemo>(
-                rules,
-                MAX_RULE_MEMOS,
-                at!(RuleMemo, recent),
-                MAX_PER_DAY as usize,
-            ),
-            Times::each::<ExposureMemo>(
-                at!(Memory, exposures),
-                MAX_EXPOSURES,
-                at!(ExposureMemo, last_ms),
-                1,
-            ),
-            Times::at(at!(Memory, active_page_ms), 1),
-        ]
-    };
-
-    fn rules(&self) -> &[RuleMemo] {
-        &self.rules[..(self.n_rules as usize).min(MAX_RULE_MEMOS)]
-    }
-
-    fn exposures(&self) -> &[ExposureMemo] {
-        &self.exposures[..(self.n_exposures as usize).min(MAX_EXPOSURES)]
-    }
-
-    fn rule(&self, key: u32) -> Option<&RuleMemo> {
-        self.rules().iter().find(|m| m.key == key)
-    }
-
-    fn exposure(&self, key: u32) -> Option<&ExposureMemo> {
-        self.exposures().iter().find(|m| m.key == key)
-    }
-
-    /// Name-hash of the nudge active on the visitor's current page, if any.
-    fn active_on(&self, profile: &Profile) -> Option<u32> {
-        (self.has_active != 0
-            && self.active_visit == profile.visit.index
-            && self.active_page_ms == profile.visit.page_started_ms)
-            .then_some(self.active_rule)
-    }
-
-    /// Times `rule` was shown (or would have been, in a control arm) to this visitor.
-    pub fn shown(&self, rule: &str) -> u32 {
-        self.rule(fnv32a(rule)).map_or(0, |m| u32::from(m.total))
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Deciding.
 

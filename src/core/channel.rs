@@ -21,7 +21,8 @@
 //! an entry with a dot (`t.co`) matches that host and its subdomains. Regexes in Google's rules
 //! are written out by hand (no regex crate in the wasm).
 
-use super::visit::{host_of, param, Channel};
+use super::url::{host_of, param};
+use super::visit::Channel;
 use alloc::string::String;
 use alloc::vec::Vec;
 

@@ -12,7 +12,8 @@
 
 use super::event::{Event, EventKind};
 use super::model::{Model, PageRole};
-use super::score::key_of;
+use super::scorecard::Scorecard;
+use super::text::key_of;
 use bytemuck::{Pod, Zeroable};
 
 /// Items remembered per visit for the item characteristics.
@@ -261,6 +262,14 @@ impl Characteristics {
                 self.priced_views_visit = self.priced_views_visit.saturating_add(1);
             }
         }
+    }
+
+    /// The points `card` gives these characteristics at `t_ms` (0 without a scorecard).
+    pub fn points(&self, card: &Scorecard, t_ms: u64) -> f64 {
+        if card.is_empty() {
+            return 0.0;
+        }
+        card.points_of(&self.values(t_ms))
     }
 
     /// The characteristics at `t_ms`, in the order of [`NAMES`].

@@ -3,13 +3,12 @@
 //!
 //! A browser cannot see an email being opened or an unsubscribe, so the store reports them,
 //! typically on every page load. Each report is compared with the previous one (the watermarks in
-//! [`Memory`], kept in the profile): only what is new fires rules, so repeating a report changes
+//! [`ReportMemory`](super::state::ReportMemory), kept in the profile): only what is new fires rules, so repeating a report changes
 //! nothing, and a report older than one already applied is ignored.
 
 use super::event::{Event, EventKind};
 use super::model::{Model, RuleId};
-use super::state::{remove, Profile, Times};
-use bytemuck::{Pod, Zeroable};
+use super::state::{remove, Profile};
 
 /// The span of the `…30d` counts.
 const WINDOW_MS: u64 = 30 * 86_400_000;
@@ -44,37 +43,6 @@ pub struct Facts {
     pub sms_opt_in: Option<bool>,
     /// `lastPurchase`: GA4 `purchase` parameters plus `time` (ms).
     pub last_purchase: Option<Event>,
-}
-
-/// The watermarks of the reports applied so far (stored in [`Profile::identified`]).
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
-pub struct Memory {
-    /// Time of the last `emailOpens30d` report.
-    pub(crate) opens_ms: u64,
-    /// Time of the last `bounced` report.
-    pub(crate) bounces_ms: u64,
-    /// The newest server-reported purchase applied, ms.
-    pub(crate) purchase_ms: u64,
-    /// `emailOpens30d` of the last report.
-    pub(crate) opens: u32,
-    /// Bounces of the last report.
-    pub(crate) bounces: u32,
-    /// Yes/no facts already applied (see `flag`).
-    pub(crate) flags: u8,
-    pub(crate) _pad: [u8; 7],
-}
-
-impl Memory {
-    /// Its times, for [`super::state::TIMES`].
-    pub(crate) const TIMES: [Times; 3] = {
-        use core::mem::offset_of as at;
-        [
-            Times::at(at!(Memory, opens_ms), 1),
-            Times::at(at!(Memory, bounces_ms), 1),
-            Times::at(at!(Memory, purchase_ms), 1),
-        ]
-    };
 }
 
 mod flag {

@@ -11,5 +11,17 @@ pub fn pow(x: f64, y: f64) -> f64 {
 /// `x` to the power `y`.
 #[cfg(target_arch = "wasm32")]
 pub fn pow(x: f64, y: f64) -> f64 {
-    crate::web::pow(x, y)
+    js::pow(x, y)
+}
+
+/// The one import of the engines (`src/web/js/engine.js`, `instantiate`, provides it).
+#[cfg(target_arch = "wasm32")]
+mod js {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_namespace = Math)]
+        pub fn pow(x: f64, y: f64) -> f64;
+    }
 }

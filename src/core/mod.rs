@@ -23,12 +23,13 @@ pub mod score;
 pub mod scorecard;
 pub mod state;
 pub mod text;
+pub mod url;
 pub mod visit;
 pub mod wire;
 
 pub use config::{Config, Runtime};
 pub use error::Error;
 pub use event::{Event, EventKind, Item, Params, Value};
-pub use model::{Model, RuleId};
-pub use score::{Intent, Snapshot, Stage, Suppression};
+pub use model::{Intent, Model, RuleId, Stage};
+pub use score::{Snapshot, Suppression};
 pub use state::{Profile, Signal};

@@ -4,9 +4,74 @@
 //! compiled ([`super::compiled`]), so it links only this and the engine.
 
 use super::experiment::Experiment;
-use super::score::{Intent, Stage};
 use alloc::string::String;
 use alloc::vec::Vec;
+
+/// Lead stage, from the first article's thresholds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(
+    not(target_arch = "wasm32"),
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum Stage {
+    /// Below warm.
+    Cold,
+    /// Warm lead.
+    Warm,
+    /// Marketing qualified.
+    Mql,
+    /// Sales qualified.
+    Sql,
+}
+
+impl Stage {
+    /// All stages, lowest first.
+    pub const ALL: [Stage; 4] = [Stage::Cold, Stage::Warm, Stage::Mql, Stage::Sql];
+
+    /// The stage's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Cold => "cold",
+            Stage::Warm => "warm",
+            Stage::Mql => "mql",
+            Stage::Sql => "sql",
+        }
+    }
+}
+
+/// Intent tier, from the second article's categories.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(
+    not(target_arch = "wasm32"),
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum Intent {
+    /// No event in the intent window.
+    None,
+    /// Browsing.
+    Low,
+    /// Evaluating.
+    Mid,
+    /// Deciding.
+    High,
+}
+
+impl Intent {
+    /// All tiers, lowest first.
+    pub const ALL: [Intent; 4] = [Intent::None, Intent::Low, Intent::Mid, Intent::High];
+
+    /// The tier's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Intent::None => "none",
+            Intent::Low => "low",
+            Intent::Mid => "mid",
+            Intent::High => "high",
+        }
+    }
+}
 
 /// One day in milliseconds.
 pub const DAY_MS: f64 = 86_400_000.0;
@@ -228,18 +293,6 @@ pub struct Conditions {
     pub dwell_ms: u64,
 }
 
-/// Names of the flags a `viewed` condition can test, with their bits.
-pub const VIEWED: &[(&str, u16)] = &[
-    ("product", super::state::flag::VIEWED_ITEM),
-    ("collection", super::state::flag::VIEWED_LIST),
-    ("cart", super::state::flag::VIEWED_CART),
-    ("shipping", super::state::flag::VIEWED_SHIPPING),
-    ("returns", super::state::flag::VIEWED_RETURNS),
-    ("faq", super::state::flag::VIEWED_FAQ),
-    ("size_guide", super::state::flag::VIEWED_SIZE_GUIDE),
-    ("pricing", super::state::flag::VIEWED_PRICING),
-];
-
 /// A compiled nudge rule.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Nudge {
@@ -395,7 +448,7 @@ impl Model {
 
     /// The page type of a URL's path, by the first matching pattern; its index in `page_types`.
     pub fn page_type(&self, url: &str) -> Option<u8> {
-        let path = super::visit::path_of(url).to_ascii_lowercase();
+        let path = super::url::path_of(url).to_ascii_lowercase();
         self.page_types
             .iter()
             .position(|t| {

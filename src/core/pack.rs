@@ -83,7 +83,7 @@ fn take_token(bytes: &[u8], at: &mut usize) -> Option<(u64, u8)> {
 fn word(bytes: &[u8], i: Option<usize>) -> u64 {
     let mut w = [0u8; 8];
     if let Some(b) = i.and_then(|i| bytes.get(i * 8..i * 8 + 8)) {
-        super::state::put(&mut w, b);
+        super::text::put(&mut w, b);
     }
     u64::from_le_bytes(w)
 }

@@ -4,75 +4,10 @@
 use super::decimal::round;
 use super::error::{Error, Kind};
 use super::event::{Event, EventKind, Item};
-use super::model::{Model, PageRole, Per, RuleId};
+use super::model::{Intent, Model, PageRole, Per, RuleId, Stage};
 use super::state::*;
+use super::text::key_of;
 use super::visit;
-
-/// Lead stage, from the first article's thresholds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(
-    not(target_arch = "wasm32"),
-    derive(serde::Serialize),
-    serde(rename_all = "snake_case")
-)]
-pub enum Stage {
-    /// Below warm.
-    Cold,
-    /// Warm lead.
-    Warm,
-    /// Marketing qualified.
-    Mql,
-    /// Sales qualified.
-    Sql,
-}
-
-impl Stage {
-    /// All stages, lowest first.
-    pub const ALL: [Stage; 4] = [Stage::Cold, Stage::Warm, Stage::Mql, Stage::Sql];
-
-    /// The stage's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Stage::Cold => "cold",
-            Stage::Warm => "warm",
-            Stage::Mql => "mql",
-            Stage::Sql => "sql",
-        }
-    }
-}
-
-/// Intent tier, from the second article's categories.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(
-    not(target_arch = "wasm32"),
-    derive(serde::Serialize),
-    serde(rename_all = "snake_case")
-)]
-pub enum Intent {
-    /// No event in the intent window.
-    None,
-    /// Browsing.
-    Low,
-    /// Evaluating.
-    Mid,
-    /// Deciding.
-    High,
-}
-
-impl Intent {
-    /// All tiers, lowest first.
-    pub const ALL: [Intent; 4] = [Intent::None, Intent::Low, Intent::Mid, Intent::High];
-
-    /// The tier's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Intent::None => "none",
-            Intent::Low => "low",
-            Intent::Mid => "mid",
-            Intent::High => "high",
-        }
-    }
-}
 
 /// Why a visitor is suppressed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -122,13 +57,6 @@ impl Snapshot {
     pub fn suppressed(&self) -> bool {
         self.suppression.opted_out || self.suppression.bounced
     }
-}
-
-/// 64-bit FNV-1a: item and category keys in state (not a security boundary).
-pub fn key_of(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
-    })
 }
 
 fn decay(value: f64, elapsed_ms: f64, half_life_ms: f64) -> f64 {
@@ -291,7 +219,7 @@ impl Profile {
         self.set |= has::SITE_EVENT;
         if self.visit.flags & flag::LANDED == 0 {
             if let Some(url) = &event.page_location {
-                let (landing, len) = cut::<LANDING_BYTES>(visit::path_of(url));
+                let (landing, len) = cut::<LANDING_BYTES>(super::url::path_of(url));
                 self.visit.landing = landing;
                 self.visit.landing_len = len;
                 self.visit.flags |= flag::LANDED;
@@ -864,7 +792,7 @@ impl Profile {
         // none in the scorer built without scorecards, whose models have none).
         #[cfg(any(feature = "scorecard", not(feature = "bundle")))]
         {
-            score += model.scorecard.points(&self.characteristics, t);
+            score += self.characteristics.points(&model.scorecard, t);
         }
         let score = round(score * 100.0) / 100.0;
         // The highest tier with a signal in the window.

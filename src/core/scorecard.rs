@@ -1,9 +1,9 @@
-//! A scorecard: points for bins of characteristics (`super::characteristics`) and for a few
+//! A scorecard: points for bins of characteristics (`super::characteristics`, which sums a
+//! visitor's with [`Scorecard::points_of`]) and for a few
 //! crossed bins of two, added to the score at snapshot time alongside the event rules. The
 //! config's `scorecard` section compiles into it (`super::config::scorecard`); empty by default,
 //! so the default model is unchanged until a store calibrates one.
 
-use super::characteristics::{Characteristics, COUNT};
 use alloc::vec::Vec;
 
 /// Points by bin of one characteristic.
@@ -69,9 +69,9 @@ impl Scorecard {
         self.bins.is_empty() && self.crossed.is_empty()
     }
 
-    /// The points of the characteristics `values` (a bin or cell without points counts 0: the
-    /// model's reader refuses those).
-    pub fn points_of(&self, values: &[f64; COUNT]) -> f64 {
+    /// The points of the characteristics `values`, by index (a bin or cell without points
+    /// counts 0: the model's reader refuses those). A visitor's: `Characteristics::points`.
+    pub fn points_of(&self, values: &[f64]) -> f64 {
         let value = |c: u8| values.get(usize::from(c)).copied().unwrap_or(0.0);
         let (mut binned, mut crossed) = (0.0, 0.0);
         for b in &self.bins {
@@ -84,13 +84,5 @@ impl Scorecard {
             crossed += c.points.get(cell).copied().unwrap_or(0.0);
         }
         binned + crossed
-    }
-
-    /// The points of a visitor's characteristics at `t_ms` (0 without a scorecard).
-    pub fn points(&self, state: &Characteristics, t_ms: u64) -> f64 {
-        if self.is_empty() {
-            return 0.0;
-        }
-        self.points_of(&state.values(t_ms))
     }
 }

@@ -12,7 +12,9 @@
 
 use super::characteristics::Characteristics;
 use super::error::{Error, Kind, Stored};
+use super::experiment::fnv32a;
 use super::model::{RuleId, EVENT_RULES};
+use super::text::put;
 use super::visit::Channel;
 use bytemuck::{Pod, Zeroable};
 
@@ -106,17 +108,6 @@ pub fn head(text: &str, max: usize) -> &str {
 /// Byte `i` of `bytes`, 0 past the end (the callers stay in range; this keeps panics out).
 fn byte(bytes: &[u8], i: usize) -> u8 {
     bytes.get(i).copied().unwrap_or(0)
-}
-
-/// Copies what fits of `src` to the start of `dst`; returns how many bytes.
-pub fn put(dst: &mut [u8], src: &[u8]) -> usize {
-    // A loop over both: `copy_from_slice` keeps a length check (and its panic) in the wasm.
-    let mut n = 0;
-    for (d, s) in dst.iter_mut().zip(src) {
-        *d = *s;
-        n += 1;
-    }
-    n
 }
 
 /// The first `len` bytes of `text` as a string ("" if they are not UTF-8, which `fit` never writes).
@@ -263,6 +254,18 @@ pub mod flag {
     /// The landing page is known.
     pub const LANDED: u16 = 1 << 10;
 }
+
+/// Names of the flags a `viewed` condition can test, with their bits.
+pub const VIEWED: &[(&str, u16)] = &[
+    ("product", flag::VIEWED_ITEM),
+    ("collection", flag::VIEWED_LIST),
+    ("cart", flag::VIEWED_CART),
+    ("shipping", flag::VIEWED_SHIPPING),
+    ("returns", flag::VIEWED_RETURNS),
+    ("faq", flag::VIEWED_FAQ),
+    ("size_guide", flag::VIEWED_SIZE_GUIDE),
+    ("pricing", flag::VIEWED_PRICING),
+];
 
 /// The current (or last) visit.
 #[repr(C)]
@@ -474,6 +477,164 @@ impl Times {
     }
 }
 
+/// Rules remembered in [`NudgeMemory`] (the least recently shown is forgotten first).
+pub const MAX_RULE_MEMOS: usize = 32;
+/// Experiments remembered in [`NudgeMemory`].
+pub const MAX_EXPOSURES: usize = 16;
+/// Largest `max_per_day`: that many show times are kept per rule.
+pub const MAX_PER_DAY: u32 = 8;
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+pub(crate) struct RuleMemo {
+    pub(crate) last_ms: u64,
+    /// Latest show times, as many as `max_per_day` needs (`n_recent` of them).
+    pub(crate) recent: [u64; MAX_PER_DAY as usize],
+    pub(crate) key: u32,
+    /// Visit of `in_visit`.
+    pub(crate) visit: u32,
+    pub(crate) in_visit: u16,
+    pub(crate) total: u16,
+    pub(crate) n_recent: u8,
+    pub(crate) _pad: [u8; 3],
+}
+
+impl RuleMemo {
+    pub(crate) fn recent(&self) -> &[u64] {
+        &self.recent[..(self.n_recent as usize).min(self.recent.len())]
+    }
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+pub(crate) struct ExposureMemo {
+    pub(crate) last_ms: u64,
+    /// Hash of the experiment key.
+    pub(crate) key: u32,
+    /// Visit of the last exposure.
+    pub(crate) visit: u32,
+    pub(crate) variation: u8,
+    pub(crate) _pad: [u8; 7],
+}
+
+/// What the nudges (`super::actions`) remember of one visitor: caps, cooldowns, the active nudge,
+/// exposures. Bounded: at most [`MAX_RULE_MEMOS`] rules
+/// (with at most [`MAX_PER_DAY`] times each) and [`MAX_EXPOSURES`] experiments.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Pod, Zeroable)]
+pub struct NudgeMemory {
+    pub(crate) rules: [RuleMemo; MAX_RULE_MEMOS],
+    pub(crate) exposures: [ExposureMemo; MAX_EXPOSURES],
+    /// The active nudge: its page (entry time), rule key and visit (with `has_active`).
+    pub(crate) active_page_ms: u64,
+    pub(crate) active_rule: u32,
+    pub(crate) active_visit: u32,
+    /// Visit of `shown_in_visit`.
+    pub(crate) visit: u32,
+    pub(crate) shown_in_visit: u16,
+    pub(crate) n_rules: u8,
+    pub(crate) n_exposures: u8,
+    pub(crate) has_active: u8,
+    pub(crate) _pad: [u8; 7],
+}
+
+impl NudgeMemory {
+    /// Its times one by one (the oracle of the `TIMES` test).
+    #[cfg(test)]
+    pub(crate) fn clamp_times_by_name(&mut self, clamp: &mut impl FnMut(&mut u64)) {
+        for m in self.rules.iter_mut() {
+            clamp(&mut m.last_ms);
+            m.recent.iter_mut().for_each(&mut *clamp);
+        }
+        self.exposures
+            .iter_mut()
+            .for_each(|m| clamp(&mut m.last_ms));
+        clamp(&mut self.active_page_ms);
+    }
+
+    /// Its times, for [`TIMES`].
+    pub(crate) const TIMES: [Times; 4] = {
+        use core::mem::offset_of as at;
+        let rules = at!(NudgeMemory, rules);
+        [
+            Times::each::<RuleMemo>(rules, MAX_RULE_MEMOS, at!(RuleMemo, last_ms), 1),
+            Times::each::<RuleMemo>(
+                rules,
+                MAX_RULE_MEMOS,
+                at!(RuleMemo, recent),
+                MAX_PER_DAY as usize,
+            ),
+            Times::each::<ExposureMemo>(
+                at!(NudgeMemory, exposures),
+                MAX_EXPOSURES,
+                at!(ExposureMemo, last_ms),
+                1,
+            ),
+            Times::at(at!(NudgeMemory, active_page_ms), 1),
+        ]
+    };
+
+    pub(crate) fn rules(&self) -> &[RuleMemo] {
+        &self.rules[..(self.n_rules as usize).min(MAX_RULE_MEMOS)]
+    }
+
+    pub(crate) fn exposures(&self) -> &[ExposureMemo] {
+        &self.exposures[..(self.n_exposures as usize).min(MAX_EXPOSURES)]
+    }
+
+    pub(crate) fn rule(&self, key: u32) -> Option<&RuleMemo> {
+        self.rules().iter().find(|m| m.key == key)
+    }
+
+    pub(crate) fn exposure(&self, key: u32) -> Option<&ExposureMemo> {
+        self.exposures().iter().find(|m| m.key == key)
+    }
+
+    /// Name-hash of the nudge active on the visitor's current page, if any.
+    pub(crate) fn active_on(&self, profile: &Profile) -> Option<u32> {
+        (self.has_active != 0
+            && self.active_visit == profile.visit.index
+            && self.active_page_ms == profile.visit.page_started_ms)
+            .then_some(self.active_rule)
+    }
+
+    /// Times `rule` was shown (or would have been, in a control arm) to this visitor.
+    pub fn shown(&self, rule: &str) -> u32 {
+        self.rule(fnv32a(rule)).map_or(0, |m| u32::from(m.total))
+    }
+}
+
+/// The watermarks of the reports applied so far of `identify()` (`super::identify`; stored in [`Profile::identified`]).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+pub struct ReportMemory {
+    /// Time of the last `emailOpens30d` report.
+    pub(crate) opens_ms: u64,
+    /// Time of the last `bounced` report.
+    pub(crate) bounces_ms: u64,
+    /// The newest server-reported purchase applied, ms.
+    pub(crate) purchase_ms: u64,
+    /// `emailOpens30d` of the last report.
+    pub(crate) opens: u32,
+    /// Bounces of the last report.
+    pub(crate) bounces: u32,
+    /// Yes/no facts already applied (see `flag`).
+    pub(crate) flags: u8,
+    pub(crate) _pad: [u8; 7],
+}
+
+impl ReportMemory {
+    /// Its times, for [`TIMES`].
+    pub(crate) const TIMES: [Times; 3] = {
+        use core::mem::offset_of as at;
+        [
+            Times::at(at!(ReportMemory, opens_ms), 1),
+            Times::at(at!(ReportMemory, bounces_ms), 1),
+            Times::at(at!(ReportMemory, purchase_ms), 1),
+        ]
+    };
+}
+
 /// Every time of the profile (the nudge and `identify` memories declare their own).
 pub(crate) const TIMES: [Times; 24] = {
     use core::mem::offset_of as at;
@@ -481,8 +642,8 @@ pub(crate) const TIMES: [Times; 24] = {
     let nudges = at!(Profile, nudges);
     let ids = at!(Profile, identified);
     let ch = at!(Profile, characteristics);
-    let [rules, rule_recent, exposures, active] = super::actions::Memory::TIMES;
-    let [opens, bounces, purchase] = super::identify::Memory::TIMES;
+    let [rules, rule_recent, exposures, active] = NudgeMemory::TIMES;
+    let [opens, bounces, purchase] = ReportMemory::TIMES;
     [
         Times::at(at!(Profile, last_ms), 1),
         Times::at(at!(Profile, last_site_ms), 1),
@@ -574,9 +735,9 @@ pub struct Profile {
     pub(crate) purchases: [PurchaseMemo; MAX_PURCHASES],
     pub(crate) signals: [StoredSignal; MAX_SIGNALS],
     /// Nudge caps, cooldowns, the active nudge and experiment exposures.
-    pub nudges: super::actions::Memory,
+    pub nudges: NudgeMemory,
     /// What `identify()` reports have been applied.
-    pub identified: super::identify::Memory,
+    pub identified: ReportMemory,
     /// What scorecards bin (added in version 6): see [`super::characteristics`].
     pub characteristics: Characteristics,
     /// Purchases ever.

@@ -4,6 +4,24 @@
 
 use alloc::string::String;
 
+/// Copies what fits of `src` to the start of `dst`; returns how many bytes.
+pub fn put(dst: &mut [u8], src: &[u8]) -> usize {
+    // A loop over both: `copy_from_slice` keeps a length check (and its panic) in the wasm.
+    let mut n = 0;
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = *s;
+        n += 1;
+    }
+    n
+}
+
+/// 64-bit FNV-1a: item and category keys in state (not a security boundary).
+pub fn key_of(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
 /// `b` as a string, when it is UTF-8 (as `core::str::from_utf8`, whose word-at-a-time version
 /// costs several hundred bytes more of the wasm).
 pub fn utf8(b: &[u8]) -> Option<&str> {

@@ -38,7 +38,7 @@ fn u32_at(bytes: &[u8], at: usize) -> Option<usize> {
 
 fn f64_at(bytes: &[u8], at: usize) -> Option<f64> {
     let mut w = [0u8; 8];
-    super::state::put(&mut w, bytes.get(at..at + 8)?);
+    super::text::put(&mut w, bytes.get(at..at + 8)?);
     Some(f64::from_le_bytes(w))
 }
 

@@ -14,8 +14,9 @@
 //! The exports are plain `extern "C"` functions of numbers: the loader calls the instance's
 //! exports directly, so `#[wasm_bindgen]` on them would only add its per-export argument shims
 //! (476 bytes of the gzipped wasm, measured). wasm-bindgen still processes the module and names
-//! its one import, `Math.pow`; the tag instantiates the scorer and the engine with nudges
-//! itself (`src/web/js/engine.js`, `instantiate`), without the glue wasm-bindgen writes.
+//! its one import, `Math.pow` (declared in `core::math`); the tag instantiates the scorer and the
+//! engine with nudges itself (`src/web/js/engine.js`, `instantiate`), without the glue
+//! wasm-bindgen writes.
 //!
 //! Two builds: the scorer the tag loads at start (feature `bundle`), and the engine with nudges
 //! (`bundle` + `nudges`: [`si_nudge`], [`si_record`], [`si_dismiss`]), which the loader fetches
@@ -38,14 +39,6 @@ use crate::core::{Model, Profile, Snapshot};
 use alloc::vec::Vec;
 use core::cell::UnsafeCell;
 use out::Out;
-use wasm_bindgen::prelude::*;
-
-#[wasm_bindgen]
-extern "C" {
-    /// JS's `Math.pow` (see `core::math`).
-    #[wasm_bindgen(js_namespace = Math)]
-    pub fn pow(x: f64, y: f64) -> f64;
-}
 
 /// The page's one engine: a model and the visitor's profile.
 struct Engine {

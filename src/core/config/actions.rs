@@ -7,11 +7,9 @@ use crate::core::error::Error;
 use crate::core::event::{Params, Value};
 use crate::core::experiment::{fnv32a, Experiment};
 use crate::core::fields::Fields;
-use crate::core::model::{
-    default_message, Actions, Conditions, Kind, Nudge, On, PageType, DAY_MS, VIEWED,
-};
-use crate::core::score::{Intent, Stage};
-use crate::core::state::CheckoutStep;
+use crate::core::model::{default_message, Actions, Conditions, Kind, Nudge, On, PageType, DAY_MS};
+use crate::core::model::{Intent, Stage};
+use crate::core::state::{CheckoutStep, VIEWED};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -20,9 +18,9 @@ pub const DEFAULT_EXPERIMENT: &str = "shopper-intent-nudges";
 /// The default holdout's split: 20% control (nothing shown), 80% treatment.
 pub const DEFAULT_WEIGHTS: [f64; 2] = [0.2, 0.8];
 /// Most nudge rules a config may have (each has a memo in the profile).
-pub const MAX_RULES: usize = crate::core::actions::MAX_RULE_MEMOS;
+pub const MAX_RULES: usize = crate::core::state::MAX_RULE_MEMOS;
 /// Largest `max_per_day`: that many show times are kept per rule.
-pub const MAX_PER_DAY: u32 = crate::core::actions::MAX_PER_DAY;
+pub const MAX_PER_DAY: u32 = crate::core::state::MAX_PER_DAY;
 
 const SECOND_MS: f64 = 1000.0;
 const MINUTE_MS: f64 = 60_000.0;

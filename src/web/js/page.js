@@ -15,7 +15,7 @@ export function href() {
   return h.slice(0, Math.min(end < 0 ? h.length : end, MAX_URL));
 }
 
-/** The path of a URL, as the core's `visit::path_of` takes it: no query or fragment; "/" when empty. */
+/** The path of a URL, as the core's `url::path_of` takes it: no query or fragment; "/" when empty. */
 export function pathOf(url) {
   let rest = url;
   const scheme = url.indexOf('://');

@@ -20,7 +20,7 @@
 //! the pages, over all their visitors), `SpecialDay`, `Weekend` and the technical columns have no
 //! counterpart among what a browser observes of one visitor.
 
-use super::metrics;
+use super::super::metrics;
 use crate::core::characteristics::Characteristics;
 use crate::core::{Event, EventKind, Item};
 
@@ -210,7 +210,7 @@ pub(crate) fn session(row: &csv::ByteRecord, line: u64) -> Result<Session, (&'st
 /// input). `None` when the file has no usable row of either class.
 pub fn page_values_auc(path: &std::path::Path) -> Result<Option<f64>, String> {
     // The replay reports the file's bad lines; here they are only left out.
-    let (mut csv, _) = super::read::csv_reader(super::input::Lines::open(Some(path))?, true);
+    let (mut csv, _) = super::csv_reader(super::super::input::Lines::open(Some(path))?, true);
     let mut scored = Vec::new();
     let mut row = csv::ByteRecord::new();
     while csv.read_byte_record(&mut row).unwrap_or(false) {
