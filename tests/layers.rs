@@ -2,6 +2,7 @@
 //! use each other, and no files import each other in a circle (a module may use its parent's
 //! items, as Rust nests them; peers may not use each other both ways, directly or round a loop).
 //! Read from the sources: every `crate::…` and `super::…` path outside a file's `mod tests`.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
