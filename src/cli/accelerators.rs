@@ -604,7 +604,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         args.min_visitors,
     )?;
     if let Some(path) = &args.html {
-        super::write_page(path, &accelerators_page(&report))?;
+        super::write_page(path, &page(&report))?;
     }
     super::print_report(&report, args.json, || render(&report))?;
     if report.touchpoints.is_empty() {
@@ -619,7 +619,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
 
 /// `accelerators --html`: each touchpoint's score change and SQL rate against its same-stage
 /// baseline, the table, and the comparison's limits.
-pub fn accelerators_page(report: &Report) -> String {
+pub fn page(report: &Report) -> String {
     let days = report.days;
     let changes: Vec<Bar> = report
         .touchpoints

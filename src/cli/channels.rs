@@ -455,7 +455,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         eprintln!("wrote {} ({} rows)", path.display(), list.len());
     }
     if let Some(path) = &args.html {
-        let page = channels_page(&report, spend_name.as_deref());
+        let page = page(&report, spend_name.as_deref());
         super::write_page(path, &page)?;
     }
     super::print_report(&report, args.json, || {
@@ -500,7 +500,7 @@ fn money_tick(x: f64) -> String {
 
 /// `channels --html`: the table, SQL rate and CPA for SQL by group with their intervals, and
 /// the average score by day after the first event per group (the eight largest).
-pub fn channels_page(report: &Report, spend: Option<&str>) -> String {
+pub fn page(report: &Report, spend: Option<&str>) -> String {
     let by = report.by.name();
     let sql_bars: Vec<Bar> = report
         .rows

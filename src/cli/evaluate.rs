@@ -507,7 +507,7 @@ fn groups_table(title: &str, groups: &[metrics::Group]) -> String {
     html::table(&[title, "visitors", "bought", "conversion", "lift"], &rows)
 }
 
-/// The HTML page of a report.
+/// `evaluate --html`: the page of a report.
 pub fn page(report: &Report, outcomes: &[Outcome]) -> String {
     let mut thresholds: Vec<Vec<String>> = report
         .thresholds

@@ -1,7 +1,7 @@
 //! What the HTML reports share: self-contained pages (no script, no external file), escaped
 //! text, tables and SVG charts drawn by `plotters` (bars with intervals, lines, the reliability
-//! chart). Each command writes its own page from these (`evaluate`, `channels`, `accelerators`:
-//! their `page` functions), so this module knows none of their reports; `calibrate --html` is the
+//! chart). Each command writes its own page from these (`page` in `evaluate`, `channels` and
+//! `accelerators`), so this module knows none of their reports; `calibrate --html` is the
 //! out-of-fold reliability chart and the terminal report, here.
 
 use super::metrics::Calibration;

@@ -518,8 +518,8 @@ pub(crate) struct ExposureMemo {
 }
 
 /// What the nudges (`super::actions`) remember of one visitor: caps, cooldowns, the active nudge,
-/// exposures. Bounded: at most [`MAX_RULE_MEMOS`] rules
-/// (with at most [`MAX_PER_DAY`] times each) and [`MAX_EXPOSURES`] experiments.
+/// exposures. Bounded: at most [`MAX_RULE_MEMOS`] rules (with at most [`MAX_PER_DAY`] times
+/// each) and [`MAX_EXPOSURES`] experiments.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Pod, Zeroable)]
 pub struct NudgeMemory {
@@ -604,7 +604,8 @@ impl NudgeMemory {
     }
 }
 
-/// The watermarks of the reports applied so far of `identify()` (`super::identify`; stored in [`Profile::identified`]).
+/// What `identify()` (`super::identify`) has applied so far: the watermarks of its reports,
+/// stored in [`Profile::identified`].
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
 pub struct ReportMemory {
@@ -618,7 +619,7 @@ pub struct ReportMemory {
     pub(crate) opens: u32,
     /// Bounces of the last report.
     pub(crate) bounces: u32,
-    /// Yes/no facts already applied (see `flag`).
+    /// Yes/no facts already applied (`super::identify`'s `flag` bits).
     pub(crate) flags: u8,
     pub(crate) _pad: [u8; 7],
 }
