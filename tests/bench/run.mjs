@@ -2,7 +2,8 @@
 // The browser half of `make bench`: one headless Chromium loads the same minimal product page with
 // shopper-intent (the real tag, installed by its one script tag) and with each peer (GrowthBook,
 // Snowplow, posthog-js, Segment), and prints ONE table of medians (min–max) with our ratio beside
-// each peer; then our cost per event as one visitor grows to 1,000,000 events. Raw figures go to
+// each peer; then ours loaded with the scorer and the model preloaded beside the tag (the same
+// rounds), and our cost per event as one visitor grows to 1,000,000 events. Raw figures go to
 // tests/bench/results.json.
 //
 //   node tests/bench/run.mjs          (after `make build`; `make bench` runs cargo bench, then this)
@@ -91,6 +92,9 @@ const OURS = adapters.shopperIntent;
 // Our files' names in a CPU profile: the tag and the engine.
 const OUR_FILES = ['shopper-intent.js', 'shopper_intent_bg.wasm'];
 const LIBS = [OURS, ...PEERS];
+// Ours again with the start's files preloaded: in the load rounds only (per event it is the same tag).
+const PRELOADED = adapters.shopperIntentPreloaded;
+const LOADED = [...LIBS, PRELOADED];
 
 const READY_TIMEOUT_MS = 20_000;
 const LOAD_SETTLE_MS = 500; // after ready: what the init scheduled still counts as load
@@ -324,7 +328,7 @@ async function main() {
   for (const f of ['shopper-intent.js', 'shopper_intent_bg.wasm', 'shopper-intent.model.bin']) {
     if (!fs.existsSync(path.join(PKG, f))) throw new Error(`${path.join(PKG, f)} is missing: run 'make build' first`);
   }
-  const pages = new Map([...LIBS, adapters.blank].map((a) => [a.id, pageHtml(a)]));
+  const pages = new Map([...LOADED, adapters.blank].map((a) => [a.id, pageHtml(a)]));
   const srv = await startServer({
     mounts: [['/pkg/', PKG], ['/nm/', NM]],
     pages,
@@ -338,12 +342,12 @@ async function main() {
     console.error(`bench: ${LIBS.length} libraries × ${RUNS} loads (${EVENT_RUNS} with events), Chromium ${browser.version()}, load average ${loadBefore}`);
     // Loads, round-robin so that drift on a shared machine spreads evenly; one trace per round
     // (stopping a trace costs seconds: once per round, not per load).
-    const runs = Object.fromEntries(LIBS.map((a) => [a.id, []]));
+    const runs = Object.fromEntries(LOADED.map((a) => [a.id, []]));
     for (let i = 0; i < RUNS; i++) {
       await browser.startTracing(undefined, { categories: TRACE_CATEGORIES });
       const round = [];
       try {
-        for (const a of LIBS) {
+        for (const a of LOADED) {
           round.push([a, await loadRun(browser, srv, a, `${i}-${a.id}`)]);
           process.stderr.write('.');
         }
@@ -380,7 +384,7 @@ async function main() {
 
     // The harness's own cost per event in each loop (median of the blank page's runs).
     const base = Object.fromEntries(Object.keys(LOOPS).map((k) => [k, stats(loops.blank[k].filter((r) => !r.failed).map((r) => r.totalUs)).median]));
-    for (const a of LIBS) for (const r of runs[a.id]) r.snippetGzip = gz(a.load);
+    for (const a of LOADED) for (const r of runs[a.id]) r.snippetGzip = gz(a.load);
     const summary = Object.fromEntries(LIBS.map((a) => [a.id, summarize(runs[a.id], loops[a.id], base)]));
 
     const head = ['', OURS.label];
@@ -411,6 +415,16 @@ async function main() {
     const lone = (a) => `${a.label} ${num(summary[a.id].loneTotal.median, 1)} (the call ${num(summary[a.id].loneCall.median, 1)})`;
     if (PEERS.includes(adapters.growthbook)) goal(o.loneTotal.median < summary.growthbook.loneTotal.median, `the lone event below GrowthBook's, incl. deferred work: ${lone(OURS)} µs against ${lone(adapters.growthbook)} µs`);
     goal(PEERS.every((a) => o.loneTotal.median < summary[a.id].loneTotal.median), `the lone event below every peer's: ${PEERS.map(lone).join(', ')} µs`);
+
+    // Ours with the scorer and the model preloaded beside the tag (the README's optional hints).
+    const noLoops = Object.fromEntries(Object.keys(LOOPS).map((k) => [k, []]));
+    const pre = summarize(runs[PRELOADED.id], noLoops, base);
+    const preRows = [['', OURS.label, PRELOADED.label, 'preloaded/plain']];
+    for (const row of ROWS.filter((r) => r.load && r.id !== 'longTasks')) {
+      preRows.push([row.label, cell(summary[OURS.id][row.id], row.digits), cell(pre[row.id], row.digits), ratio(pre[row.id], summary[OURS.id][row.id])]);
+    }
+    console.log(`\n## Ours with the start's files preloaded (two <link rel=preload> beside the tag), the same ${RUNS} rounds\n`);
+    console.log(table(preRows));
 
     console.log('\nWhat each library loaded before ready (gzip -9 bytes, first load):');
     for (const a of LIBS) {
@@ -478,6 +492,7 @@ async function main() {
       settings: { runs: RUNS, eventRuns: EVENT_RUNS, events: EVENTS, batch: BATCH, lone: LONE, idleMs: IDLE_MS, loopMaxMs: LOOP_MAX_MS, growthRuns: GROWTH_RUNS, growthPoints: GROWTH_POINTS },
       rows: ROWS.map((row) => ({ id: row.id, label: row.label })),
       libraries: Object.fromEntries(LIBS.map((a) => [a.id, { label: a.label, api: a.api, trackOne: a.trackOne, summary: summary[a.id], runs: runs[a.id], loops: loops[a.id] }])),
+      preloaded: { label: PRELOADED.label, api: PRELOADED.api, summary: pre, runs: runs[PRELOADED.id] },
       harness: { perEventUs: base, loops: loops.blank },
       growth: { summary: growthSummary, runs: growth },
       profiles,
