@@ -76,7 +76,8 @@ done
 shopt -u nullglob
 
 [ -n "$budget_file" ] || exit 0
-# The budget file: '#' comments, then 'ceiling N' (enforced), 'goal N' and 'aim N' (reported).
+# The budget file: '#' comments, then 'ceiling N' and 'card-ceiling N' (enforced), 'goal N' and
+# 'aim N' (reported), and one 'part-ceiling NAME N' per part (enforced, below).
 limit() { awk -v k="$1" '$1 == k && $2 ~ /^[0-9]+$/ { print $2; n++ } END { exit n == 1 ? 0 : 1 }' "$budget_file"; }
 for k in ceiling card-ceiling goal aim; do
     if ! limit "$k" >/dev/null; then
