@@ -420,7 +420,7 @@ async function main() {
     const noLoops = Object.fromEntries(Object.keys(LOOPS).map((k) => [k, []]));
     const pre = summarize(runs[PRELOADED.id], noLoops, base);
     const preRows = [['', OURS.label, PRELOADED.label, 'preloaded/plain']];
-    for (const row of ROWS.filter((r) => r.load && r.id !== 'longTasks')) {
+    for (const row of ROWS.filter((r) => r.load)) {
       preRows.push([row.label, cell(summary[OURS.id][row.id], row.digits), cell(pre[row.id], row.digits), ratio(pre[row.id], summary[OURS.id][row.id])]);
     }
     console.log(`\n## Ours with the start's files preloaded (two <link rel=preload> beside the tag), the same ${RUNS} rounds\n`);
