@@ -37,17 +37,19 @@ export const shopperIntent = {
   trackOne: `(i) => shopperIntent.track('view_item', ${item})`,
 };
 
-/** Ours with the two preload hints the README suggests beside the tag: the scorer and the model
- * are fetched with the tag, not after it has run (one round trip fewer). Loads only: per event it
- * is the same tag. */
+/** The two preload hints the README suggests beside the tag: the scorer and the default model. */
+export const PRELOAD_HINTS = `
+<link rel="preload" href="/pkg/shopper_intent_bg.wasm" as="fetch" crossorigin>
+<link rel="preload" href="/pkg/shopper-intent.model.bin" as="fetch" crossorigin>`;
+
+/** Ours after PRELOAD_HINTS: the scorer and the model are fetched with the tag, not after it has
+ * run (one round trip fewer). Loads only: per event it is the same tag. */
 export const shopperIntentPreloaded = {
   ...shopperIntent,
   id: 'shopper-intent-preloaded',
   label: 'shopper-intent, preloaded',
   api: shopperIntent.api + ', after <link rel=preload as=fetch crossorigin> of the scorer and the model',
-  load: `
-<link rel="preload" href="/pkg/shopper_intent_bg.wasm" as="fetch" crossorigin>
-<link rel="preload" href="/pkg/shopper-intent.model.bin" as="fetch" crossorigin>` + shopperIntent.load,
+  load: PRELOAD_HINTS + shopperIntent.load,
 };
 
 /** PostHog's CDN build (the file its snippet loads), captures batched to the sink. */
