@@ -7,6 +7,7 @@
 #   shopper-intent.model.bin       the default model, compiled (`shopper-intent compile`; bytes, see `model_file` in src/core/config/mod.rs)
 #   render-*.js                    the built-in nudge renderer, loaded on the first nudge a page leaves to it
 #   shopify-*.js                   the Shopify adapter, loaded at start on a Shopify storefront only
+#   triggers-*.js                  the idle and exit-intent watchers, loaded at start for a model with rules on them only
 #   errors-*.js                    the words of the engine's refusals, loaded on the first one
 #   compiler-*.js, shopper_intent_compiler_bg.wasm   the config compiler, loaded for a plain JSON config only
 #   intent-panel.js                the debug panel (?intent-debug)
@@ -65,7 +66,7 @@ internal=(
     shown deliver dismissed timer armAt cancel
 )
 INTERNAL="^($(IFS='|'; echo "${internal[*]}"))$"
-find "$OUT" -maxdepth 1 \( -name 'render-*.js' -o -name 'shopify-*.js' -o -name 'errors-*.js' -o -name 'compiler-*.js' -o -name 'nudges-*.js' -o -name 'chunk-*.js' \) -delete
+find "$OUT" -maxdepth 1 \( -name 'render-*.js' -o -name 'triggers-*.js' -o -name 'shopify-*.js' -o -name 'errors-*.js' -o -name 'compiler-*.js' -o -name 'nudges-*.js' -o -name 'chunk-*.js' \) -delete
 "$BIN/esbuild" src/web/js/index.js src/web/js/intent-panel.js \
     --bundle --format=esm --splitting --minify --target=es2020 --outdir="$OUT" \
     --entry-names='[name]' --chunk-names='[name]-[hash]' --log-level=warning --mangle-props="$INTERNAL" \

@@ -2,7 +2,8 @@
 # Prints raw / gzip -9 / brotli sizes of what a store downloads from pkg/: first what the tag
 # loads at start (the tag, the engine, the default model), with their total, the same with the
 # scorer for models with a scorecard, then each part loaded later or only on some pages (the nudge
-# engine, the words, the renderer, the config compiler, the panel, the Shopify adapter).
+# engine, the words, the renderer, the config compiler, the panel, the Shopify adapter, the idle
+# and exit-intent watchers).
 #
 #   scripts/sizes.sh                        # tables only
 #   scripts/sizes.sh tests/size-budget      # tables, then fail if the start total or a part (gzip)
@@ -24,6 +25,7 @@ parts=(
     "compiler pkg/compiler-*.js pkg/shopper_intent_compiler_bg.wasm"
     "panel pkg/intent-panel.js"
     "shopify pkg/shopify-*.js"
+    "triggers pkg/triggers-*.js"
 )
 
 for f in "${start[@]}" "${card[@]}"; do
@@ -70,6 +72,7 @@ for p in "${parts[@]}"; do
         exit 1
     fi
     if [ "$name" = shopify ]; then table "shopify: loaded at start too, on a Shopify storefront" "${files[@]}"
+    elif [ "$name" = triggers ]; then table "triggers: loaded at start too, for a model with idle or exit-intent rules" "${files[@]}"
     else table "$name: loaded only when needed" "${files[@]}"; fi
     part_gz[$name]=$total_gz
 done

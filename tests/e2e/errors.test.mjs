@@ -24,6 +24,7 @@ test("the tag's own warnings are worded from their key and arguments", () => {
     [['tooMany', 2000], 'more than 2000 events on one page: the oldest are no longer re-applied when consent arrives or another tab writes'],
     [['noNudges', 'Error: HTTP 404'], 'the nudge engine could not be loaded: Error: HTTP 404'],
     [['noRender', 'Error: x'], 'the built-in nudge could not be shown: Error: x'],
+    [['noTriggers', 'TypeError: x'], 'the idle and exit-intent watchers could not be loaded: those rules do not fire on this page (TypeError: x)'],
     [['noShopify', 'TypeError: x'], "the Shopify adapter could not be loaded: Shopify's storefront events are not read on this page (TypeError: x)"],
     [['replaced', stateParts()], 'the stored profile was replaced: stored state: corrupt; its fields do not decode'],
     [['cleared'], 'another tab deleted the stored profile; this tab goes on as a new visitor'],

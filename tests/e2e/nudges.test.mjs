@@ -165,6 +165,32 @@ test('idle and exit intent fire their rules; reset() stops every timer and watch
   await v.context.close();
 });
 
+test('the idle and exit-intent watchers load only for a model with rules on them; a failed load is said and the scorer goes on', async () => {
+  const fetched = (page) => page.evaluate(() => performance.getEntriesByType('resource').some((r) => /\/triggers-[^/]*\.js$/.test(r.name)));
+  const [v, page] = await nudgePage(config(1, RULES));
+  await viewProduct(page, 'Coat');
+  assert.equal(await fetched(page), false, 'no idle or exit rule: not fetched');
+  await v.context.close();
+  const [w, timed] = await nudgePage(config(1, TIMED));
+  assert.equal(await fetched(timed), true, 'fetched before ready');
+  assert.deepEqual(await timed.evaluate(() => window.__warnings), []);
+  await w.context.close();
+  // The chunk cannot be fetched: the scorer starts without the watchers and says why.
+  const x = await visitor();
+  await x.context.route(/\/triggers-[^/]*\.js$/, (route) => route.abort());
+  const broken = await x.tab('/t/p.html', { config: config(1, TIMED), head: RECORD });
+  // (A warning is worded by the words chunk, which loads on the first one.)
+  await broken.waitForFunction(() => window.__warnings.length > 0);
+  const warnings = await broken.evaluate(() => window.__warnings);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /^shopper-intent: the idle and exit-intent watchers could not be loaded: those rules do not fire on this page \(TypeError/);
+  await broken.evaluate(() => document.dispatchEvent(new MouseEvent('mouseout', { clientY: -3, bubbles: true })));
+  await settle(broken);
+  assert.deepEqual(await actions(broken), [], 'no exit intent without the watchers');
+  await viewProduct(broken, 'Coat'); // tracked: it fired a signal
+  await x.context.close();
+});
+
 test('reset() and a consent withdrawal hide a nudge on screen', async () => {
   for (const stop of ['reset', 'withdraw']) {
     const [v, page] = await nudgePage(config(1, RULES, { require_consent: true }));

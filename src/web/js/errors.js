@@ -26,6 +26,7 @@ const WORDS = {
   'tooMany': (n) => 'more than ' + n + ' events on one page: the oldest are no longer re-applied when consent arrives or another tab writes',
   'noNudges': (e) => 'the nudge engine could not be loaded: ' + e,
   'noRender': (e) => 'the built-in nudge could not be shown: ' + e,
+  'noTriggers': (e) => 'the idle and exit-intent watchers could not be loaded: those rules do not fire on this page (' + e + ')',
   'noShopify': (e) => "the Shopify adapter could not be loaded: Shopify's storefront events are not read on this page (" + e + ')',
   'replaced': (why) => 'the stored profile was replaced: ' + message(why),
   // As `Profile::decode` says it natively (src/core/state.rs).

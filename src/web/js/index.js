@@ -147,6 +147,27 @@ function boot(tag) {
   // this module runs), fetched beside the engine and the model; if it fails to load, the scorer
   // starts without it and says so.
   const shopify = window.Shopify ? import('./shopify.js').catch((e) => ({ failed: String(e) })) : null;
+  // The scorer starts on the engine, initialized with the model.
+  const go = (engine, model, shopify, triggers, t) => {
+    const debug = !!model.runtime.debug || /[?&#]intent-debug\b/.test(location.href);
+    const render = () => import('./render.js');
+    const scorer = new Scorer(engine, model.runtime, { render, nudges: nudgeEngine, debug, shopify, triggers });
+    scorer.start();
+    si.model = model.summary;
+    start({
+      track: (name, params) => scorer.track(name, params, 'api'),
+      identify: (p) => scorer.identify(p),
+      consent: (c) => scorer.consentApi(c),
+      reset: () => scorer.reset(),
+      state: () => scorer.state(),
+      settled: () => scorer.settled(),
+    });
+    early.forEach((entry) => Array.isArray(entry) && typeof si[entry[0]] === 'function' && si[entry[0]](...entry.slice(1)));
+    // The panel is a file of its own, not a chunk: a page may also import it (pkg/intent-panel.js).
+    if (debug) import(here('intent-panel.js').href).then((m) => m.open(si, model.summary)).catch(() => {});
+    const end = performance.now();
+    dispatchEvent(new CustomEvent(PREFIX + 'ready', { detail: { loadMs: end - T0, startMs: end - t } }));
+  };
   Promise.all([tag.hasAttribute('data-scorecard') ? card() : compileWasm(here('shopper_intent_bg.wasm')), readModel(tag), shopify])
     .then(function begin([module, model, shopify], carded) {
       const t = performance.now();
@@ -154,24 +175,14 @@ function boot(tag) {
       const read = engine.init(model.bytes, randomHex(16));
       if (read === 2 && !carded) return card().then((m) => begin([m, model, shopify], true));
       if (read !== 1) throw new Words('unreadModel');
-      const debug = !!model.runtime.debug || /[?&#]intent-debug\b/.test(location.href);
-      const render = () => import('./render.js');
-      const scorer = new Scorer(engine, model.runtime, { render, nudges: nudgeEngine, debug, shopify });
-      scorer.start();
-      si.model = model.summary;
-      start({
-        track: (name, params) => scorer.track(name, params, 'api'),
-        identify: (p) => scorer.identify(p),
-        consent: (c) => scorer.consentApi(c),
-        reset: () => scorer.reset(),
-        state: () => scorer.state(),
-        settled: () => scorer.settled(),
-      });
-      early.forEach((entry) => Array.isArray(entry) && typeof si[entry[0]] === 'function' && si[entry[0]](...entry.slice(1)));
-      // The panel is a file of its own, not a chunk: a page may also import it (pkg/intent-panel.js).
-      if (debug) import(here('intent-panel.js').href).then((m) => m.open(si, model.summary)).catch(() => {});
-      const end = performance.now();
-      dispatchEvent(new CustomEvent(PREFIX + 'ready', { detail: { loadMs: end - T0, startMs: end - t } }));
+      // The idle and exit-intent watchers only for a model with rules on those triggers (the
+      // default model has none): fetched now, and the scorer starts once they are here (if they
+      // fail to load, it starts without them and says so).
+      const [idle, exit] = engine.triggers();
+      if (idle < 0 && !exit) return go(engine, model, shopify, null, t);
+      return import('./triggers.js')
+        .catch((e) => ({ failed: String(e) }))
+        .then((triggers) => go(engine, model, shopify, triggers, performance.now()));
     })
     .catch((e) => {
       fail();

@@ -13,7 +13,6 @@ import { Consent, googleSay, shopifyNow, globalPrivacyControl, readChoice } from
 import { DataLayer } from './datalayer.js';
 import { href, pathOf, listenNavigation, listenClicks } from './page.js';
 import { Store, parseEntry, joinEntry, setClock, randomHex } from './storage.js';
-import { Triggers } from './triggers.js';
 import { readFacts } from './facts.js';
 
 export const PREFIX = 'shopper-intent:';
@@ -56,7 +55,9 @@ export class Scorer {
    * built-in renderer on the first nudge the page does not render itself; `opts.nudges`: loads
    * the nudge chunk and the engine with nudges ([chunk, its wasm exports]) when a nudge could
    * first be decided; `opts.shopify`: the Shopify adapter (shopify.js), loaded on a Shopify
-   * storefront only ({failed: why} when it could not be).
+   * storefront only ({failed: why} when it could not be); `opts.triggers`: the idle and
+   * exit-intent watchers (triggers.js), loaded only for a model with rules on those triggers
+   * ({failed: why} when it could not be).
    */
   constructor(engine, rt, opts) {
     this.engine = engine;
@@ -68,7 +69,7 @@ export class Scorer {
     this.consent = new Consent(rt.require_consent);
     this.store = new Store(rt.storage_key, (k, m) => this.warn(k, m));
     this.layer = new DataLayer(this, rt.data_layer);
-    this.triggers = new Triggers();
+    this.triggers = opts.triggers?.Triggers ? new opts.triggers.Triggers() : null;
     this.tab = randomHex(4);
     this.seq = 0;
     this.pending = [];
@@ -139,6 +140,7 @@ export class Scorer {
     if (!known) this.loadWithInbox();
     if (rt.spa) listenNavigation(this);
     if (rt.clicks) listenClicks(this);
+    if (this.opts.triggers?.failed) this.warn('triggers', ['noTriggers', this.opts.triggers.failed]);
     if (rt.shopify) {
       const adapter = this.opts.shopify;
       if (adapter?.failed) this.warn('shopify', ['noShopify', adapter.failed]);
@@ -354,6 +356,7 @@ export class Scorer {
   // Nudges.
 
   watchTriggers() {
+    if (!this.triggers) return;
     const [idle, exit] = this.engine.triggers();
     if (idle >= 0 && !this.triggers.idle) {
       this.triggers.watchIdle(idle, (ms) => this.guard('idle', () => this.run('idle', ms)));
@@ -414,7 +417,7 @@ export class Scorer {
   /** reset() or consent withdrawn: the nudge goes, and every timer and watcher. */
   stop() {
     this.nudger?.stop();
-    this.triggers.cancelAll();
+    this.triggers?.cancelAll();
   }
 
   // ---------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-// The triggers of nudges watched from the start: an idle watcher and exit intent. The engine says
-// which; this only waits and calls back, and the scorer decides whether a nudge could follow (the
+// The triggers of nudges watched from the start: an idle watcher and exit intent, a chunk the tag
+// loads at start only for a model with rules on them (index.js). The engine says which; this
+// only waits and calls back, and the scorer decides whether a nudge could follow (the
 // dwell timer comes with the nudge chunk, nudger.js). Both stop in one call (reset(), consent
 // withdrawn).
 
