@@ -177,7 +177,7 @@ function boot(tag) {
       if (read !== 1) throw new Words('unreadModel');
       // The idle and exit-intent watchers only for a model with rules on those triggers (the
       // default model has none): fetched now, and the scorer starts once they are here (if they
-      // fail to load, it starts without them and says so).
+      // fail to load, it starts without them and says so; `startMs` then counts that start).
       const [idle, exit] = engine.triggers();
       if (idle < 0 && !exit) return go(engine, model, shopify, null, t);
       return import('./triggers.js')
