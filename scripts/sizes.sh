@@ -16,16 +16,16 @@ start=(pkg/shopper-intent.js pkg/shopper_intent_bg.wasm pkg/shopper-intent.model
 # A store whose model has a scorecard loads the scorer with scorecards instead.
 card=(pkg/shopper-intent.js pkg/shopper_intent_card_bg.wasm pkg/shopper-intent.model.bin)
 # The parts fetched after the start or only on some pages, each the files fetched together: a
-# name (its `part-ceiling` in the budget file), then its files (chunk names carry a hash; the
-# shared chunk, with the words, is a static import of the nudge chunk too, so in both parts).
+# name (its `part-ceiling` in the budget file), when it loads, then its files (chunk names carry a
+# hash; the shared chunk, with the words, is a static import of the nudge chunk too, so in both).
 parts=(
-    "nudges pkg/nudges-*.js pkg/chunk-*.js pkg/shopper_intent_nudges_bg.wasm"
-    "words pkg/errors-*.js pkg/chunk-*.js"
-    "render pkg/render-*.js"
-    "compiler pkg/compiler-*.js pkg/shopper_intent_compiler_bg.wasm"
-    "panel pkg/intent-panel.js"
-    "shopify pkg/shopify-*.js"
-    "triggers pkg/triggers-*.js"
+    "nudges|loaded only when needed|pkg/nudges-*.js pkg/chunk-*.js pkg/shopper_intent_nudges_bg.wasm"
+    "words|loaded only when needed|pkg/errors-*.js pkg/chunk-*.js"
+    "render|loaded only when needed|pkg/render-*.js"
+    "compiler|loaded only when needed|pkg/compiler-*.js pkg/shopper_intent_compiler_bg.wasm"
+    "panel|loaded only when needed|pkg/intent-panel.js"
+    "shopify|loaded at start too, on a Shopify storefront|pkg/shopify-*.js"
+    "triggers|loaded at start too, for a model with idle or exit-intent rules|pkg/triggers-*.js"
 )
 
 for f in "${start[@]}" "${card[@]}"; do
@@ -64,16 +64,14 @@ card_gz=$total_gz
 declare -A part_gz
 shopt -s nullglob
 for p in "${parts[@]}"; do
-    read -r name globs <<<"$p"
+    IFS='|' read -r name when globs <<<"$p"
     # shellcheck disable=SC2206 # the globs expand here, on purpose
     files=($globs)
     if [ ${#files[@]} -eq 0 ]; then
         echo "sizes: no file of part '$name' ($globs); run 'make build' first" >&2
         exit 1
     fi
-    if [ "$name" = shopify ]; then table "shopify: loaded at start too, on a Shopify storefront" "${files[@]}"
-    elif [ "$name" = triggers ]; then table "triggers: loaded at start too, for a model with idle or exit-intent rules" "${files[@]}"
-    else table "$name: loaded only when needed" "${files[@]}"; fi
+    table "$name: $when" "${files[@]}"
     part_gz[$name]=$total_gz
 done
 shopt -u nullglob
@@ -106,7 +104,7 @@ fi
 # the start cannot grow unseen; a part without one fails, as a missing ceiling does.
 over=0
 for p in "${parts[@]}"; do
-    read -r name _ <<<"$p"
+    name=${p%%|*}
     n=$(awk -v k="$name" '$1 == "part-ceiling" && $2 == k && $3 ~ /^[0-9]+$/ { print $3; c++ } END { exit c == 1 ? 0 : 1 }' "$budget_file") || {
         echo "size-check: $budget_file must hold one line 'part-ceiling $name <bytes>'" >&2
         exit 1
@@ -119,4 +117,4 @@ done
 [ "$over" -eq 0 ] || exit 1
 echo "size-check: ok: what the tag loads at start is $start_gz bytes gzipped, within the ceiling of $ceiling bytes ($((ceiling - start_gz)) to spare)."
 echo "size-check: ok: with a scorecard, $card_gz bytes, within the card-ceiling of $card_ceiling bytes ($((card_ceiling - card_gz)) to spare)."
-echo "size-check: ok: every later part within its part-ceiling ($(for p in "${parts[@]}"; do read -r name _ <<<"$p"; printf '%s %s, ' "$name" "${part_gz[$name]}"; done | sed 's/, $//'))."
+echo "size-check: ok: every later part within its part-ceiling ($(for p in "${parts[@]}"; do name=${p%%|*}; printf '%s %s, ' "$name" "${part_gz[$name]}"; done | sed 's/, $//'))."
